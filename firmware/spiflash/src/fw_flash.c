@@ -1,0 +1,288 @@
+/*
+ * fw_flash: SPI NOR command sequencing over the board's SPI bus (fw_hal.h).
+ */
+#include "fw_flash.h"
+#include "fw_hal.h"
+#include "proto.h"
+
+#define ADDR3_LIMIT  0x1000000UL     /* 16 MiB: the reach of 3-byte addresses */
+
+void flash_init(struct flash *f)
+{
+	f->size = ADDR3_LIMIT;
+	f->page_size = 256;
+	f->addr_mode = PROTO_ADDR_3;
+	f->t_page_max_ms = 5;
+	f->tick = 0;
+	f->tick_ctx = 0;
+}
+
+static int wide(const struct flash *f)
+{
+	return f->size > ADDR3_LIMIT && f->addr_mode != PROTO_ADDR_3;
+}
+
+static void cmd(uint8_t opcode)
+{
+	hal_spi_select();
+	hal_spi_xfer(opcode);
+	hal_spi_deselect();
+}
+
+/*
+ * Select the chip and send an opcode with its address.  Parts over 16 MiB
+ * get 4 address bytes: with native 4-byte opcodes (op4), or after B7h on parts
+ * that only have a 4-byte mode.  The caller ends with end_addr_cmd(), which
+ * leaves the chip in 3-byte mode again: a chip left in 4-byte mode stops some
+ * boards from booting.
+ */
+static void begin_addr_cmd(struct flash *f, uint8_t op3, uint8_t op4, uint32_t addr)
+{
+	uint8_t opcode = op3;
+
+	if (wide(f)) {
+		if (f->addr_mode == PROTO_ADDR_4_MODE)
+			cmd(FLASH_OP_EN4B);
+		else
+			opcode = op4;
+	}
+	hal_spi_select();
+	hal_spi_xfer(opcode);
+	if (wide(f))
+		hal_spi_xfer((uint8_t)(addr >> 24));
+	hal_spi_xfer((uint8_t)(addr >> 16));
+	hal_spi_xfer((uint8_t)(addr >> 8));
+	hal_spi_xfer((uint8_t)addr);
+}
+
+static void end_addr_cmd(struct flash *f)
+{
+	hal_spi_deselect();
+	if (wide(f) && f->addr_mode == PROTO_ADDR_4_MODE)
+		cmd(FLASH_OP_EX4B);
+}
+
+static void tick(struct flash *f)
+{
+	if (f->tick)
+		f->tick(f->tick_ctx);
+}
+
+void flash_jedec(struct flash *f, uint8_t *id, uint8_t n)
+{
+	(void)f;
+	hal_spi_select();
+	hal_spi_xfer(FLASH_OP_JEDEC);
+	while (n--)
+		*id++ = hal_spi_xfer(0xFF);
+	hal_spi_deselect();
+}
+
+void flash_sfdp(struct flash *f, uint32_t addr, uint8_t *buf, uint16_t n)
+{
+	(void)f;
+	/* SFDP always takes a 3-byte address and 8 dummy clocks. */
+	hal_spi_select();
+	hal_spi_xfer(FLASH_OP_SFDP);
+	hal_spi_xfer((uint8_t)(addr >> 16));
+	hal_spi_xfer((uint8_t)(addr >> 8));
+	hal_spi_xfer((uint8_t)addr);
+	hal_spi_xfer(0xFF);
+	while (n--)
+		*buf++ = hal_spi_xfer(0xFF);
+	hal_spi_deselect();
+}
+
+uint8_t flash_read_sr(struct flash *f, uint8_t opcode)
+{
+	uint8_t v;
+
+	(void)f;
+	hal_spi_select();
+	hal_spi_xfer(opcode);
+	v = hal_spi_xfer(0xFF);
+	hal_spi_deselect();
+	return v;
+}
+
+void flash_read(struct flash *f, uint32_t addr, uint8_t *buf, uint16_t n)
+{
+	begin_addr_cmd(f, FLASH_OP_READ, FLASH_OP_READ4, addr);
+	while (n--)
+		*buf++ = hal_spi_xfer(0xFF);
+	end_addr_cmd(f);
+}
+
+/*
+ * Write enable, then check that WEL latched.  A chip that does not set WEL
+ * (missing, MISO stuck low, hardware protected) would ignore the program or
+ * erase that follows, and a silent no-op is the worst outcome for a user.
+ */
+int8_t flash_write_enable(struct flash *f, uint8_t opcode)
+{
+	uint8_t sr;
+
+	cmd(opcode);
+	sr = flash_read_sr(f, FLASH_OP_RDSR);
+	if (sr == 0xFF)
+		return PROTO_E_CHIP;      /* MISO stuck high: no real SR1 reads FF */
+	if (!(sr & FLASH_SR1_WEL))
+		return PROTO_E_WEL;
+	return PROTO_OK;
+}
+
+/*
+ * Poll WIP until clear, for at most max_ms plus a margin for clock error.
+ * The status register is read continuously in one transaction, as the
+ * datasheets allow, releasing CS every millisecond so keepalives can go out.
+ */
+int8_t flash_wait_ready(struct flash *f, uint32_t max_ms)
+{
+	uint32_t start = hal_millis();
+	uint32_t limit = max_ms + max_ms / 8 + 5;
+	uint32_t last = start;
+	int8_t rc = PROTO_E_TIMEOUT;
+
+	hal_spi_select();
+	hal_spi_xfer(FLASH_OP_RDSR);
+	for (;;) {
+		uint8_t sr = hal_spi_xfer(0xFF);
+		uint32_t now;
+
+		if (!(sr & FLASH_SR1_WIP)) {
+			rc = PROTO_OK;
+			break;
+		}
+		now = hal_millis();
+		if ((uint32_t)(now - start) > limit)
+			break;
+		if (now != last) {
+			last = now;
+			hal_spi_deselect();
+			tick(f);
+			hal_spi_select();
+			hal_spi_xfer(FLASH_OP_RDSR);
+		}
+	}
+	hal_spi_deselect();
+	return rc;
+}
+
+static int8_t program_page(struct flash *f, uint32_t addr, const uint8_t *data, uint16_t n)
+{
+	int8_t rc = flash_write_enable(f, FLASH_OP_WREN);
+
+	if (rc)
+		return rc;
+	begin_addr_cmd(f, FLASH_OP_PP, FLASH_OP_PP4, addr);
+	while (n--)
+		hal_spi_xfer(*data++);
+	end_addr_cmd(f);
+	return flash_wait_ready(f, f->t_page_max_ms);
+}
+
+/*
+ * A page program wraps around inside its page, so a range is cut at every
+ * page boundary: the first piece runs from addr to the end of its page.
+ */
+int8_t flash_program(struct flash *f, uint32_t addr, const uint8_t *data, uint16_t n)
+{
+	while (n) {
+		uint16_t room = (uint16_t)(f->page_size - (addr & (f->page_size - 1)));
+		uint16_t chunk = n < room ? n : room;
+		int8_t rc = program_page(f, addr, data, chunk);
+
+		if (rc)
+			return rc;
+		addr += chunk;
+		data += chunk;
+		n -= chunk;
+	}
+	return PROTO_OK;
+}
+
+int8_t flash_erase(struct flash *f, uint32_t addr, uint8_t opcode, uint32_t max_ms)
+{
+	int8_t rc = flash_write_enable(f, FLASH_OP_WREN);
+
+	if (rc)
+		return rc;
+	if (opcode == FLASH_OP_CE || opcode == FLASH_OP_CE_60) {
+		cmd(opcode);
+	} else {
+		uint8_t op4 = opcode == FLASH_OP_SE ? FLASH_OP_SE4 :
+			      opcode == FLASH_OP_BE32 ? FLASH_OP_BE32_4 : FLASH_OP_BE64_4;
+
+		begin_addr_cmd(f, opcode, op4, addr);
+		end_addr_cmd(f);
+	}
+	return flash_wait_ready(f, max_ms);
+}
+
+int8_t flash_write_sr(struct flash *f, uint8_t opcode, uint8_t flags,
+		      const uint8_t *val, uint8_t n, uint16_t max_ms)
+{
+	int8_t rc = flash_write_enable(f, (flags & PROTO_WSR_VOLATILE) ?
+				       FLASH_OP_VWREN : FLASH_OP_WREN);
+
+	/* 50h enables a volatile write without setting WEL on most parts. */
+	if (rc == PROTO_E_WEL && (flags & PROTO_WSR_VOLATILE))
+		rc = PROTO_OK;
+	if (rc)
+		return rc;
+	hal_spi_select();
+	hal_spi_xfer(opcode);
+	while (n--)
+		hal_spi_xfer(*val++);
+	hal_spi_deselect();
+	return flash_wait_ready(f, max_ms);
+}
+
+uint32_t flash_crc32(struct flash *f, uint32_t addr, uint32_t len,
+		     uint8_t *scratch, uint16_t scratch_len)
+{
+	uint32_t crc = 0;
+
+	begin_addr_cmd(f, FLASH_OP_READ, FLASH_OP_READ4, addr);
+	while (len) {
+		uint16_t n = len < scratch_len ? (uint16_t)len : scratch_len;
+		uint16_t i;
+
+		for (i = 0; i < n; i++)
+			scratch[i] = hal_spi_xfer(0xFF);
+		crc = proto_crc32_update(crc, scratch, n);
+		len -= n;
+		tick(f);
+	}
+	end_addr_cmd(f);
+	return crc;
+}
+
+uint32_t flash_blank(struct flash *f, uint32_t addr, uint32_t len)
+{
+	uint32_t first = 0xFFFFFFFFUL;
+	uint32_t i;
+
+	begin_addr_cmd(f, FLASH_OP_READ, FLASH_OP_READ4, addr);
+	for (i = 0; i < len; i++) {
+		if (hal_spi_xfer(0xFF) != 0xFF) {
+			first = addr + i;
+			break;
+		}
+		if ((i & 0x3FF) == 0x3FF)
+			tick(f);
+	}
+	end_addr_cmd(f);
+	return first;
+}
+
+void flash_xfer(struct flash *f, const uint8_t *w, uint16_t wn, uint8_t *r, uint16_t rn)
+{
+	(void)f;
+	hal_spi_select();
+	while (wn--)
+		hal_spi_xfer(*w++);
+	while (rn--)
+		*r++ = hal_spi_xfer(0xFF);
+	hal_spi_deselect();
+}

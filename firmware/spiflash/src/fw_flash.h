@@ -1,0 +1,76 @@
+/*
+ * fw_flash: SPI NOR command sequencing, one small function per opcode.
+ * Every wait has a deadline; every write is preceded by a checked write enable.
+ */
+#ifndef FW_FLASH_H
+#define FW_FLASH_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Opcodes (JEDEC 25xx family) */
+#define FLASH_OP_WRSR       0x01
+#define FLASH_OP_PP         0x02
+#define FLASH_OP_READ       0x03
+#define FLASH_OP_WRDI       0x04
+#define FLASH_OP_RDSR       0x05
+#define FLASH_OP_WREN       0x06
+#define FLASH_OP_PP4        0x12
+#define FLASH_OP_READ4      0x13
+#define FLASH_OP_SE         0x20
+#define FLASH_OP_SE4        0x21
+#define FLASH_OP_VWREN      0x50
+#define FLASH_OP_BE32       0x52
+#define FLASH_OP_BE32_4     0x5C
+#define FLASH_OP_SFDP       0x5A
+#define FLASH_OP_CE_60      0x60
+#define FLASH_OP_JEDEC      0x9F
+#define FLASH_OP_EN4B       0xB7
+#define FLASH_OP_CE         0xC7
+#define FLASH_OP_BE64       0xD8
+#define FLASH_OP_BE64_4     0xDC
+#define FLASH_OP_EX4B       0xE9
+
+#define FLASH_SR1_WIP       0x01
+#define FLASH_SR1_WEL       0x02
+
+/* Results share the protocol's status codes (proto.h). */
+
+/* Called from long loops, about every millisecond, so the caller can send
+ * keepalives; must not touch the SPI bus. */
+typedef void (*flash_tick_fn)(void *ctx);
+
+struct flash {
+	uint32_t size;          /* bytes; requests past it are refused */
+	uint16_t page_size;     /* power of two, <= 256 */
+	uint8_t addr_mode;      /* enum proto_addr_mode */
+	uint16_t t_page_max_ms;
+	flash_tick_fn tick;
+	void *tick_ctx;
+};
+
+void flash_init(struct flash *f);
+
+void flash_jedec(struct flash *f, uint8_t *id, uint8_t n);
+void flash_sfdp(struct flash *f, uint32_t addr, uint8_t *buf, uint16_t n);
+uint8_t flash_read_sr(struct flash *f, uint8_t opcode);
+void flash_read(struct flash *f, uint32_t addr, uint8_t *buf, uint16_t n);
+int8_t flash_write_enable(struct flash *f, uint8_t opcode);
+int8_t flash_wait_ready(struct flash *f, uint32_t max_ms);
+int8_t flash_program(struct flash *f, uint32_t addr, const uint8_t *data, uint16_t n);
+int8_t flash_erase(struct flash *f, uint32_t addr, uint8_t opcode, uint32_t max_ms);
+int8_t flash_write_sr(struct flash *f, uint8_t opcode, uint8_t flags,
+		      const uint8_t *val, uint8_t n, uint16_t max_ms);
+/* CRC-32 (zlib) and blank check of a range, streamed through scratch. */
+uint32_t flash_crc32(struct flash *f, uint32_t addr, uint32_t len,
+		     uint8_t *scratch, uint16_t scratch_len);
+uint32_t flash_blank(struct flash *f, uint32_t addr, uint32_t len);
+void flash_xfer(struct flash *f, const uint8_t *w, uint16_t wn, uint8_t *r, uint16_t rn);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,207 @@
+/*
+ * hal_arduino: the board layer of the sketch, the only file that touches
+ * SPI.h, pins and registers.
+ *
+ * On the ATmega328P and ATmega2560 the sketch owns USART0 instead of using
+ * HardwareSerial: Serial.write costs ~160 cycles a byte, too slow for the
+ * higher line rates, and its 64-byte receive ring drops bytes silently.  The
+ * receive interrupt here only stores the byte and moves one index.  The
+ * ATmega32U4 (Leonardo, Pro Micro) talks USB CDC, where Serial is the way in
+ * and USB's own flow control keeps the host from overrunning it.
+ */
+#include <Arduino.h>
+#include <SPI.h>
+#include <avr/interrupt.h>
+#include <avr/sleep.h>
+
+#include "fw_hal.h"
+
+#ifndef SPIFLASH_BAUD
+#define SPIFLASH_BAUD 115200UL
+#endif
+
+#ifndef SPIFLASH_CS_PIN
+#if defined(__AVR_ATmega2560__) || defined(__AVR_ATmega1280__)
+#define SPIFLASH_CS_PIN 53
+#else
+#define SPIFLASH_CS_PIN 10
+#endif
+#endif
+
+#if defined(USART_RX_vect)
+#define HAL_OWN_USART 1
+#define HAL_RX_VECT USART_RX_vect
+#elif defined(USART0_RX_vect)
+#define HAL_OWN_USART 1
+#define HAL_RX_VECT USART0_RX_vect
+#else
+#define HAL_OWN_USART 0
+#endif
+
+#if defined(__AVR_ATmega328P__)
+#define HAL_BOARD "uno-328p"
+#elif defined(__AVR_ATmega2560__)
+#define HAL_BOARD "mega2560"
+#elif defined(__AVR_ATmega32U4__)
+#define HAL_BOARD "leonardo-32u4"
+#else
+#define HAL_BOARD "avr"
+#endif
+
+static SPISettings spi_settings(8000000UL, MSBFIRST, SPI_MODE0);
+
+#if HAL_OWN_USART
+/* Double speed mode: UBRR = F_CPU / (8 * baud) - 1, rounded. */
+#define HAL_UBRR ((F_CPU + 4UL * SPIFLASH_BAUD) / (8UL * SPIFLASH_BAUD) - 1UL)
+#define HAL_BAUD_REAL (F_CPU / (8UL * (HAL_UBRR + 1UL)))
+#define HAL_BAUD_ERR_PERMILLE \
+	((HAL_BAUD_REAL > SPIFLASH_BAUD ? HAL_BAUD_REAL - SPIFLASH_BAUD : \
+	  SPIFLASH_BAUD - HAL_BAUD_REAL) * 1000UL / SPIFLASH_BAUD)
+#if HAL_BAUD_ERR_PERMILLE > 25
+#error "SPIFLASH_BAUD is more than 2.5 % off with this F_CPU"
+#endif
+
+#define RX_RING 128          /* power of two */
+static volatile uint8_t rx_ring[RX_RING];
+static volatile uint8_t rx_head;   /* written by the ISR only */
+static uint8_t rx_tail;            /* written by the main loop only */
+
+ISR(HAL_RX_VECT)
+{
+	uint8_t b = UDR0;
+	uint8_t next = (uint8_t)((rx_head + 1) & (RX_RING - 1));
+
+	if (next != rx_tail) {
+		rx_ring[rx_head] = b;
+		rx_head = next;
+	}
+}
+
+static void uart_init(void)
+{
+	UCSR0A = _BV(U2X0);
+	UCSR0C = _BV(UCSZ01) | _BV(UCSZ00);            /* 8N1 */
+	/* UBRRnL last: it is the write that sets the rate */
+	UBRR0H = (uint8_t)(HAL_UBRR >> 8);
+	UBRR0L = (uint8_t)HAL_UBRR;
+	UCSR0B = _BV(RXEN0) | _BV(TXEN0) | _BV(RXCIE0);
+}
+
+int16_t hal_uart_getc(void)
+{
+	uint8_t b;
+
+	if (rx_tail == rx_head)
+		return -1;
+	b = rx_ring[rx_tail];
+	rx_tail = (uint8_t)((rx_tail + 1) & (RX_RING - 1));
+	return b;
+}
+
+void hal_uart_write(const uint8_t *buf, uint16_t len)
+{
+	while (len--) {
+		while (!(UCSR0A & _BV(UDRE0)))
+			;
+		UDR0 = *buf++;
+	}
+}
+
+uint16_t hal_uart_rx_capacity(void)
+{
+	return RX_RING - 1;
+}
+
+void hal_idle(void)
+{
+	/* Race-free: an RX interrupt between the check and the sleep would
+	 * otherwise leave a byte waiting until the next timer tick. */
+	set_sleep_mode(SLEEP_MODE_IDLE);
+	cli();
+	if (rx_tail == rx_head) {
+		sleep_enable();
+		sei();
+		sleep_cpu();
+		sleep_disable();
+	}
+	sei();
+}
+#else /* USB CDC */
+static void uart_init(void)
+{
+	Serial.begin(SPIFLASH_BAUD);
+}
+
+int16_t hal_uart_getc(void)
+{
+	return (int16_t)Serial.read();
+}
+
+void hal_uart_write(const uint8_t *buf, uint16_t len)
+{
+	Serial.write(buf, len);
+}
+
+uint16_t hal_uart_rx_capacity(void)
+{
+	return 64;
+}
+
+void hal_idle(void)
+{
+}
+#endif
+
+void hal_init(void)
+{
+	pinMode(SPIFLASH_CS_PIN, OUTPUT);
+	digitalWrite(SPIFLASH_CS_PIN, HIGH);
+	SPI.begin();
+	/* The sketch is the only SPI user: one transaction for its lifetime. */
+	SPI.beginTransaction(spi_settings);
+	uart_init();
+}
+
+void hal_spi_select(void)
+{
+	digitalWrite(SPIFLASH_CS_PIN, LOW);
+}
+
+void hal_spi_deselect(void)
+{
+	digitalWrite(SPIFLASH_CS_PIN, HIGH);
+}
+
+uint8_t hal_spi_xfer(uint8_t out)
+{
+	return SPI.transfer(out);
+}
+
+uint32_t hal_spi_set_clock(uint32_t hz)
+{
+	/* The AVR SPI clock is F_CPU divided by 2, 4, ... 128: take the
+	 * fastest that is not above the wish, as SPISettings does. */
+	uint32_t div = 2;
+
+	while (div < 128 && F_CPU / div > hz)
+		div <<= 1;
+	SPI.endTransaction();
+	spi_settings = SPISettings(F_CPU / div, MSBFIRST, SPI_MODE0);
+	SPI.beginTransaction(spi_settings);
+	return F_CPU / div;
+}
+
+uint32_t hal_millis(void)
+{
+	return millis();
+}
+
+const char *hal_board(void)
+{
+	return HAL_BOARD;
+}
+
+uint32_t hal_f_cpu(void)
+{
+	return F_CPU;
+}
