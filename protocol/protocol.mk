@@ -3,3 +3,7 @@
 # only compiles the sketch folder); test_proto_copy proves the two identical.
 PROTO_SRCS := protocol/proto.c
 PROTO_CFLAGS := -Iprotocol
+
+.PHONY: sync-proto
+sync-proto:
+	cp protocol/proto.c protocol/proto.h firmware/spiflash/src/

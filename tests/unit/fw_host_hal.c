@@ -1,0 +1,142 @@
+/*
+ * fw_host_hal: the firmware's board layer (fw_hal.h) on the host, over the
+ * chip model, so the real dispatcher and flash sequencing run in unit tests.
+ *
+ * It stands in for hardware registers, which is why its state is file-level:
+ * the firmware reaches the board through plain functions, as on the AVR.
+ * Time is simulated: every SPI byte takes 1 us (8 MHz SPI), an idle poll 1 ms.
+ */
+#include "fw_host_hal.h"
+
+#include <string.h>
+
+static struct host_board {
+	struct fc_chip *chip;
+	uint64_t now_ns;
+	int miso_stuck;               /* -1: chip answers; else the stuck level */
+	const uint8_t *in;
+	size_t in_len, in_pos;
+	uint8_t out[65536];
+	size_t out_len;
+	uint32_t spi_hz;
+} hb;
+
+void host_hal_attach(struct fc_chip *chip)
+{
+	memset(&hb, 0, sizeof(hb));
+	hb.chip = chip;
+	hb.miso_stuck = -1;
+	hb.spi_hz = 8000000;
+}
+
+void host_hal_miso_stuck(int level)
+{
+	hb.miso_stuck = level;
+}
+
+void host_hal_input(const uint8_t *buf, size_t len)
+{
+	hb.in = buf;
+	hb.in_len = len;
+	hb.in_pos = 0;
+}
+
+size_t host_hal_input_left(void)
+{
+	return hb.in_len - hb.in_pos;
+}
+
+const uint8_t *host_hal_output(size_t *len)
+{
+	*len = hb.out_len;
+	return hb.out;
+}
+
+void host_hal_output_clear(void)
+{
+	hb.out_len = 0;
+}
+
+void host_hal_advance_ms(uint32_t ms)
+{
+	hb.now_ns += (uint64_t)ms * 1000000u;
+}
+
+uint64_t host_hal_now_ns(void)
+{
+	return hb.now_ns;
+}
+
+void hal_init(void)
+{
+}
+
+int16_t hal_uart_getc(void)
+{
+	if (hb.in_pos >= hb.in_len)
+		return -1;
+	hb.now_ns += 5000;     /* a byte at 2 Mbaud */
+	return hb.in[hb.in_pos++];
+}
+
+void hal_uart_write(const uint8_t *buf, uint16_t len)
+{
+	if (hb.out_len + len > sizeof(hb.out))
+		len = (uint16_t)(sizeof(hb.out) - hb.out_len);
+	memcpy(hb.out + hb.out_len, buf, len);
+	hb.out_len += len;
+}
+
+uint16_t hal_uart_rx_capacity(void)
+{
+	return 127;
+}
+
+void hal_spi_select(void)
+{
+	fc_select(hb.chip, hb.now_ns);
+}
+
+void hal_spi_deselect(void)
+{
+	fc_deselect(hb.chip, hb.now_ns);
+}
+
+uint8_t hal_spi_xfer(uint8_t out)
+{
+	uint8_t in;
+
+	hb.now_ns += 8000000000ull / hb.spi_hz;   /* 8 clocks */
+	in = fc_transfer(hb.chip, out, hb.now_ns);
+	return hb.miso_stuck < 0 ? in : (hb.miso_stuck ? 0xFF : 0x00);
+}
+
+uint32_t hal_spi_set_clock(uint32_t hz)
+{
+	uint32_t div = 2;
+
+	while (div < 128 && 16000000u / div > hz)
+		div <<= 1;
+	hb.spi_hz = 16000000u / div;
+	return hb.spi_hz;
+}
+
+uint32_t hal_millis(void)
+{
+	return (uint32_t)(hb.now_ns / 1000000u);
+}
+
+void hal_idle(void)
+{
+	hb.now_ns += 1000000u;
+}
+
+const char *hal_board(void)
+{
+	return "host";
+}
+
+uint32_t hal_f_cpu(void)
+{
+	return 16000000u;
+}

@@ -1,0 +1,24 @@
+/*
+ * fw_host_hal: fw_hal.h implemented on the host over the chip model, with
+ * a scripted serial input, a captured output and a simulated clock.
+ */
+#ifndef FW_HOST_HAL_H
+#define FW_HOST_HAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flashchip.h"
+#include "fw_hal.h"
+
+void host_hal_attach(struct fc_chip *chip);
+/* -1: MISO follows the chip; 0 or 1: MISO stuck at that level (no chip). */
+void host_hal_miso_stuck(int level);
+void host_hal_input(const uint8_t *buf, size_t len);
+size_t host_hal_input_left(void);
+const uint8_t *host_hal_output(size_t *len);
+void host_hal_output_clear(void);
+void host_hal_advance_ms(uint32_t ms);
+uint64_t host_hal_now_ns(void);
+
+#endif

@@ -1,0 +1,418 @@
+/*
+ * The firmware core on the host: real dispatcher and flash sequencing
+ * (firmware/spiflash/src) against the strict chip model, through frames.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <zlib.h>
+
+#include "fw_core.h"
+#include "fw_host_hal.h"
+#include "flashchip.h"
+
+#define SMALL_PART "W25Q80"
+
+struct bench {
+	struct fc_chip chip;
+	uint8_t *mem;
+	struct fw_core core;
+	uint8_t seq;
+	/* last response */
+	uint8_t type;
+	int8_t status;
+	uint8_t data[PROTO_MAX_PAYLOAD];
+	uint16_t data_len;
+	int pendings;
+	int frame_errs;
+};
+
+static int setup_part(void **state, const char *name)
+{
+	struct bench *b = calloc(1, sizeof(*b));
+	const struct fc_part *p = fc_part_find(name);
+
+	if (!b || !p)
+		return -1;
+	b->mem = malloc(p->size);
+	memset(b->mem, 0xFF, p->size);
+	fc_init(&b->chip, p, b->mem, 0);
+	host_hal_attach(&b->chip);
+	fw_core_init(&b->core);
+	*state = b;
+	return 0;
+}
+
+static int setup(void **state)
+{
+	return setup_part(state, SMALL_PART);
+}
+
+static int teardown(void **state)
+{
+	struct bench *b = *state;
+
+	free(b->mem);
+	free(b);
+	return 0;
+}
+
+/* Decode everything the device sent; keep the last response, count others. */
+static int collect(struct bench *b)
+{
+	uint8_t body[PROTO_MAX_BODY];
+	struct proto_dec d;
+	size_t len, i;
+	const uint8_t *out = host_hal_output(&len);
+	int responses = 0;
+
+	proto_dec_init(&d, body, sizeof(body));
+	for (i = 0; i < len; i++) {
+		if (proto_dec_feed(&d, out[i]) != PROTO_DEC_FRAME)
+			continue;
+		if (d.type == PROTO_OP_PENDING) {
+			b->pendings++;
+		} else if (d.type == PROTO_OP_FRAME_ERR) {
+			b->frame_errs++;
+			b->status = (int8_t)d.payload[0];
+		} else if (d.type & PROTO_OP_RESPONSE && d.type != PROTO_OP_READY) {
+			b->type = d.type;
+			b->status = (int8_t)d.payload[0];
+			b->data_len = (uint16_t)(d.payload_len - 1);
+			memcpy(b->data, d.payload + 1, b->data_len);
+			responses++;
+		}
+	}
+	host_hal_output_clear();
+	return responses;
+}
+
+static void run_bytes(struct bench *b, const uint8_t *wire, size_t n)
+{
+	int guard = 0;
+
+	host_hal_input(wire, n);
+	while (host_hal_input_left() && guard++ < 100000)
+		fw_core_poll(&b->core);
+	fw_core_poll(&b->core);
+}
+
+/* Send one request with the given seq; return the number of responses. */
+static int exchange_seq(struct bench *b, uint8_t type, uint8_t seq, const uint8_t *p, size_t n)
+{
+	static uint8_t wire[PROTO_WIRE_MAX_LEN];
+	size_t len = proto_encode(type, seq, p, n, wire, sizeof(wire));
+
+	assert_true(len > 0);
+	host_hal_output_clear();
+	b->pendings = 0;
+	b->frame_errs = 0;
+	run_bytes(b, wire, len);
+	return collect(b);
+}
+
+static int8_t exchange(struct bench *b, uint8_t type, const uint8_t *p, size_t n)
+{
+	assert_int_equal(exchange_seq(b, type, ++b->seq, p, n), 1);
+	assert_int_equal(b->type, type | PROTO_OP_RESPONSE);
+	return b->status;
+}
+
+static int8_t do_program(struct bench *b, uint32_t addr, const uint8_t *d, uint16_t n)
+{
+	uint8_t p[4 + 512];
+
+	proto_put32(p, addr);
+	memcpy(p + 4, d, n);
+	return exchange(b, PROTO_OP_PROGRAM, p, 4u + n);
+}
+
+static int8_t do_read(struct bench *b, uint32_t addr, uint16_t n)
+{
+	uint8_t p[6];
+
+	proto_put32(p, addr);
+	proto_put16(p + 4, n);
+	return exchange(b, PROTO_OP_READ, p, sizeof(p));
+}
+
+static int8_t do_erase(struct bench *b, uint32_t addr, uint8_t op, uint32_t max_ms)
+{
+	uint8_t p[9];
+
+	proto_put32(p, addr);
+	p[4] = op;
+	proto_put32(p + 5, max_ms);
+	return exchange(b, PROTO_OP_ERASE, p, sizeof(p));
+}
+
+static void test_ready_and_hello(void **state)
+{
+	struct bench *b = *state;
+	uint8_t v = PROTO_VERSION;
+
+	assert_int_equal(exchange(b, PROTO_OP_HELLO, &v, 1), PROTO_OK);
+	assert_int_equal(b->data_len, PROTO_HELLO_LEN);
+	assert_int_equal(b->data[0], PROTO_VERSION);
+	assert_int_equal(proto_get16(b->data + 5), FW_MAX_PAYLOAD);
+	assert_true(proto_get32(b->data + 9) & PROTO_CAP_CRC32);
+	assert_memory_equal(b->data + 17, "host", 5);
+}
+
+static void test_jedec(void **state)
+{
+	struct bench *b = *state;
+	uint8_t n = 3;
+
+	assert_int_equal(exchange(b, PROTO_OP_JEDEC, &n, 1), PROTO_OK);
+	assert_int_equal(b->data_len, 3);
+	assert_memory_equal(b->data, b->chip.part->jedec, 3);
+	n = 0;
+	assert_int_equal(exchange(b, PROTO_OP_JEDEC, &n, 1), PROTO_E_ARG);
+}
+
+/* 300 bytes from offset 200 cross a page boundary: the device must split
+ * it, or the chip would wrap the tail onto the start of the first page. */
+static void test_program_across_pages_and_read(void **state)
+{
+	struct bench *b = *state;
+	uint8_t d[300];
+	size_t i;
+
+	for (i = 0; i < sizeof(d); i++)
+		d[i] = (uint8_t)(i * 7 + 3);
+	assert_int_equal(do_program(b, 0x1000 + 200, d, sizeof(d)), PROTO_OK);
+	assert_memory_equal(b->mem + 0x1000 + 200, d, sizeof(d));
+	assert_int_equal(b->mem[0x1000 + 199], 0xFF);
+	assert_int_equal(b->mem[0x1000 + 500], 0xFF);
+	assert_int_equal(b->chip.stats.programs, 2);
+	assert_int_equal(do_read(b, 0x1000 + 200, sizeof(d)), PROTO_OK);
+	assert_int_equal(b->data_len, sizeof(d));
+	assert_memory_equal(b->data, d, sizeof(d));
+}
+
+static void test_erase_sector_only(void **state)
+{
+	struct bench *b = *state;
+	uint8_t z[16];
+
+	memset(z, 0x00, sizeof(z));
+	assert_int_equal(do_program(b, 0x0FF8, z, 16), PROTO_OK);      /* 0FF8..1007 */
+	assert_int_equal(do_erase(b, 0x1000, 0x20, 400), PROTO_OK);
+	assert_int_equal(b->mem[0x0FFF], 0x00);
+	assert_int_equal(b->mem[0x1000], 0xFF);
+	assert_int_equal(b->mem[0x1007], 0xFF);
+	assert_int_equal(b->chip.stats.erases, 1);
+	assert_int_equal(do_erase(b, 0x1000, 0x99, 400), PROTO_E_ARG);
+}
+
+static void test_crc32_and_blank(void **state)
+{
+	struct bench *b = *state;
+	uint8_t p[8], d[100];
+	uint32_t len = 70000;
+
+	memset(d, 0x5A, sizeof(d));
+	assert_int_equal(do_program(b, 0x20000 + 5000, d, sizeof(d)), PROTO_OK);
+	proto_put32(p, 0x20000);
+	proto_put32(p + 4, len);
+	assert_int_equal(exchange(b, PROTO_OP_CRC32, p, 8), PROTO_OK);
+	assert_int_equal(proto_get32(b->data), (uint32_t)crc32(0, b->mem + 0x20000, len));
+	assert_int_equal(exchange(b, PROTO_OP_BLANK, p, 8), PROTO_OK);
+	assert_int_equal(proto_get32(b->data), 0x20000 + 5000);
+	proto_put32(p, 0x30000);
+	assert_int_equal(exchange(b, PROTO_OP_BLANK, p, 8), PROTO_OK);
+	assert_int_equal(proto_get32(b->data), 0xFFFFFFFFUL);
+}
+
+static void test_ranges_refused(void **state)
+{
+	struct bench *b = *state;
+	uint8_t chip[PROTO_CHIP_LEN];
+	uint32_t size = b->chip.part->size;
+
+	proto_put16(chip, 256);
+	chip[2] = PROTO_ADDR_3;
+	proto_put32(chip + 3, size);
+	proto_put16(chip + 7, 3);
+	assert_int_equal(exchange(b, PROTO_OP_CHIP, chip, sizeof(chip)), PROTO_OK);
+	assert_int_equal(do_read(b, size - 4, 4), PROTO_OK);
+	assert_int_equal(do_read(b, size - 4, 5), PROTO_E_ARG);
+	assert_int_equal(do_read(b, 0xFFFFFFFFUL, 2), PROTO_E_ARG);
+	assert_int_equal(do_read(b, 0, FW_MAX_PAYLOAD), PROTO_E_ARG);
+	proto_put16(chip, 200);                       /* not a power of two */
+	assert_int_equal(exchange(b, PROTO_OP_CHIP, chip, sizeof(chip)), PROTO_E_ARG);
+	assert_int_equal(exchange(b, 0x3E, NULL, 0), PROTO_E_UNKNOWN_OP);
+}
+
+/* A resend (same type, seq, CRC) is answered from the copy, not re-run. */
+static void test_resend_not_executed_twice(void **state)
+{
+	struct bench *b = *state;
+	uint8_t p[8] = { 0 };
+
+	p[4] = 0x11;
+	assert_int_equal(exchange_seq(b, PROTO_OP_PROGRAM, 50, p, 8), 1);
+	assert_int_equal(b->status, PROTO_OK);
+	assert_int_equal(b->chip.stats.programs, 1);
+	assert_int_equal(exchange_seq(b, PROTO_OP_PROGRAM, 50, p, 8), 1);
+	assert_int_equal(b->status, PROTO_OK);
+	assert_int_equal(b->chip.stats.programs, 1);
+	/* same seq, different content: a new request */
+	p[4] = 0x01;
+	assert_int_equal(exchange_seq(b, PROTO_OP_PROGRAM, 50, p, 8), 1);
+	assert_int_equal(b->chip.stats.programs, 2);
+	assert_int_equal(b->mem[0], 0x01);
+}
+
+static void test_garbage_then_request(void **state)
+{
+	struct bench *b = *state;
+	uint8_t junk[300];
+	size_t i;
+	uint8_t n = 3;
+
+	for (i = 0; i < sizeof(junk); i++)
+		junk[i] = (uint8_t)(i * 37 + 11);
+	junk[10] = PROTO_SOF;        /* garbage that looks like a frame start */
+	host_hal_output_clear();
+	run_bytes(b, junk, sizeof(junk));
+	collect(b);
+	run_bytes(b, (const uint8_t *)"\0", 1);
+	collect(b);
+	assert_int_equal(exchange(b, PROTO_OP_JEDEC, &n, 1), PROTO_OK);
+	assert_memory_equal(b->data, b->chip.part->jedec, 3);
+}
+
+static void test_half_frame_then_silence(void **state)
+{
+	struct bench *b = *state;
+	uint8_t wire[32], n = 3;
+	size_t len = proto_encode(PROTO_OP_JEDEC, 1, &n, 1, wire, sizeof(wire));
+
+	run_bytes(b, wire, len - 3);
+	assert_true(proto_dec_busy(&b->core.dec));
+	host_hal_advance_ms(FW_FRAME_TIMEOUT_MS + 1);
+	fw_core_poll(&b->core);
+	assert_false(proto_dec_busy(&b->core.dec));
+	assert_int_equal(exchange(b, PROTO_OP_JEDEC, &n, 1), PROTO_OK);
+}
+
+static void test_oversize_frame(void **state)
+{
+	struct bench *b = *state;
+	static uint8_t p[PROTO_MAX_PAYLOAD], wire[PROTO_WIRE_MAX_LEN + 64];
+	size_t len;
+
+	memset(p, 0x33, sizeof(p));
+	len = proto_encode(PROTO_OP_PING, 9, p, sizeof(p), wire, sizeof(wire));
+	/* stretch it past the device buffer: append blocks before the EOF */
+	memset(wire + len - 1, 0x22, 40);
+	wire[len - 1] = 0x28;
+	wire[len + 39] = 0x00;
+	host_hal_output_clear();
+	b->frame_errs = 0;
+	run_bytes(b, wire, len + 40);
+	collect(b);
+	assert_int_equal(b->frame_errs, 1);
+	assert_int_equal(b->status, PROTO_E_OVERSIZE);
+}
+
+static void test_bad_crc_draws_frame_err(void **state)
+{
+	struct bench *b = *state;
+	uint8_t wire[32], n = 3;
+	size_t len = proto_encode(PROTO_OP_JEDEC, 1, &n, 1, wire, sizeof(wire));
+
+	wire[3] ^= 0x10;
+	host_hal_output_clear();
+	b->frame_errs = 0;
+	run_bytes(b, wire, len);
+	assert_int_equal(collect(b), 0);
+	assert_int_equal(b->frame_errs, 1);
+	assert_int_equal(b->status, PROTO_E_CRC);
+}
+
+/* No chip: MISO stuck high ends in E_CHIP, stuck low in E_WEL, never a hang. */
+static void test_missing_chip(void **state)
+{
+	struct bench *b = *state;
+	uint8_t d[4] = { 0 };
+
+	host_hal_miso_stuck(1);
+	assert_int_equal(do_program(b, 0, d, 4), PROTO_E_CHIP);
+	assert_int_equal(do_erase(b, 0, 0x20, 400), PROTO_E_CHIP);
+	host_hal_miso_stuck(0);
+	assert_int_equal(do_program(b, 0, d, 4), PROTO_E_WEL);
+	host_hal_miso_stuck(-1);
+	assert_int_equal(b->mem[0], 0xFF);
+}
+
+/* A deadline shorter than the erase: E_TIMEOUT, with keepalives meanwhile. */
+static void test_busy_deadline(void **state)
+{
+	struct bench *b = *state;
+	uint32_t typ_ms = b->chip.part->t_be64_typ / 1000;
+
+	assert_true(typ_ms > 40);
+	assert_int_equal(do_erase(b, 0x10000, 0xD8, 10), PROTO_E_TIMEOUT);
+	/* still busy: a write enable now is ignored, as on silicon */
+	assert_int_equal(do_erase(b, 0x10000, 0xD8, 10), PROTO_E_WEL);
+	host_hal_advance_ms(typ_ms);
+	assert_int_equal(do_erase(b, 0x10000, 0xD8, b->chip.part->t_be64_max / 1000), PROTO_OK);
+	/* the chip was still busy at the first answer; a long erase sends PENDING */
+	assert_true(b->pendings >= 1);
+}
+
+static void test_status_registers(void **state)
+{
+	struct bench *b = *state;
+	uint8_t op = 0x05;
+	uint8_t wsr[] = { 0x01, 0, 1, 0x04, 20, 0 };     /* WRSR SR1 = BP0 */
+
+	assert_int_equal(exchange(b, PROTO_OP_READ_SR, &op, 1), PROTO_OK);
+	assert_int_equal(b->data[0] & 0x03, 0);
+	assert_int_equal(exchange(b, PROTO_OP_WRITE_SR, wsr, sizeof(wsr)), PROTO_OK);
+	assert_int_equal(exchange(b, PROTO_OP_READ_SR, &op, 1), PROTO_OK);
+	assert_int_equal(b->data[0] & 0x1C, 0x04);
+}
+
+static void test_xfer_and_ping(void **state)
+{
+	struct bench *b = *state;
+	uint8_t x[] = { 3, 0, 0x9F };
+	uint8_t ping[] = { 1, 0, 2, 0xA5, 0 };
+
+	assert_int_equal(exchange(b, PROTO_OP_XFER, x, sizeof(x)), PROTO_OK);
+	assert_int_equal(b->data_len, 3);
+	assert_memory_equal(b->data, b->chip.part->jedec, 3);
+	assert_int_equal(exchange(b, PROTO_OP_PING, ping, sizeof(ping)), PROTO_OK);
+	assert_memory_equal(b->data, ping, sizeof(ping));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_ready_and_hello, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_jedec, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_program_across_pages_and_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_erase_sector_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crc32_and_blank, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ranges_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resend_not_executed_twice, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_garbage_then_request, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_half_frame_then_silence, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_oversize_frame, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_crc_draws_frame_err, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_chip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy_deadline, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_status_registers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xfer_and_ping, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("fw_core", tests, NULL, NULL);
+}
