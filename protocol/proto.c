@@ -236,7 +236,7 @@ const char *proto_status_str(int status)
 	case PROTO_E_TIMEOUT:    return "chip stayed busy past its deadline";
 	case PROTO_E_WEL:        return "write enable did not latch (write protected or no chip)";
 	case PROTO_E_CHIP:       return "chip does not answer";
-	case PROTO_E_BUSY:       return "device busy";
+	case PROTO_E_BUSY:       return "chip still busy from an earlier operation";
 	default:                 return "unknown status";
 	}
 }

@@ -26,3 +26,8 @@ $(BUILD)/test_fw_core: tests/unit/test_fw_core.c tests/unit/fw_host_hal.c $(FW_C
 	$(CC) $(HOST_CFLAGS) $(PROTO_CFLAGS) -I$(FW_SRC_DIR) -Itests/unit -Itests/emu -o $@ \
 		tests/unit/test_fw_core.c tests/unit/fw_host_hal.c $(FW_CORE_SRCS) \
 		$(PROTO_SRCS) $(FLASHCHIP_SRCS) $(CMOCKA_LIBS) -lz
+
+$(BUILD)/proto_probe: tests/e2e/proto_probe.c $(PROTO_SRCS) protocol/proto.h | $(BUILD)
+	$(CC) $(HOST_CFLAGS) $(PROTO_CFLAGS) -o $@ tests/e2e/proto_probe.c $(PROTO_SRCS) -lz
+all: $(BUILD)/proto_probe
+E2E_TESTS += tests/e2e/test_firmware_emu.sh

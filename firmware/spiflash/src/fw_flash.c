@@ -114,14 +114,18 @@ void flash_read(struct flash *f, uint32_t addr, uint8_t *buf, uint16_t n)
 }
 
 /*
- * Write enable, then check that WEL latched.  A chip that does not set WEL
+ * Write enable on an idle chip, then check that WEL latched.  A chip that does not set WEL
  * (missing, MISO stuck low, hardware protected) would ignore the program or
  * erase that follows, and a silent no-op is the worst outcome for a user.
  */
 int8_t flash_write_enable(struct flash *f, uint8_t opcode)
 {
-	uint8_t sr;
+	uint8_t sr = flash_read_sr(f, FLASH_OP_RDSR);
 
+	/* Still busy from an operation that ran past its deadline: WEL reads
+	 * set while busy, and the chip would ignore what we send. */
+	if (sr != 0xFF && (sr & FLASH_SR1_WIP))
+		return PROTO_E_BUSY;
 	cmd(opcode);
 	sr = flash_read_sr(f, FLASH_OP_RDSR);
 	if (sr == 0xFF)

@@ -71,7 +71,7 @@ enum proto_status {
 	PROTO_E_TIMEOUT     = -6,  /* chip stayed busy past its deadline */
 	PROTO_E_WEL         = -7,  /* write enable did not latch (protected, no chip) */
 	PROTO_E_CHIP        = -8,  /* chip answered nonsense (e.g. MISO stuck) */
-	PROTO_E_BUSY        = -9,  /* another request is in progress */
+	PROTO_E_BUSY        = -9,  /* chip still busy from an earlier operation */
 };
 
 /* Capability bits reported by HELLO. */

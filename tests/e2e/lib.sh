@@ -1,0 +1,94 @@
+# Shared helpers for the end-to-end scripts: bounded waits, an emulator per
+# script, and pass/fail counting ending in "N passed, M failed".
+# Source it from the repository root.
+
+E2E_PASSED=0
+E2E_FAILED=0
+E2E_TMP=$(mktemp -d)
+EMU_PIDS=()
+
+e2e_cleanup() {
+	local pid
+	for pid in "${EMU_PIDS[@]}"; do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	for pid in "${EMU_PIDS[@]}"; do
+		# bounded: give each emulator 5 s to exit, then kill it
+		for _ in $(seq 1 50); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	rm -rf "$E2E_TMP"
+}
+trap e2e_cleanup EXIT
+
+ok() {
+	E2E_PASSED=$((E2E_PASSED + 1))
+	echo "ok: $*"
+}
+
+fail() {
+	E2E_FAILED=$((E2E_FAILED + 1))
+	echo "FAIL: $*"
+}
+
+# check DESCRIPTION COMMAND...: passes when COMMAND exits 0
+check() {
+	local what=$1
+	shift
+	if "$@"; then ok "$what"; else fail "$what"; fi
+}
+
+e2e_summary() {
+	echo "$E2E_PASSED passed, $E2E_FAILED failed"
+	[ "$E2E_FAILED" -eq 0 ]
+}
+
+# emu_start NAME [emulator options...]: starts build/spiflash-emu with
+# build/spiflash.elf, waits (at most 10 s) for the device path on its first
+# line, and sets EMU_DEV_<NAME>, EMU_PID_<NAME> and EMU_ERR_<NAME>.
+emu_start() {
+	local name=$1 out dev pid
+	shift
+	out="$E2E_TMP/emu-$name.out"
+	build/spiflash-emu "$@" build/spiflash.elf >"$out" 2>"$E2E_TMP/emu-$name.err" &
+	pid=$!
+	EMU_PIDS+=("$pid")
+	dev=
+	for _ in $(seq 1 100); do
+		dev=$(head -n1 "$out" 2>/dev/null)
+		[ -n "$dev" ] && [ -e "$dev" ] && break
+		dev=
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if [ -z "$dev" ]; then
+		echo "emulator '$name' did not start:" >&2
+		cat "$E2E_TMP/emu-$name.err" >&2
+		return 1
+	fi
+	printf -v "EMU_DEV_$name" '%s' "$dev"
+	printf -v "EMU_PID_$name" '%s' "$pid"
+	printf -v "EMU_ERR_$name" '%s' "$E2E_TMP/emu-$name.err"
+}
+
+# emu_stop NAME: SIGTERM, and the emulator must exit 0 within 5 s.
+emu_stop() {
+	local pidvar="EMU_PID_$1" pid rc
+	pid=${!pidvar}
+	kill -TERM "$pid" 2>/dev/null || return 1
+	for _ in $(seq 1 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid"
+		return 1
+	fi
+	wait "$pid"
+	rc=$?
+	return "$rc"
+}
