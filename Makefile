@@ -11,7 +11,7 @@ all:
 
 include protocol/protocol.mk
 include firmware/firmware.mk
--include tests/emu/flashchip.mk
+include tests/emu/flashchip.mk
 include tests/emu/emu.mk
 include client/client.mk
 include tests/tests.mk
