@@ -1,0 +1,276 @@
+/*
+ * dev: request/response sessions with the spiflash sketch (PROTOCOL.md).
+ */
+#include "dev.h"
+#include "clock.h"
+
+#include <string.h>
+
+enum wait_result {
+	WAIT_GOT = 0,       /* our response is in d->resp, status returned separately */
+	WAIT_RESEND = 1,    /* silence, FRAME_ERR or a damaged frame: try again */
+	WAIT_DEADLINE = 2,  /* the overall deadline passed */
+};
+
+/* Milliseconds the wire needs for n bytes at the link rate (10 bits per byte),
+ * doubled for slack, at least 20. */
+static unsigned wire_ms(const struct dev *d, size_t n)
+{
+	uint32_t baud = d->link->baud ? d->link->baud : 115200;
+	uint64_t ms = (uint64_t)n * 10 * 1000 * 2 / baud;
+
+	return (unsigned)(ms < 20 ? 20 : ms);
+}
+
+static uint8_t next_seq(struct dev *d)
+{
+	d->seq++;
+	if (d->seq == 0)      /* seq 0 is what FRAME_ERR carries */
+		d->seq = 1;
+	return d->seq;
+}
+
+static int send_frame(struct dev *d, uint8_t op, uint8_t seq, const uint8_t *req, size_t len)
+{
+	size_t n = proto_encode(op, seq, req, len, d->wire, sizeof(d->wire));
+	int err;
+
+	if (!n)
+		return DEV_E_ARG;
+	err = d->link->ops->write(d->link->ctx, d->wire, n, wire_ms(d, n) + 1000);
+	if (err) {
+		d->link_err = err;
+		return DEV_E_LINK;
+	}
+	return DEV_OK;
+}
+
+/*
+ * Read until the response (op | 0x80, seq) arrives.  *status gets its status
+ * byte.  Silence of silence_ms (restarted by any byte of PENDING for seq)
+ * asks for a resend; deadline ends it all.
+ */
+static int wait_response(struct dev *d, uint8_t op, uint8_t seq, unsigned silence_ms,
+			 uint64_t deadline, int *status)
+{
+	uint64_t quiet_until = clock_ms() + silence_ms;
+	uint8_t buf[64];
+
+	for (;;) {
+		uint64_t now = clock_ms(), until = quiet_until < deadline ? quiet_until : deadline;
+		int n, i;
+
+		if (now >= deadline)
+			return WAIT_DEADLINE;
+		if (now >= quiet_until)
+			return WAIT_RESEND;
+		/* bytes after our response in this buffer are dropped: with one
+		 * request outstanding they can only be stale or garbage */
+		n = d->link->ops->read(d->link->ctx, buf, sizeof(buf), (unsigned)(until - now));
+		if (n < 0) {
+			d->link_err = n;
+			return DEV_E_LINK;
+		}
+		for (i = 0; i < n; i++) {
+			enum proto_dec_result r = proto_dec_feed(&d->dec, buf[i]);
+
+			if (r == PROTO_DEC_ERROR) {
+				d->stats.bad_frames++;
+				return WAIT_RESEND;
+			}
+			if (r != PROTO_DEC_FRAME)
+				continue;
+			d->answered = 1;
+			if (d->dec.type == PROTO_OP_FRAME_ERR) {
+				d->stats.frame_errs++;
+				return WAIT_RESEND;
+			}
+			if (d->dec.type == PROTO_OP_PENDING && d->dec.seq == seq) {
+				quiet_until = clock_ms() + silence_ms;
+				continue;
+			}
+			if (d->dec.type == PROTO_OP_READY) {
+				d->ready_seen = 1;
+				if (op != PROTO_OP_HELLO)
+					return DEV_E_RESET;
+				return WAIT_RESEND;
+			}
+			if (d->dec.type != (op | PROTO_OP_RESPONSE) || d->dec.seq != seq)
+				continue;     /* a stale answer to an earlier try */
+			if (d->dec.payload_len < 1) {
+				d->stats.bad_frames++;
+				return WAIT_RESEND;
+			}
+			*status = (int8_t)d->dec.payload[0];
+			d->resp_len = (uint16_t)(d->dec.payload_len - 1);
+			memcpy(d->resp, d->dec.payload + 1, d->resp_len);
+			return WAIT_GOT;
+		}
+	}
+}
+
+int dev_request(struct dev *d, uint8_t op, const uint8_t *req, size_t len, unsigned work_ms)
+{
+	unsigned xfer = wire_ms(d, PROTO_WIRE_MAX(len) + PROTO_WIRE_MAX(d->max_payload));
+	unsigned silence = d->silence_ms + xfer;
+	uint64_t deadline;
+	uint8_t seq;
+	int try, r, status = 0;
+
+	if (len > d->max_payload)
+		return DEV_E_ARG;
+	/* a device without keepalives is silent while it works */
+	if (!(d->hello.caps & PROTO_CAP_PENDING))
+		silence += work_ms;
+	deadline = clock_ms() + work_ms + (uint64_t)DEV_TRIES * silence;
+	seq = next_seq(d);
+	d->stats.requests++;
+	for (try = 0; try < DEV_TRIES; try++) {
+		if (try)
+			d->stats.resends++;
+		proto_dec_reset(&d->dec);
+		r = send_frame(d, op, seq, req, len);
+		if (r)
+			return r;
+		r = wait_response(d, op, seq, silence, deadline, &status);
+		if (r < 0)
+			return r;
+		if (r == WAIT_DEADLINE)
+			break;
+		if (r == WAIT_RESEND)
+			continue;
+		/* the device saw our request damaged: send it again */
+		if (status == PROTO_E_CRC || status == PROTO_E_FRAMING)
+			continue;
+		return status ? DEV_E_REMOTE + status : DEV_OK;
+	}
+	if (status)
+		return DEV_E_REMOTE + status;
+	return d->answered ? DEV_E_TIMEOUT : DEV_E_NOANSWER;
+}
+
+size_t dev_read_max(const struct dev *d)
+{
+	return d->max_payload - 1u;     /* the response carries a status byte */
+}
+
+size_t dev_program_max(const struct dev *d)
+{
+	return d->max_payload - 4u;     /* after the address */
+}
+
+static int parse_hello(struct dev *d)
+{
+	const uint8_t *p = d->resp;
+	struct proto_hello *h = &d->hello;
+
+	if (d->resp_len < PROTO_HELLO_LEN)
+		return DEV_E_BADRESP;
+	memset(h, 0, sizeof(*h));
+	h->proto_version = p[0];
+	h->proto_min = p[1];
+	h->fw_major = p[2];
+	h->fw_minor = p[3];
+	h->fw_patch = p[4];
+	h->max_payload = proto_get16(p + 5);
+	h->rx_buffer = proto_get16(p + 7);
+	h->caps = proto_get32(p + 9);
+	h->f_cpu = proto_get32(p + 13);
+	memcpy(h->board, p + 17, 16);
+	h->board[16] = '\0';
+	if (h->proto_min > PROTO_VERSION || h->proto_version < 1)
+		return DEV_E_VERSION;
+	d->version = h->proto_version < PROTO_VERSION ? h->proto_version : PROTO_VERSION;
+	if (h->max_payload < 16)
+		return DEV_E_BADRESP;
+	d->max_payload = h->max_payload < PROTO_MAX_PAYLOAD ? h->max_payload : PROTO_MAX_PAYLOAD;
+	return DEV_OK;
+}
+
+int dev_hello(struct dev *d)
+{
+	uint8_t v = PROTO_VERSION;
+	int err = dev_request(d, PROTO_OP_HELLO, &v, 1, 0);
+
+	return err ? err : parse_hello(d);
+}
+
+/* Drop whatever the port buffered before we came: a pty keeps the READY
+ * frame and anything else the device said while nobody listened. */
+static int drain(struct dev *d)
+{
+	uint64_t end = clock_ms() + 300;
+	uint8_t buf[256];
+	int n;
+
+	if (d->link->ops->flush_input(d->link->ctx))
+		return DEV_OK;   /* not fatal: a stale frame is ignored by seq */
+	while (clock_ms() < end) {
+		n = d->link->ops->read(d->link->ctx, buf, sizeof(buf), 20);
+		if (n < 0) {
+			d->link_err = n;
+			return DEV_E_LINK;
+		}
+		if (n == 0)
+			break;
+	}
+	return DEV_OK;
+}
+
+int dev_open(struct dev *d, struct link *l, unsigned startup_ms)
+{
+	uint64_t deadline = clock_ms() + startup_ms;
+	uint8_t v = PROTO_VERSION;
+	int err, status = 0;
+
+	memset(d, 0, sizeof(*d));
+	d->link = l;
+	d->silence_ms = DEV_SILENCE_MS;
+	d->max_payload = 16;
+	proto_dec_init(&d->dec, d->body, sizeof(d->body));
+	err = drain(d);
+	if (err)
+		return err;
+	/* An Uno resets when the port opens and its bootloader waits ~0.5-1 s
+	 * before the sketch starts: say HELLO every 300 ms until an answer or
+	 * the deadline.  A READY frame means the sketch just started: ask
+	 * again at once. */
+	while (clock_ms() < deadline) {
+		uint64_t now = clock_ms();
+		uint64_t until = now + 300 < deadline ? now + 300 : deadline;
+		uint8_t seq = next_seq(d);
+
+		proto_dec_reset(&d->dec);
+		err = send_frame(d, PROTO_OP_HELLO, seq, &v, 1);
+		if (err)
+			return err;
+		err = wait_response(d, PROTO_OP_HELLO, seq, (unsigned)(until - now), until, &status);
+		if (err < 0)
+			return err;
+		if (err != WAIT_GOT)
+			continue;
+		if (status == PROTO_E_CRC || status == PROTO_E_FRAMING)
+			continue;
+		if (status)
+			return DEV_E_REMOTE + status;
+		return parse_hello(d);
+	}
+	return d->answered ? DEV_E_TIMEOUT : DEV_E_NOANSWER;
+}
+
+const char *dev_strerror(int err)
+{
+	if (DEV_IS_REMOTE(err))
+		return proto_status_str(DEV_REMOTE_STATUS(err));
+	switch (err) {
+	case DEV_OK:         return "ok";
+	case DEV_E_LINK:     return "serial link failed";
+	case DEV_E_NOANSWER: return "no answer";
+	case DEV_E_TIMEOUT:  return "the device stopped answering";
+	case DEV_E_VERSION:  return "protocol version not supported";
+	case DEV_E_BADRESP:  return "malformed response from the device";
+	case DEV_E_ARG:      return "request too long for the device";
+	case DEV_E_RESET:    return "the device restarted during the session";
+	default:             return "unknown device error";
+	}
+}

@@ -1,0 +1,90 @@
+/*
+ * dev: a protocol session with the spiflash sketch over a link: start-up,
+ * HELLO, and one function per request type of PROTOCOL.md.  Every request has
+ * a silence timeout (restarted by PENDING keepalives), an overall deadline and
+ * three tries.  Never prints.
+ */
+#ifndef DEV_H
+#define DEV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "link.h"
+#include "../protocol/proto.h"
+
+enum dev_err {
+	DEV_OK = 0,
+	DEV_E_LINK = -20,        /* the link failed (see dev.link_err) */
+	DEV_E_NOANSWER = -21,    /* nothing that looks like the sketch answered */
+	DEV_E_TIMEOUT = -22,     /* the device answered before but not this time */
+	DEV_E_VERSION = -23,     /* protocol versions do not overlap */
+	DEV_E_BADRESP = -24,     /* a response of the wrong length or type */
+	DEV_E_ARG = -25,         /* caller asked for more than max_payload */
+	DEV_E_RESET = -26,       /* the device sent READY mid-session: it restarted */
+	/* The device answered with status s (enum proto_status < 0): the error
+	 * is DEV_E_REMOTE + s, so E_WEL (-7) arrives as -107. */
+	DEV_E_REMOTE = -100,
+};
+#define DEV_IS_REMOTE(e)     ((e) <= DEV_E_REMOTE - 1 && (e) > DEV_E_REMOTE - 64)
+#define DEV_REMOTE_STATUS(e) ((e) - DEV_E_REMOTE)
+
+#define DEV_TRIES            3
+#define DEV_SILENCE_MS       1000   /* no byte for this long: resend */
+#define DEV_STARTUP_MS       2500   /* an Uno resets on open: bootloader + setup */
+
+struct dev_stats {
+	unsigned requests, resends, bad_frames, frame_errs;
+};
+
+struct dev {
+	struct link *link;
+	uint8_t seq;
+	int link_err;               /* enum link_err behind DEV_E_LINK */
+	int answered;               /* any good frame came back yet */
+	int ready_seen;
+	struct proto_hello hello;
+	uint8_t version;            /* protocol version in use */
+	uint16_t max_payload;       /* largest request payload we may send */
+	unsigned silence_ms;
+	struct dev_stats stats;
+	struct proto_dec dec;
+	uint8_t body[PROTO_MAX_BODY];
+	uint8_t wire[PROTO_WIRE_MAX_LEN];
+	uint8_t resp[PROTO_MAX_PAYLOAD];   /* payload of the last response, after status */
+	uint16_t resp_len;
+};
+
+/* Wait for the sketch on an open link and say HELLO.  startup_ms bounds it. */
+int dev_open(struct dev *d, struct link *l, unsigned startup_ms);
+const char *dev_strerror(int err);
+
+/* One request: payload out, response payload (after the status byte) in
+ * d->resp / d->resp_len.  work_ms: how long the device may legitimately take
+ * (erase time); the overall deadline is work_ms plus transfer time plus the
+ * silence timeout. */
+int dev_request(struct dev *d, uint8_t op, const uint8_t *req, size_t len, unsigned work_ms);
+
+/* Largest data a READ may ask for, a PROGRAM may carry. */
+size_t dev_read_max(const struct dev *d);
+size_t dev_program_max(const struct dev *d);
+
+int dev_hello(struct dev *d);
+int dev_ping(struct dev *d, const uint8_t *buf, size_t len);
+int dev_spi_clock(struct dev *d, uint32_t hz, uint32_t *set);
+int dev_chip(struct dev *d, const struct proto_chip *c);
+int dev_jedec(struct dev *d, uint8_t *id, uint8_t n);
+int dev_sfdp(struct dev *d, uint32_t addr, uint8_t *buf, uint16_t len);
+int dev_read(struct dev *d, uint32_t addr, uint8_t *buf, uint16_t len);
+int dev_program(struct dev *d, uint32_t addr, const uint8_t *buf, size_t len,
+		unsigned t_page_max_ms, unsigned page_size);
+int dev_erase(struct dev *d, uint32_t addr, uint8_t opcode, uint32_t max_ms);
+int dev_read_sr(struct dev *d, uint8_t opcode, uint8_t *val);
+int dev_write_sr(struct dev *d, uint8_t opcode, uint8_t flags, const uint8_t *val,
+		 uint8_t n, uint16_t max_ms);
+int dev_crc32(struct dev *d, uint32_t addr, uint32_t len, uint32_t *crc);
+/* *first: address of the first byte that is not FF, or 0xFFFFFFFF if blank */
+int dev_blank(struct dev *d, uint32_t addr, uint32_t len, uint32_t *first);
+int dev_xfer(struct dev *d, const uint8_t *w, size_t wlen, uint8_t *r, uint16_t rlen);
+
+#endif

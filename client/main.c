@@ -1,0 +1,530 @@
+/*
+ * spiflash: command-line client of the spiflash SPI NOR programmer.
+ * The only place that prints errors and turns them into exit codes.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "dev.h"
+#include "file.h"
+#include "info.h"
+#include "link.h"
+#include "ops.h"
+#include "opts.h"
+#include "ports.h"
+
+#define SPIFLASH_VERSION "0.1.0"
+
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_ERROR = 1,      /* file/IO or other error */
+	EXIT_USAGE = 2,
+	EXIT_DEVICE = 3,     /* cannot open port, no answer, not a spiflash device */
+	EXIT_CHIP = 4,       /* no chip, unknown chip, protected, busy timeout */
+	EXIT_MISMATCH = 5,   /* verify mismatch, not blank */
+};
+
+struct progress {
+	int enabled;
+	const char *phase;
+	uint64_t t0, last;
+	int shown;
+};
+
+struct ctx {
+	struct opts o;
+	struct link link;
+	struct dev dev;
+	struct ops ops;
+	struct progress prog;
+	int link_open;
+};
+
+static const char usage_text[] =
+"usage: spiflash [options] COMMAND [options]\n"
+"\n"
+"commands:\n"
+"  read     read the chip (or a range) into FILE\n"
+"  write    write FILE (or a range of it) to the chip: erases only the sectors\n"
+"           it touches, keeps bytes outside the range, skips unchanged sectors,\n"
+"           verifies at the end\n"
+"  verify   compare the chip with FILE\n"
+"  erase    erase the whole chip, or a range (bytes outside it are kept)\n"
+"  blank    check that the chip (or a range) is all FF\n"
+"  info     firmware, link, chip ID, size and status registers\n"
+"  ports    list serial ports with USB IDs and a board guess\n"
+"\n"
+"options:\n"
+"  -d, --device PORT       serial port of the programmer (see 'spiflash ports')\n"
+"  -f, --file FILE         image file; '-' is stdin (write, verify) or stdout (read)\n"
+"  -l, --length N          length in KiB (4096 = 4 MiB); or with a k/M suffix\n"
+"                          default: rest of the file (write, verify) or chip\n"
+"      --flash-offset N    first chip address, bytes (decimal, 0x hex, k/M)\n"
+"      --file-offset N     first file byte, bytes (write, verify)\n"
+"      --rate BAUD         serial rate (default 115200)\n"
+"      --no-verify         skip the verify after write and erase\n"
+"  -q, --quiet             no progress, no status lines\n"
+"  -v, --verbose           more detail (link back end, statistics)\n"
+"  -h, --help              this text\n"
+"      --version           client version\n"
+"\n"
+"exit codes:\n"
+"  0 success           1 file, I/O or other error   2 usage error\n"
+"  3 device or link error (cannot open the port, no answer, not a spiflash device)\n"
+"  4 chip error (no chip, unknown, write protected, busy timeout, write did not take)\n"
+"  5 verify mismatch (or not blank)\n"
+"\n"
+"environment: SPIFLASH_FORCE_LIBSERIALPORT=1 never falls back to termios\n";
+
+static void say(const struct ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void say(const struct ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->o.quiet)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+static int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("spiflash: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -1;
+}
+
+static void progress_cb(void *arg, const char *phase, uint64_t done, uint64_t total)
+{
+	struct progress *p = arg;
+	uint64_t now = clock_ms(), ms;
+	double rate;
+
+	if (!p->enabled)
+		return;
+	if (!p->phase || strcmp(p->phase, phase)) {
+		if (p->shown)
+			fputc('\n', stderr);
+		p->phase = phase;
+		p->t0 = now;
+		p->shown = 0;
+	}
+	if (done != total && now - p->last < 200)
+		return;
+	p->last = now;
+	ms = now - p->t0;
+	rate = ms ? (double)done * 1000.0 / (double)ms : 0.0;
+	fprintf(stderr, "\r%-7s %9llu / %llu bytes  %7.1f KiB/s", phase,
+		(unsigned long long)done, (unsigned long long)total, rate / 1024.0);
+	if (rate > 0 && done < total) {
+		unsigned eta = (unsigned)((double)(total - done) / rate);
+
+		fprintf(stderr, "  ETA %u:%02u ", eta / 60, eta % 60);
+	} else {
+		fputs("            ", stderr);
+	}
+	p->shown = 1;
+	if (done == total) {
+		fputc('\n', stderr);
+		p->shown = 0;
+		p->phase = NULL;
+	}
+}
+
+static void progress_end(struct progress *p)
+{
+	if (p->enabled && p->shown)
+		fputc('\n', stderr);
+	p->shown = 0;
+}
+
+/* Map an error of any module to an exit code, printing what went wrong. */
+static int fail(struct ctx *c, int err)
+{
+	const char *dev = c->o.device ? c->o.device : "";
+	const char *what = c->ops.msg;
+
+	progress_end(&c->prog);
+	if (DEV_IS_REMOTE(err)) {
+		int st = DEV_REMOTE_STATUS(err);
+
+		error("%s%s%s (device status %d)", *what ? what : "request", ": ",
+		      proto_status_str(st), st);
+		if (st == PROTO_E_WEL || st == PROTO_E_TIMEOUT || st == PROTO_E_CHIP)
+			return EXIT_CHIP;
+		return st == PROTO_E_ARG ? EXIT_ERROR : EXIT_DEVICE;
+	}
+	switch (err) {
+	case DEV_E_NOANSWER:
+		error("no answer from '%s': is the spiflash sketch running?%s%s", dev,
+		      *what ? " (while " : "", *what ? what : "");
+		if (*what)
+			fputs(")\n", stderr);
+		return EXIT_DEVICE;
+	case DEV_E_TIMEOUT:
+		error("'%s' stopped answering%s%s; check the USB cable", dev,
+		      *what ? " while " : "", what);
+		return EXIT_DEVICE;
+	case DEV_E_LINK:
+		error("serial link to '%s' failed%s%s: %s", dev, *what ? " while " : "", what,
+		      link_strerror(c->dev.link_err));
+		return EXIT_DEVICE;
+	case DEV_E_VERSION:
+		error("'%s' speaks protocol %u (oldest %u), this client speaks %u: update the %s",
+		      dev, c->dev.hello.proto_version, c->dev.hello.proto_min, PROTO_VERSION,
+		      c->dev.hello.proto_min > PROTO_VERSION ? "client" : "sketch");
+		return EXIT_DEVICE;
+	case DEV_E_BADRESP:
+	case DEV_E_ARG:
+	case DEV_E_RESET:
+		error("%s from '%s'%s%s", dev_strerror(err), dev, *what ? " while " : "", what);
+		return EXIT_DEVICE;
+	case OPS_E_RANGE:
+		error("%s", what);
+		return EXIT_USAGE;
+	case OPS_E_MISMATCH:
+	case OPS_E_NOTBLANK:
+		error("%s", what);
+		return EXIT_MISMATCH;
+	case OPS_E_NOMEM:
+		error("%s", *what ? what : "out of memory");
+		return EXIT_ERROR;
+	default:
+		if (err <= OPS_E_NOCHIP && err >= OPS_E_STUCK) {
+			error("%s", *what ? what : ops_strerror(err));
+			return EXIT_CHIP;
+		}
+		error("%s", *what ? what : "internal error");
+		return EXIT_ERROR;
+	}
+}
+
+static int session_open(struct ctx *c)
+{
+	unsigned flags = 0;
+	const char *force = getenv("SPIFLASH_FORCE_LIBSERIALPORT");
+	uint32_t baud = c->o.rate ? c->o.rate : 115200;
+	int err;
+
+	if (force && *force && strcmp(force, "0"))
+		flags |= LINK_FORCE_SERIALPORT;
+	err = link_open(&c->link, c->o.device, baud, flags);
+	switch (err) {
+	case LINK_OK:
+		break;
+	case LINK_E_NOENT:
+		error("cannot open '%s': no such port; see 'spiflash ports'", c->o.device);
+		return EXIT_DEVICE;
+	case LINK_E_NOTTY:
+		error("'%s' is not a serial port (%s)", c->o.device, c->link.detail);
+		return EXIT_DEVICE;
+	default:
+		error("cannot open '%s': %s%s", c->o.device, c->link.detail[0] ? c->link.detail :
+		      link_strerror(err), strstr(c->link.detail, "ermission") ?
+		      "; add yourself to the 'dialout' group" : "");
+		return EXIT_DEVICE;
+	}
+	c->link_open = 1;
+	if (c->o.verbose)
+		fprintf(stderr, "spiflash: '%s' opened with %s at %u baud\n", c->o.device,
+			c->link.ops->name, (unsigned)baud);
+	err = dev_open(&c->dev, &c->link, DEV_STARTUP_MS);
+	if (err)
+		return fail(c, err);
+	if (c->o.verbose)
+		fprintf(stderr, "spiflash: firmware %u.%u.%u on '%s', protocol %u, max payload %u\n",
+			c->dev.hello.fw_major, c->dev.hello.fw_minor, c->dev.hello.fw_patch,
+			c->dev.hello.board, c->dev.version, c->dev.max_payload);
+	return EXIT_OK;
+}
+
+/* Connect and detect the chip. */
+static int attach(struct ctx *c)
+{
+	int rc = session_open(c), err;
+
+	if (rc)
+		return rc;
+	err = ops_detect(&c->ops);
+	if (err)
+		return fail(c, err);
+	if (c->ops.generic)
+		say(c, "spiflash: chip %02x %02x %02x (%s) is not in the table: using generic 25xx settings for %u KiB\n",
+		    c->ops.jedec[0], c->ops.jedec[1], c->ops.jedec[2],
+		    chips_vendor(c->ops.jedec[0]), c->ops.chip.size / 1024);
+	else if (c->o.verbose)
+		fprintf(stderr, "spiflash: chip %s (%u KiB)\n", c->ops.chip.name,
+			c->ops.chip.size / 1024);
+	return EXIT_OK;
+}
+
+/* The chip range of the command: --flash-offset and -l, or the rest of the chip. */
+static int chip_range(struct ctx *c, uint32_t *addr, uint32_t *len)
+{
+	uint64_t a = c->o.flash_offset;
+	uint64_t l = (c->o.given & OPTS_HAVE_LENGTH) ? c->o.length :
+		     (a < c->ops.chip.size ? c->ops.chip.size - a : 0);
+	int err;
+
+	if (a >= c->ops.chip.size)
+		l = 1;   /* let the range check name the offset */
+	err = ops_check_range(&c->ops, a, l);
+	if (err)
+		return fail(c, err);
+	*addr = (uint32_t)a;
+	*len = (uint32_t)l;
+	return EXIT_OK;
+}
+
+static void stats_line(struct ctx *c, const char *what, uint32_t addr, uint32_t len)
+{
+	const struct ops_stats *s = &c->ops.stats;
+
+	say(c, "%s 0x%06x-0x%06x (%u bytes): %u sectors unchanged, %u programmed without erase, erased %u x 4K %u x 32K %u x 64K, %u pages programmed\n",
+	    what, addr, addr + len - 1, len, s->sectors_skipped, s->sectors_program_only,
+	    s->erases_4k, s->erases_32k, s->erases_64k, s->pages_programmed);
+}
+
+static int cmd_read(struct ctx *c)
+{
+	struct file_out out;
+	uint8_t *buf = NULL;
+	uint32_t addr, len;
+	char msg[512];
+	int rc, err;
+
+	if (file_out_begin(&out, c->o.file, msg, sizeof(msg))) {
+		error("%s", msg);
+		return EXIT_ERROR;
+	}
+	rc = attach(c);
+	if (rc)
+		goto out;
+	rc = chip_range(c, &addr, &len);
+	if (rc)
+		goto out;
+	buf = malloc(len);
+	if (!buf) {
+		rc = fail(c, OPS_E_NOMEM);
+		goto out;
+	}
+	err = ops_read(&c->ops, addr, buf, len);
+	if (err) {
+		rc = fail(c, err);
+		goto out;
+	}
+	if (file_out_commit(&out, buf, len, msg, sizeof(msg))) {
+		error("%s", msg);
+		rc = EXIT_ERROR;
+		goto out;
+	}
+	say(c, "read 0x%06x-0x%06x (%u bytes) of %s\n", addr, addr + len - 1, len,
+	    c->ops.chip.name);
+	rc = EXIT_OK;
+out:
+	file_out_abort(&out);
+	free(buf);
+	return rc;
+}
+
+/* Load the file range and the matching chip range for write and verify. */
+static int load_image(struct ctx *c, uint8_t **buf, uint32_t *len)
+{
+	char msg[512];
+
+	if (file_load(c->o.file, c->o.file_offset, c->o.length,
+		      !!(c->o.given & OPTS_HAVE_LENGTH), buf, len, msg, sizeof(msg))) {
+		error("%s", msg);
+		return EXIT_ERROR;
+	}
+	if (*len == 0) {
+		error("'%s' is empty: nothing to do", c->o.file);
+		free(*buf);
+		*buf = NULL;
+		return EXIT_ERROR;
+	}
+	return EXIT_OK;
+}
+
+static int cmd_write_or_verify(struct ctx *c, int write)
+{
+	uint8_t *buf = NULL;
+	uint32_t len;
+	int rc, err;
+
+	/* the file first: a bad file must not cost a connection, let alone a byte */
+	rc = load_image(c, &buf, &len);
+	if (rc)
+		return rc;
+	rc = attach(c);
+	if (rc)
+		goto out;
+	err = ops_check_range(&c->ops, c->o.flash_offset, len);
+	if (err) {
+		rc = fail(c, err);
+		goto out;
+	}
+	if (write)
+		err = ops_write(&c->ops, (uint32_t)c->o.flash_offset, buf, len, !c->o.no_verify);
+	else
+		err = ops_verify(&c->ops, (uint32_t)c->o.flash_offset, buf, len);
+	if (err) {
+		rc = fail(c, err);
+		goto out;
+	}
+	if (write && (c->o.verbose || c->o.no_verify))
+		stats_line(c, "wrote", (uint32_t)c->o.flash_offset, len);
+	if (!write || !c->o.no_verify)
+		say(c, "VERIFIED\n");
+	rc = EXIT_OK;
+out:
+	free(buf);
+	return rc;
+}
+
+static int cmd_write(struct ctx *c)
+{
+	return cmd_write_or_verify(c, 1);
+}
+
+static int cmd_verify(struct ctx *c)
+{
+	return cmd_write_or_verify(c, 0);
+}
+
+static int cmd_erase(struct ctx *c)
+{
+	uint32_t addr, len;
+	int rc, err;
+
+	rc = attach(c);
+	if (rc)
+		return rc;
+	if (!(c->o.given & OPTS_HAVE_LENGTH)) {
+		err = ops_erase_chip(&c->ops, !c->o.no_verify);
+		if (err)
+			return fail(c, err);
+		say(c, "erased the whole chip %s%s\n", c->ops.chip.name,
+		    c->o.no_verify ? "" : " (blank checked)");
+		return EXIT_OK;
+	}
+	rc = chip_range(c, &addr, &len);
+	if (rc)
+		return rc;
+	err = ops_erase(&c->ops, addr, len, !c->o.no_verify);
+	if (err)
+		return fail(c, err);
+	if (c->o.verbose)
+		stats_line(c, "erased", addr, len);
+	say(c, "erased 0x%06x-0x%06x (%u bytes)\n", addr, addr + len - 1, len);
+	return EXIT_OK;
+}
+
+static int cmd_blank(struct ctx *c)
+{
+	uint32_t addr, len;
+	int rc, err;
+
+	rc = attach(c);
+	if (rc)
+		return rc;
+	rc = chip_range(c, &addr, &len);
+	if (rc)
+		return rc;
+	err = ops_blank(&c->ops, addr, len);
+	if (err)
+		return fail(c, err);
+	say(c, "blank 0x%06x-0x%06x\n", addr, addr + len - 1);
+	return EXIT_OK;
+}
+
+static int cmd_info(struct ctx *c)
+{
+	int rc = session_open(c), err;
+
+	if (rc)
+		return rc;
+	err = info_print(stdout, &c->ops, c->o.device, c->link.ops->name, c->link.baud);
+	return err ? fail(c, err) : EXIT_OK;
+}
+
+static int cmd_ports(struct ctx *c)
+{
+	int n = ports_list(stdout);
+
+	(void)c;
+	if (n < 0) {
+		error("cannot list serial ports: %s", link_strerror(n));
+		return EXIT_ERROR;
+	}
+	return EXIT_OK;
+}
+
+static const struct cmd_struct {
+	enum opts_cmd cmd;
+	int (*fn)(struct ctx *c);
+} commands[] = {
+	{ OPTS_CMD_READ,   cmd_read },
+	{ OPTS_CMD_WRITE,  cmd_write },
+	{ OPTS_CMD_VERIFY, cmd_verify },
+	{ OPTS_CMD_ERASE,  cmd_erase },
+	{ OPTS_CMD_BLANK,  cmd_blank },
+	{ OPTS_CMD_INFO,   cmd_info },
+	{ OPTS_CMD_PORTS,  cmd_ports },
+};
+
+int main(int argc, char **argv)
+{
+	struct ctx *c = calloc(1, sizeof(*c));
+	char err[256];
+	size_t i;
+	int rc = EXIT_ERROR;
+
+	if (!c) {
+		error("out of memory");
+		return EXIT_ERROR;
+	}
+	if (opts_parse(argc, argv, &c->o, err, sizeof(err))) {
+		error("%s", err);
+		fputs("try 'spiflash --help'\n", stderr);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (c->o.help) {
+		fputs(usage_text, stdout);
+		rc = EXIT_OK;
+		goto out;
+	}
+	if (c->o.version) {
+		printf("spiflash %s (protocol %u)\n", SPIFLASH_VERSION, PROTO_VERSION);
+		rc = EXIT_OK;
+		goto out;
+	}
+	c->prog.enabled = !c->o.quiet && isatty(STDERR_FILENO);
+	ops_init(&c->ops, &c->dev, progress_cb, &c->prog);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (commands[i].cmd == c->o.cmd)
+			rc = commands[i].fn(c);
+	progress_end(&c->prog);
+	if (c->o.verbose && c->link_open)
+		fprintf(stderr, "spiflash: %u requests, %u resends, %u damaged frames, %u frame errors\n",
+			c->dev.stats.requests, c->dev.stats.resends, c->dev.stats.bad_frames,
+			c->dev.stats.frame_errs);
+out:
+	if (c->link_open)
+		link_close(&c->link);
+	free(c);
+	return rc;
+}

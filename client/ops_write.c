@@ -1,0 +1,305 @@
+/*
+ * ops_write: sector-aware writing and erasing.
+ *
+ * The range is widened to whole 4 KiB sectors; bytes of those sectors outside
+ * the range are read first and written back, so nothing outside the range
+ * changes.  Each sector is then classified:
+ *   skip     the chip's CRC32 of it equals the host's: nothing to do
+ *   program  only 1->0 bit changes are needed ((old & new) == new): program
+ *            the pages that differ, no erase
+ *   erase    anything else: erase it, then program the pages not all FF
+ * Sectors to erase are merged into 64 KiB or 32 KiB erases where a whole
+ * aligned block needs it and the part has that size.
+ */
+#include "ops.h"
+#include "ops_util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#define GROUP   (64u * 1024u)
+#define SPG     (GROUP / OPS_SECTOR)      /* sectors per group */
+
+enum action { ACT_SKIP = 0, ACT_PROGRAM, ACT_ERASE, ACT_ERASED };
+
+static int all_ff(const uint8_t *p, size_t n)
+{
+	while (n--)
+		if (*p++ != 0xFF)
+			return 0;
+	return 1;
+}
+
+/* Can old become want by clearing bits only? */
+static int only_clears(const uint8_t *old, const uint8_t *want, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((old[i] & want[i]) != want[i])
+			return 0;
+	return 1;
+}
+
+static int classify(struct ops *o, uint32_t addr, const uint8_t *want, uint8_t *old,
+		    enum action *act)
+{
+	uint32_t crc, first;
+	int err;
+
+	err = ops_chip_crc(o, addr, OPS_SECTOR, &crc);
+	if (err)
+		return err;
+	if (crc == (uint32_t)crc32(0L, want, OPS_SECTOR)) {
+		*act = ACT_SKIP;
+		return 0;
+	}
+	if (all_ff(want, OPS_SECTOR)) {
+		*act = ACT_ERASE;
+		return 0;
+	}
+	if (o->dev->hello.caps & PROTO_CAP_BLANK) {
+		err = dev_blank(o->dev, addr, OPS_SECTOR, &first);
+		if (err)
+			return ops_fail(o, err, "blank checking 0x%06x", addr);
+		if (first == 0xFFFFFFFFu) {
+			memset(old, 0xFF, OPS_SECTOR);
+			*act = ACT_PROGRAM;
+			return 0;
+		}
+	}
+	err = ops_read_block(o, addr, old, OPS_SECTOR);
+	if (err)
+		return err;
+	*act = only_clears(old, want, OPS_SECTOR) ? ACT_PROGRAM : ACT_ERASE;
+	return 0;
+}
+
+static int erase(struct ops *o, uint32_t addr, int kind)
+{
+	const struct chip_erase *e = &o->chip.erase[kind];
+	int err = dev_erase(o->dev, addr, e->opcode, e->t_max_ms);
+
+	if (err)
+		return ops_fail(o, err, "erasing %u KiB at 0x%06x (opcode %02xh)",
+				e->size / 1024, addr, e->opcode);
+	if (kind == CHIP_ERASE_4K)
+		o->stats.erases_4k++;
+	else if (kind == CHIP_ERASE_32K)
+		o->stats.erases_32k++;
+	else
+		o->stats.erases_64k++;
+	return 0;
+}
+
+/*
+ * Program one sector.  old is what the chip holds (NULL after an erase: all
+ * FF).  Pages that already hold their bytes are skipped; runs of pages that
+ * need programming go out in requests of up to the device's payload.  The
+ * device splits requests at page boundaries itself.
+ */
+static int program_sector(struct ops *o, uint32_t addr, const uint8_t *want, const uint8_t *old)
+{
+	uint32_t page = o->chip.page_size, cap = (uint32_t)dev_program_max(o->dev);
+	uint32_t off = 0;
+	int err;
+
+	cap -= cap % page;
+	while (off < OPS_SECTOR) {
+		uint32_t run = 0;
+
+		while (off + run < OPS_SECTOR && run + page <= cap) {
+			const uint8_t *w = want + off + run;
+			int need = old ? memcmp(old + off + run, w, page) != 0 : !all_ff(w, page);
+
+			if (!need)
+				break;
+			run += page;
+		}
+		if (run == 0) {
+			o->stats.pages_skipped++;
+			off += page;
+			continue;
+		}
+		err = dev_program(o->dev, addr + off, want + off, run, o->chip.t_pp_max_ms, page);
+		if (err)
+			return ops_fail(o, err, "programming 0x%06x-0x%06x", addr + off,
+					addr + off + run - 1);
+		o->stats.pages_programmed += run / page;
+		off += run;
+	}
+	return 0;
+}
+
+/* Erase the sectors of one group marked ACT_ERASE, largest blocks first. */
+static int erase_group(struct ops *o, uint32_t g, unsigned n, enum action *act)
+{
+	static const int kinds[] = { CHIP_ERASE_64K, CHIP_ERASE_32K };
+	unsigned i, k, s, per;
+	int err;
+
+	for (k = 0; k < 2; k++) {
+		const struct chip_erase *e = &o->chip.erase[kinds[k]];
+
+		if (!e->opcode || e->size < OPS_SECTOR)
+			continue;
+		per = e->size / OPS_SECTOR;
+		/* g is 64 KiB aligned, so block-aligned sector runs start at
+		 * multiples of per */
+		for (s = 0; s + per <= n; s += per) {
+			for (i = 0; i < per && act[s + i] == ACT_ERASE; i++)
+				;
+			if (i < per)
+				continue;
+			err = erase(o, g + s * OPS_SECTOR, kinds[k]);
+			if (err)
+				return err;
+			for (i = 0; i < per; i++)
+				act[s + i] = ACT_ERASED;
+		}
+	}
+	for (s = 0; s < n; s++) {
+		if (act[s] != ACT_ERASE)
+			continue;
+		err = erase(o, g + s * OPS_SECTOR, CHIP_ERASE_4K);
+		if (err)
+			return err;
+		act[s] = ACT_ERASED;
+	}
+	return 0;
+}
+
+static int write_range(struct ops *o, const char *phase, uint32_t addr, const uint8_t *want,
+		       uint32_t len, int verify)
+{
+	uint32_t ra = addr - addr % OPS_SECTOR, end = addr + len;
+	uint32_t rb = end % OPS_SECTOR ? end - end % OPS_SECTOR + OPS_SECTOR : end;
+	uint8_t *buf = NULL, *old = NULL;
+	enum action act[SPG];
+	uint32_t g;
+	int err;
+
+	err = ops_check_range(o, addr, len);
+	if (err)
+		return err;
+	if (rb > o->chip.size)
+		rb = o->chip.size;
+	err = ops_check_writable(o);
+	if (err)
+		return err;
+	buf = malloc(rb - ra);
+	old = malloc(GROUP);
+	if (!buf || !old) {
+		err = ops_fail(o, OPS_E_NOMEM, "allocating %u KiB", (rb - ra) / 1024);
+		goto out;
+	}
+	/* the edges: bytes of the first and last sector outside the range */
+	if (ra < addr) {
+		err = ops_read_block(o, ra, buf, OPS_SECTOR);
+		if (err)
+			goto out;
+	}
+	if (rb > end && rb - OPS_SECTOR >= addr) {
+		err = ops_read_block(o, rb - OPS_SECTOR, buf + (rb - OPS_SECTOR - ra), OPS_SECTOR);
+		if (err)
+			goto out;
+	}
+	memcpy(buf + (addr - ra), want, len);
+
+	ops_report(o, phase, 0, rb - ra);
+	for (g = ra; g < rb; ) {
+		uint32_t gend = g - g % GROUP + GROUP;
+		unsigned n, s, first = (g % GROUP) / OPS_SECTOR;
+
+		if (gend > rb)
+			gend = rb;
+		n = (gend - g) / OPS_SECTOR;
+		/* act[] is indexed from the 64 KiB boundary below g */
+		for (s = 0; s < SPG; s++)
+			act[s] = ACT_SKIP;
+		for (s = 0; s < n; s++) {
+			uint32_t a = g + s * OPS_SECTOR;
+
+			err = classify(o, a, buf + (a - ra), old + (first + s) * OPS_SECTOR,
+				       &act[first + s]);
+			if (err)
+				goto out;
+		}
+		err = erase_group(o, g - g % GROUP, first + n, act);
+		if (err)
+			goto out;
+		for (s = first; s < first + n; s++) {
+			uint32_t a = g - g % GROUP + s * OPS_SECTOR;
+
+			if (act[s] == ACT_SKIP) {
+				o->stats.sectors_skipped++;
+				continue;
+			}
+			if (act[s] == ACT_PROGRAM)
+				o->stats.sectors_program_only++;
+			err = program_sector(o, a, buf + (a - ra),
+					     act[s] == ACT_PROGRAM ? old + s * OPS_SECTOR : NULL);
+			if (err)
+				goto out;
+		}
+		g = gend;
+		ops_report(o, phase, g - ra, rb - ra);
+	}
+	if (verify) {
+		err = ops_verify(o, ra, buf, rb - ra);
+		if (err == OPS_E_MISMATCH)
+			err = ops_fail(o, OPS_E_STUCK,
+				       "%s did not take at 0x%06x: chip has 0x%02x, wanted 0x%02x; the chip may be protected or worn",
+				       phase, o->bad_addr, o->bad_chip, o->bad_want);
+	}
+out:
+	free(buf);
+	free(old);
+	return err;
+}
+
+int ops_write(struct ops *o, uint32_t addr, const uint8_t *want, uint32_t len, int verify)
+{
+	return write_range(o, "write", addr, want, len, verify);
+}
+
+int ops_erase(struct ops *o, uint32_t addr, uint32_t len, int verify)
+{
+	uint8_t *ff;
+	int err;
+
+	err = ops_check_range(o, addr, len);
+	if (err)
+		return err;
+	ff = malloc(len);
+	if (!ff)
+		return ops_fail(o, OPS_E_NOMEM, "allocating %u KiB", len / 1024);
+	memset(ff, 0xFF, len);
+	err = write_range(o, "erase", addr, ff, len, verify);
+	free(ff);
+	return err;
+}
+
+int ops_erase_chip(struct ops *o, int verify)
+{
+	int err;
+
+	err = ops_check_writable(o);
+	if (err)
+		return err;
+	ops_report(o, "erase", 0, o->chip.size);
+	err = dev_erase(o->dev, 0, 0xC7, o->chip.t_ce_max_ms);
+	if (err)
+		return ops_fail(o, err, "erasing the whole chip (C7h, up to %u s)",
+				o->chip.t_ce_max_ms / 1000);
+	o->stats.erases_chip++;
+	ops_report(o, "erase", o->chip.size, o->chip.size);
+	if (!verify)
+		return 0;
+	err = ops_blank(o, 0, o->chip.size);
+	if (err == OPS_E_NOTBLANK)
+		err = ops_fail(o, OPS_E_STUCK, "chip erase did not take: byte at 0x%06x is 0x%02x",
+			       o->bad_addr, o->bad_chip);
+	return err;
+}

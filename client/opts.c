@@ -1,0 +1,230 @@
+/*
+ * opts: parse the spiflash command line.  Pure: no I/O, no exit, messages go
+ * to the caller's buffer.
+ */
+#include "opts.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	OPT_RATE = 256,
+	OPT_FLASH_OFFSET,
+	OPT_FILE_OFFSET,
+	OPT_NO_VERIFY,
+	OPT_VERSION,
+};
+
+static const struct option long_opts[] = {
+	{ "device",       required_argument, NULL, 'd' },
+	{ "file",         required_argument, NULL, 'f' },
+	{ "length",       required_argument, NULL, 'l' },
+	{ "rate",         required_argument, NULL, OPT_RATE },
+	{ "flash-offset", required_argument, NULL, OPT_FLASH_OFFSET },
+	{ "file-offset",  required_argument, NULL, OPT_FILE_OFFSET },
+	{ "no-verify",    no_argument,       NULL, OPT_NO_VERIFY },
+	{ "quiet",        no_argument,       NULL, 'q' },
+	{ "verbose",      no_argument,       NULL, 'v' },
+	{ "help",         no_argument,       NULL, 'h' },
+	{ "version",      no_argument,       NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Which commands need a file and a device. */
+static const struct {
+	const char *name;
+	enum opts_cmd cmd;
+	int needs_file;
+	int needs_device;
+} cmds[] = {
+	{ "read",   OPTS_CMD_READ,   1, 1 },
+	{ "write",  OPTS_CMD_WRITE,  1, 1 },
+	{ "verify", OPTS_CMD_VERIFY, 1, 1 },
+	{ "erase",  OPTS_CMD_ERASE,  0, 1 },
+	{ "blank",  OPTS_CMD_BLANK,  0, 1 },
+	{ "info",   OPTS_CMD_INFO,   0, 1 },
+	{ "ports",  OPTS_CMD_PORTS,  0, 0 },
+};
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return OPTS_E_USAGE;
+}
+
+int opts_number(const char *s, int allow_suffix, uint64_t *v)
+{
+	unsigned long long n;
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	n = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -1;
+	if (*end && allow_suffix && !end[1]) {
+		unsigned shift = 0;
+
+		switch (*end) {
+		case 'k': case 'K': shift = 10; break;
+		case 'm': case 'M': shift = 20; break;
+		default: return -1;
+		}
+		if (n > (UINT64_MAX >> shift))
+			return -1;
+		n <<= shift;
+		end++;
+	}
+	if (*end)
+		return -1;
+	*v = n;
+	return 0;
+}
+
+const char *opts_cmd_name(enum opts_cmd c)
+{
+	size_t i;
+
+	for (i = 0; i < NCMDS; i++)
+		if (cmds[i].cmd == c)
+			return cmds[i].name;
+	return "";
+}
+
+/* An offset or length: at most 4 GiB, as the protocol's addresses are 32-bit. */
+static int parse_size(const char *what, const char *arg, uint64_t unit, uint64_t *v,
+		      char *err, size_t errlen)
+{
+	uint64_t n;
+	/* a plain number counts in `unit`, a suffixed one in bytes */
+	size_t l = strlen(arg);
+	int suffixed = l && strchr("kKmM", arg[l - 1]) != NULL;   /* no hex digit */
+
+	if (opts_number(arg, 1, &n))
+		return fail(err, errlen, "invalid %s '%s': expected a number (decimal, 0x hex, k or M suffix)",
+			    what, arg);
+	if (!suffixed) {
+		if (n > (UINT64_MAX / unit))
+			return fail(err, errlen, "%s '%s' is too large", what, arg);
+		n *= unit;
+	}
+	if (n > 0x100000000ULL)
+		return fail(err, errlen, "%s '%s' is too large: at most 4 GiB", what, arg);
+	*v = n;
+	return OPTS_OK;
+}
+
+int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
+{
+	const char *cmd = NULL;
+	size_t i;
+	int c, n;
+	uint64_t v;
+
+	memset(o, 0, sizeof(*o));
+	if (errlen)
+		err[0] = '\0';
+	optind = 0;      /* glibc: 0 reinitialises getopt completely */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":d:f:l:qvh", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (!*optarg)
+				return fail(err, errlen, "empty device name");
+			o->device = optarg;
+			break;
+		case 'f':
+			if (!*optarg)
+				return fail(err, errlen, "empty file name");
+			o->file = optarg;
+			break;
+		case 'l':
+			if (parse_size("length", optarg, 1024, &o->length, err, errlen))
+				return OPTS_E_USAGE;
+			if (o->length == 0)
+				return fail(err, errlen, "length '%s' is zero: nothing to do", optarg);
+			o->given |= OPTS_HAVE_LENGTH;
+			break;
+		case OPT_FLASH_OFFSET:
+			if (parse_size("flash offset", optarg, 1, &o->flash_offset, err, errlen))
+				return OPTS_E_USAGE;
+			o->given |= OPTS_HAVE_FLASH_OFFSET;
+			break;
+		case OPT_FILE_OFFSET:
+			if (parse_size("file offset", optarg, 1, &o->file_offset, err, errlen))
+				return OPTS_E_USAGE;
+			o->given |= OPTS_HAVE_FILE_OFFSET;
+			break;
+		case OPT_RATE:
+			if (opts_number(optarg, 0, &v) || v == 0 || v > 20000000)
+				return fail(err, errlen, "invalid rate '%s': expected a baud rate such as 115200",
+					    optarg);
+			o->rate = (uint32_t)v;
+			o->given |= OPTS_HAVE_RATE;
+			break;
+		case OPT_NO_VERIFY: o->no_verify = 1; break;
+		case 'q': o->quiet = 1; break;
+		case 'v': o->verbose++; break;
+		case 'h': o->help = 1; break;
+		case OPT_VERSION: o->version = 1; break;
+		case ':':
+			return fail(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+		default:
+			if (optopt)
+				return fail(err, errlen, "unknown option '-%c'", optopt);
+			return fail(err, errlen, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	for (n = optind; n < argc; n++) {
+		if (cmd)
+			return fail(err, errlen, "unexpected argument '%s' after command '%s'",
+				    argv[n], cmd);
+		cmd = argv[n];
+	}
+	if (o->quiet && o->verbose)
+		return fail(err, errlen, "options '--quiet' and '--verbose' conflict");
+	if (o->help || o->version)
+		return OPTS_OK;
+	if (!cmd)
+		return fail(err, errlen, "no command given: expected read, write, verify, erase, blank, info or ports");
+	for (i = 0; i < NCMDS; i++)
+		if (!strcmp(cmd, cmds[i].name))
+			break;
+	if (i == NCMDS)
+		return fail(err, errlen, "unknown command '%s': expected read, write, verify, erase, blank, info or ports",
+			    cmd);
+	o->cmd = cmds[i].cmd;
+	o->cmd_name = cmds[i].name;
+	if (cmds[i].needs_device && !o->device)
+		return fail(err, errlen, "command '%s' needs a device: give -d PORT (see 'spiflash ports')",
+			    cmd);
+	if (cmds[i].needs_file && !o->file)
+		return fail(err, errlen, "command '%s' needs a file: give -f FILE ('-' for %s)", cmd,
+			    o->cmd == OPTS_CMD_READ ? "stdout" : "stdin");
+	if (!cmds[i].needs_file && o->file)
+		return fail(err, errlen, "command '%s' takes no file", cmd);
+	if (o->cmd != OPTS_CMD_WRITE && o->cmd != OPTS_CMD_VERIFY &&
+	    (o->given & OPTS_HAVE_FILE_OFFSET) && o->cmd != OPTS_CMD_READ)
+		return fail(err, errlen, "command '%s' takes no --file-offset", cmd);
+	if (o->cmd == OPTS_CMD_READ && (o->given & OPTS_HAVE_FILE_OFFSET))
+		return fail(err, errlen, "command 'read' takes no --file-offset: it writes a new file");
+	if ((o->cmd == OPTS_CMD_INFO || o->cmd == OPTS_CMD_PORTS) &&
+	    (o->given & (OPTS_HAVE_LENGTH | OPTS_HAVE_FLASH_OFFSET)))
+		return fail(err, errlen, "command '%s' takes no range", cmd);
+	if (o->cmd == OPTS_CMD_ERASE && (o->given & OPTS_HAVE_FLASH_OFFSET) &&
+	    !(o->given & OPTS_HAVE_LENGTH))
+		return fail(err, errlen, "command 'erase' with --flash-offset needs -l: refusing to guess how much to erase");
+	return OPTS_OK;
+}

@@ -1,0 +1,65 @@
+/*
+ * opts: the command line of spiflash, parsed by a pure function into a plain
+ * struct so that a table of {argv, expected} rows can test it.
+ */
+#ifndef OPTS_H
+#define OPTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum opts_cmd {
+	OPTS_CMD_NONE = 0,
+	OPTS_CMD_READ,
+	OPTS_CMD_WRITE,
+	OPTS_CMD_VERIFY,
+	OPTS_CMD_ERASE,
+	OPTS_CMD_BLANK,
+	OPTS_CMD_INFO,
+	OPTS_CMD_PORTS,
+};
+
+/* Which fields the user gave explicitly. */
+enum opts_given {
+	OPTS_HAVE_LENGTH       = 1 << 0,
+	OPTS_HAVE_FLASH_OFFSET = 1 << 1,
+	OPTS_HAVE_FILE_OFFSET  = 1 << 2,
+	OPTS_HAVE_RATE         = 1 << 3,
+};
+
+struct opts {
+	enum opts_cmd cmd;
+	const char *cmd_name;      /* as typed */
+	const char *device;        /* -d, NULL if not given */
+	const char *file;          /* -f, "-" for stdin/stdout, NULL if not given */
+	uint64_t length;           /* bytes (-l is in KiB) */
+	uint64_t flash_offset;     /* bytes */
+	uint64_t file_offset;      /* bytes */
+	uint32_t rate;             /* baud, 0 = default */
+	unsigned given;            /* enum opts_given */
+	int no_verify;
+	int quiet;
+	int verbose;               /* count of -v */
+	int help;
+	int version;
+};
+
+enum opts_err {
+	OPTS_OK = 0,
+	OPTS_E_USAGE = -1,         /* err says what */
+};
+
+/*
+ * Parse argv into o.  Options may come before or after the command.  Returns
+ * OPTS_OK, or OPTS_E_USAGE with a lowercase message in err.  --help and
+ * --version set their flag and succeed without a command.  Reentrant: it
+ * resets getopt's state, so it can run many times in one process.
+ */
+int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen);
+
+/* Parse "123", "0x1f", "4k", "1M" (k = 1024) into *v; 0 or -1. */
+int opts_number(const char *s, int allow_suffix, uint64_t *v);
+
+const char *opts_cmd_name(enum opts_cmd c);
+
+#endif

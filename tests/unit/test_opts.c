@@ -1,0 +1,188 @@
+/*
+ * opts_parse by table: each row is an argv and the fields it must produce,
+ * or the error substring it must produce.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "opts.h"
+
+/* rows name only the fields that matter; the rest are zero */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+#define MAXARGS 12
+#define KIB 1024ull
+
+struct row {
+	const char *argv[MAXARGS];     /* after "spiflash", NULL-terminated */
+	const char *err;               /* expected error substring, NULL = success */
+	enum opts_cmd cmd;
+	const char *device, *file;
+	uint64_t length, flash_offset, file_offset;
+	uint32_t rate;
+	unsigned given;
+	int no_verify, quiet, verbose, help, version;
+};
+
+static const struct row rows[] = {
+	/* good */
+	{ { "-d", "/dev/ttyUSB0", "-f", "out.bin", "read" }, NULL, OPTS_CMD_READ,
+	  "/dev/ttyUSB0", "out.bin" },
+	{ { "read", "-d", "/dev/ttyACM0", "-f", "x" }, NULL, OPTS_CMD_READ, "/dev/ttyACM0", "x" },
+	{ { "-d", "D", "-f", "x", "-l", "4096", "read" }, NULL, OPTS_CMD_READ, "D", "x",
+	  4096 * KIB, 0, 0, 0, OPTS_HAVE_LENGTH },
+	{ { "-d", "D", "-f", "x", "-l", "4M", "read" }, NULL, OPTS_CMD_READ, "D", "x",
+	  4096 * KIB, 0, 0, 0, OPTS_HAVE_LENGTH },
+	{ { "-d", "D", "-f", "x", "--length=0x10", "read" }, NULL, OPTS_CMD_READ, "D", "x",
+	  16 * KIB, 0, 0, 0, OPTS_HAVE_LENGTH },
+	{ { "write", "-d", "D", "-f", "x", "--flash-offset", "0x1000", "--file-offset", "4k" },
+	  NULL, OPTS_CMD_WRITE, "D", "x", 0, 0x1000, 4096, 0,
+	  OPTS_HAVE_FLASH_OFFSET | OPTS_HAVE_FILE_OFFSET },
+	{ { "write", "-d", "D", "-f", "-", "--flash-offset=123", "--no-verify" }, NULL,
+	  OPTS_CMD_WRITE, "D", "-", 0, 123, 0, 0, OPTS_HAVE_FLASH_OFFSET, 1 },
+	{ { "verify", "-dD", "-fx", "-q" }, NULL, OPTS_CMD_VERIFY, "D", "x", 0, 0, 0, 0, 0, 0, 1 },
+	{ { "erase", "-d", "D", "-vv" }, NULL, OPTS_CMD_ERASE, "D", NULL, 0, 0, 0, 0, 0, 0, 0, 2 },
+	{ { "erase", "-d", "D", "--flash-offset", "1M", "-l", "64" }, NULL, OPTS_CMD_ERASE, "D",
+	  NULL, 64 * KIB, 1024 * KIB, 0, 0, OPTS_HAVE_FLASH_OFFSET | OPTS_HAVE_LENGTH },
+	{ { "info", "-d", "D", "--rate", "1000000" }, NULL, OPTS_CMD_INFO, "D", NULL, 0, 0, 0,
+	  1000000, OPTS_HAVE_RATE },
+	{ { "blank", "-d", "D" }, NULL, OPTS_CMD_BLANK, "D" },
+	{ { "ports" }, NULL, OPTS_CMD_PORTS },
+	{ { "--help" }, NULL, OPTS_CMD_NONE, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 1 },
+	{ { "-h", "read" }, NULL, OPTS_CMD_NONE, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 1 },
+	{ { "--version" }, NULL, OPTS_CMD_NONE, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 },
+	{ { "-d", "D", "-f", "x", "--", "read" }, NULL, OPTS_CMD_READ, "D", "x" },
+	/* bad */
+	{ { NULL }, "no command given" },
+	{ { "frobnicate", "-d", "D" }, "unknown command 'frobnicate'" },
+	{ { "read", "-f", "x" }, "needs a device" },
+	{ { "read", "-d", "D" }, "needs a file" },
+	{ { "write", "-d", "D" }, "needs a file" },
+	{ { "read", "-d", "D", "-f", "x", "-l", "0" }, "is zero" },
+	{ { "read", "-d", "D", "-f", "x", "-l", "abc" }, "invalid length 'abc'" },
+	{ { "read", "-d", "D", "-f", "x", "-l", "-5" }, "invalid length '-5'" },
+	{ { "read", "-d", "D", "-f", "x", "-l", "12x" }, "invalid length '12x'" },
+	{ { "read", "-d", "D", "-f", "x", "--flash-offset", "0xZZ" }, "invalid flash offset" },
+	{ { "write", "-d", "D", "-f", "x", "--file-offset", "" }, "invalid file offset" },
+	{ { "read", "-d", "D", "-f", "x", "-l", "99999999999" }, "too large" },
+	{ { "read", "-d", "D", "-f", "x", "--rate", "fast" }, "invalid rate 'fast'" },
+	{ { "read", "-d", "D", "-f", "x", "--rate", "0" }, "invalid rate '0'" },
+	{ { "read", "-d", "D", "-f", "x", "--bogus" }, "unknown option '--bogus'" },
+	{ { "read", "-d", "D", "-f", "x", "-z" }, "unknown option '-z'" },
+	{ { "read", "-d" }, "needs a value" },
+	{ { "read", "write", "-d", "D", "-f", "x" }, "unexpected argument 'write'" },
+	{ { "info", "-d", "D", "-f", "x" }, "takes no file" },
+	{ { "info", "-d", "D", "-l", "4" }, "takes no range" },
+	{ { "read", "-d", "D", "-f", "x", "--file-offset", "4" }, "takes no --file-offset" },
+	{ { "erase", "-d", "D", "--flash-offset", "4096" }, "needs -l" },
+	{ { "read", "-d", "", "-f", "x" }, "empty device name" },
+	{ { "read", "-d", "D", "-f", "x", "-q", "-v" }, "conflict" },
+};
+
+static void run_row(const struct row *r)
+{
+	char *argv[MAXARGS + 1];
+	char err[256];
+	struct opts o;
+	int argc = 0, rc;
+
+	argv[argc++] = (char *)"spiflash";
+	while (argc - 1 < MAXARGS && r->argv[argc - 1])
+		argv[argc] = (char *)r->argv[argc - 1], argc++;
+	argv[argc] = NULL;
+	rc = opts_parse(argc, argv, &o, err, sizeof(err));
+	if (r->err) {
+		assert_int_equal(rc, OPTS_E_USAGE);
+		if (!strstr(err, r->err))
+			fail_msg("error '%s' does not contain '%s'", err, r->err);
+		return;
+	}
+	if (rc)
+		fail_msg("unexpected error '%s'", err);
+	assert_int_equal(o.cmd, r->cmd);
+	if (r->device)
+		assert_string_equal(o.device, r->device);
+	else
+		assert_null(o.device);
+	if (r->file)
+		assert_string_equal(o.file, r->file);
+	else
+		assert_null(o.file);
+	assert_int_equal(o.length, r->length);
+	assert_int_equal(o.flash_offset, r->flash_offset);
+	assert_int_equal(o.file_offset, r->file_offset);
+	assert_int_equal(o.rate, r->rate);
+	assert_int_equal(o.given, r->given);
+	assert_int_equal(o.no_verify, r->no_verify);
+	assert_int_equal(o.quiet, r->quiet);
+	assert_int_equal(o.verbose, r->verbose);
+	assert_int_equal(o.help, r->help);
+	assert_int_equal(o.version, r->version);
+}
+
+#define NROWS (sizeof(rows) / sizeof(rows[0]))
+
+/* One cmocka test per row, so the runner counts rows. */
+static void test_row(void **state)
+{
+	run_row(*state);
+}
+/* Parsing twice in one process gives the same answer (getopt state reset). */
+static void test_reentrant(void **state)
+{
+	char *a[] = { "spiflash", "write", "-d", "D", "-f", "x", "--flash-offset", "8", NULL };
+	char *b[] = { "spiflash", "-d", "E", "-f", "y", "read", NULL };
+	char err[128];
+	struct opts o;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(opts_parse(8, a, &o, err, sizeof(err)), 0);
+		assert_int_equal(o.cmd, OPTS_CMD_WRITE);
+		assert_int_equal(o.flash_offset, 8);
+		assert_int_equal(opts_parse(6, b, &o, err, sizeof(err)), 0);
+		assert_int_equal(o.cmd, OPTS_CMD_READ);
+		assert_string_equal(o.device, "E");
+	}
+}
+
+static void test_number(void **state)
+{
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(opts_number("0x10", 0, &v), 0);
+	assert_int_equal(v, 16);
+	assert_int_equal(opts_number("2k", 1, &v), 0);
+	assert_int_equal(v, 2048);
+	assert_int_equal(opts_number("2k", 0, &v), -1);
+	assert_int_equal(opts_number("", 1, &v), -1);
+	assert_int_equal(opts_number("1kk", 1, &v), -1);
+	assert_int_equal(opts_number(" 1", 1, &v), -1);
+}
+
+int main(void)
+{
+	struct CMUnitTest tests[NROWS + 2];
+	static char names[NROWS][48];
+	size_t i;
+
+	/* the table is the test: keep it big enough to mean something */
+	if (NROWS < 25)
+		return 1;
+	for (i = 0; i < NROWS; i++) {
+		snprintf(names[i], sizeof(names[i]), "opts row %zu (%s)", i,
+			 rows[i].err ? "bad" : "good");
+		tests[i] = (struct CMUnitTest)cmocka_unit_test_prestate(test_row, (void *)&rows[i]);
+		tests[i].name = names[i];
+	}
+	tests[NROWS] = (struct CMUnitTest)cmocka_unit_test(test_reentrant);
+	tests[NROWS + 1] = (struct CMUnitTest)cmocka_unit_test(test_number);
+	return _cmocka_run_group_tests("opts", tests, NROWS + 2, NULL, NULL);
+}
