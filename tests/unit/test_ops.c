@@ -1,0 +1,366 @@
+/*
+ * The client's session (dev) and algorithms (ops) against the real firmware
+ * core and the strict chip model, in process: a struct link whose write()
+ * runs fw_core on the bytes and whose read() returns what it answered.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "dev.h"
+#include "ops.h"
+#include "fw_core.h"
+#include "fw_host_hal.h"
+#include "flashchip.h"
+
+struct bench {
+	struct fc_chip chip;
+	uint8_t *mem;
+	struct fw_core core;
+	uint8_t out[8192];
+	size_t out_len, out_pos;
+	int corrupt_next_write;     /* flip a byte of the next request */
+	unsigned writes;
+	struct link link;
+	struct dev dev;
+	struct ops ops;
+};
+
+static void pump(struct bench *b)
+{
+	size_t n, i;
+	const uint8_t *o;
+	int guard = 0;
+
+	while (host_hal_input_left() && guard++ < 1000000)
+		fw_core_poll(&b->core);
+	for (i = 0; i < 4; i++)
+		fw_core_poll(&b->core);
+	o = host_hal_output(&n);
+	if (b->out_pos == b->out_len)
+		b->out_pos = b->out_len = 0;
+	if (n > sizeof(b->out) - b->out_len)
+		n = sizeof(b->out) - b->out_len;
+	memcpy(b->out + b->out_len, o, n);
+	b->out_len += n;
+	host_hal_output_clear();
+}
+
+static int fl_write(void *ctx, const uint8_t *buf, size_t len, unsigned timeout_ms)
+{
+	struct bench *b = ctx;
+	static uint8_t copy[PROTO_WIRE_MAX_LEN];
+
+	(void)timeout_ms;
+	memcpy(copy, buf, len);
+	if (b->corrupt_next_write && len > 4) {
+		copy[3] ^= 0x10;
+		b->corrupt_next_write--;
+	}
+	b->writes++;
+	/* the firmware drops a half frame after 100 ms of silence: let time
+	 * pass between requests as it would on a real line */
+	host_hal_advance_ms(1);
+	host_hal_input(copy, len);
+	pump(b);
+	return LINK_OK;
+}
+
+static int fl_read(void *ctx, uint8_t *buf, size_t len, unsigned timeout_ms)
+{
+	struct bench *b = ctx;
+	size_t n = b->out_len - b->out_pos;
+
+	(void)timeout_ms;
+	if (n == 0) {
+		host_hal_advance_ms(10);
+		pump(b);
+		n = b->out_len - b->out_pos;
+	}
+	if (n > len)
+		n = len;
+	memcpy(buf, b->out + b->out_pos, n);
+	b->out_pos += n;
+	return (int)n;
+}
+
+static int fl_flush(void *ctx)
+{
+	struct bench *b = ctx;
+
+	b->out_pos = b->out_len = 0;
+	host_hal_output_clear();
+	return LINK_OK;
+}
+
+static int fl_baud(void *ctx, uint32_t baud)
+{
+	(void)ctx;
+	(void)baud;
+	return LINK_OK;
+}
+
+static void fl_close(void *ctx)
+{
+	(void)ctx;
+}
+
+static const struct link_ops fl_ops = {
+	.name = "fw_core", .close = fl_close, .read = fl_read, .write = fl_write,
+	.flush_input = fl_flush, .set_baud = fl_baud,
+};
+
+static struct bench *bench_new(const char *part)
+{
+	struct bench *b = calloc(1, sizeof(*b));
+	const struct fc_part *p = fc_part_find(part);
+	uint32_t i;
+
+	assert_non_null(b);
+	assert_non_null(p);
+	b->mem = malloc(p->size);
+	assert_non_null(b->mem);
+	srand(1);
+	for (i = 0; i < p->size; i++)
+		b->mem[i] = (uint8_t)rand();
+	fc_init(&b->chip, p, b->mem, 0);
+	host_hal_attach(&b->chip);
+	fw_core_init(&b->core);
+	pump(b);       /* READY, left unread as on a pty */
+	b->link.ops = &fl_ops;
+	b->link.ctx = b;
+	b->link.baud = 2000000;
+	return b;
+}
+
+static int setup_part(void **state, const char *part)
+{
+	struct bench *b = bench_new(part);
+
+	assert_int_equal(dev_open(&b->dev, &b->link, 500), 0);
+	ops_init(&b->ops, &b->dev, NULL, NULL);
+	*state = b;
+	return 0;
+}
+
+static int setup(void **state)
+{
+	return setup_part(state, "W25Q80");
+}
+
+static int setup_wp(void **state)
+{
+	return setup_part(state, "W25Q128-WP");
+}
+
+static int teardown(void **state)
+{
+	struct bench *b = *state;
+
+	free(b->mem);
+	free(b);
+	return 0;
+}
+
+static void test_hello(void **state)
+{
+	struct bench *b = *state;
+
+	assert_int_equal(b->dev.version, PROTO_VERSION);
+	assert_true(b->dev.max_payload >= 64);
+	assert_true(b->dev.hello.caps & PROTO_CAP_CRC32);
+	assert_string_equal(b->dev.hello.board, "host");
+}
+
+static void test_detect(void **state)
+{
+	struct bench *b = *state;
+
+	assert_int_equal(ops_detect(&b->ops), 0);
+	assert_string_equal(b->ops.chip.name, "W25Q80");
+	assert_int_equal(b->ops.chip.size, 1024 * 1024);
+}
+
+static void test_read(void **state)
+{
+	struct bench *b = *state;
+	uint8_t *buf = malloc(20000);
+
+	assert_int_equal(ops_detect(&b->ops), 0);
+	assert_int_equal(ops_read(&b->ops, 1234, buf, 20000), 0);
+	assert_memory_equal(buf, b->mem + 1234, 20000);
+	free(buf);
+}
+
+static void test_write_preserves_outside(void **state)
+{
+	struct bench *b = *state;
+	uint32_t addr = 0x1F00 + 3, len = 3 * 4096 + 77, i;
+	uint8_t *want = malloc(len), *before = malloc(b->chip.part->size);
+
+	memcpy(before, b->mem, b->chip.part->size);
+	for (i = 0; i < len; i++)
+		want[i] = (uint8_t)(i * 7 + 1);
+	assert_int_equal(ops_detect(&b->ops), 0);
+	assert_int_equal(ops_write(&b->ops, addr, want, len, 1), 0);
+	assert_memory_equal(b->mem + addr, want, len);
+	assert_memory_equal(b->mem, before, addr);
+	assert_memory_equal(b->mem + addr + len, before + addr + len,
+			    b->chip.part->size - addr - len);
+	assert_true(b->ops.stats.erases_4k >= 4);
+	/* the same again: every sector is skipped, nothing erased */
+	memset(&b->ops.stats, 0, sizeof(b->ops.stats));
+	assert_int_equal(ops_write(&b->ops, addr, want, len, 1), 0);
+	assert_int_equal(b->ops.stats.erases_4k, 0);
+	assert_int_equal(b->ops.stats.pages_programmed, 0);
+	assert_int_equal(b->ops.stats.sectors_skipped, 4);   /* 0x1000-0x4fff */
+	free(want);
+	free(before);
+}
+
+static void test_write_clears_only(void **state)
+{
+	struct bench *b = *state;
+	uint8_t want[300];
+	uint32_t i;
+
+	assert_int_equal(ops_detect(&b->ops), 0);
+	for (i = 0; i < sizeof(want); i++)
+		want[i] = b->mem[0x5000 + i] & 0x0F;
+	assert_int_equal(ops_write(&b->ops, 0x5000, want, sizeof(want), 1), 0);
+	assert_int_equal(b->ops.stats.erases_4k, 0);
+	assert_int_equal(b->ops.stats.sectors_program_only, 1);
+	assert_memory_equal(b->mem + 0x5000, want, sizeof(want));
+}
+
+static void test_write_uses_64k(void **state)
+{
+	struct bench *b = *state;
+	uint32_t len = 64 * 1024 + 32 * 1024;
+	uint8_t *want = malloc(len);
+
+	memset(want, 0x5A, len);
+	assert_int_equal(ops_detect(&b->ops), 0);
+	assert_int_equal(ops_write(&b->ops, 0x10000, want, len, 1), 0);
+	assert_int_equal(b->ops.stats.erases_64k, 1);
+	assert_int_equal(b->ops.stats.erases_32k, 1);
+	assert_int_equal(b->ops.stats.erases_4k, 0);
+	assert_memory_equal(b->mem + 0x10000, want, len);
+	free(want);
+}
+
+static void test_erase_range(void **state)
+{
+	struct bench *b = *state;
+	uint8_t *before = malloc(b->chip.part->size);
+	uint32_t addr = 0x2345, len = 0x3000, i;
+
+	memcpy(before, b->mem, b->chip.part->size);
+	assert_int_equal(ops_detect(&b->ops), 0);
+	assert_int_equal(ops_erase(&b->ops, addr, len, 1), 0);
+	for (i = 0; i < len; i++)
+		assert_int_equal(b->mem[addr + i], 0xFF);
+	assert_memory_equal(b->mem, before, addr);
+	assert_memory_equal(b->mem + addr + len, before + addr + len,
+			    b->chip.part->size - addr - len);
+	assert_int_equal(ops_blank(&b->ops, addr, len), 0);
+	assert_int_equal(ops_blank(&b->ops, addr - 1, len), OPS_E_NOTBLANK);
+	assert_int_equal(b->ops.bad_addr, addr - 1);
+	free(before);
+}
+
+static void test_verify_mismatch(void **state)
+{
+	struct bench *b = *state;
+	uint8_t *want = malloc(65536);
+
+	memcpy(want, b->mem, 65536);
+	assert_int_equal(ops_detect(&b->ops), 0);
+	assert_int_equal(ops_verify(&b->ops, 0, want, 65536), 0);
+	b->mem[40000] ^= 0x01;
+	assert_int_equal(ops_verify(&b->ops, 0, want, 65536), OPS_E_MISMATCH);
+	assert_int_equal(b->ops.bad_addr, 40000);
+	assert_int_equal(b->ops.bad_want, want[40000]);
+	assert_non_null(strstr(b->ops.msg, "0x009c40"));
+	free(want);
+}
+
+static void test_range(void **state)
+{
+	struct bench *b = *state;
+
+	assert_int_equal(ops_detect(&b->ops), 0);
+	assert_int_equal(ops_check_range(&b->ops, 0x100000, 1), OPS_E_RANGE);
+	assert_non_null(strstr(b->ops.msg, "past the end"));
+	assert_int_equal(ops_check_range(&b->ops, 0xFFFFF, 2), OPS_E_RANGE);
+	assert_int_equal(ops_check_range(&b->ops, 0xFFFFF, 1), 0);
+}
+
+static void test_resend_after_damage(void **state)
+{
+	struct bench *b = *state;
+	uint8_t id[3];
+
+	b->corrupt_next_write = 1;
+	assert_int_equal(dev_jedec(&b->dev, id, 3), 0);
+	assert_int_equal(id[0], 0xEF);
+	assert_true(b->dev.stats.resends >= 1);
+}
+
+static void test_no_chip(void **state)
+{
+	struct bench *b = *state;
+
+	host_hal_miso_stuck(1);
+	assert_int_equal(ops_detect(&b->ops), OPS_E_NOCHIP);
+	assert_non_null(strstr(b->ops.msg, "ff ff ff"));
+	host_hal_miso_stuck(0);
+	assert_int_equal(ops_detect(&b->ops), OPS_E_NOCHIP);
+	host_hal_miso_stuck(-1);
+}
+
+static void test_protected(void **state)
+{
+	struct bench *b = *state;
+	uint8_t want[16] = { 0 };
+
+	assert_int_equal(ops_detect(&b->ops), 0);
+	assert_int_equal(ops_write(&b->ops, 0, want, sizeof(want), 1), OPS_E_PROTECTED);
+	assert_non_null(strstr(b->ops.msg, "write protected"));
+}
+
+static void test_chip_erase(void **state)
+{
+	struct bench *b = *state;
+	uint32_t i;
+
+	assert_int_equal(ops_detect(&b->ops), 0);
+	assert_int_equal(ops_erase_chip(&b->ops, 1), 0);
+	for (i = 0; i < b->chip.part->size; i += 4093)
+		assert_int_equal(b->mem[i], 0xFF);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_hello, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_detect, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_preserves_outside, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_clears_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_uses_64k, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_erase_range, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verify_mismatch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_range, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resend_after_damage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_chip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_protected, setup_wp, teardown),
+		cmocka_unit_test_setup_teardown(test_chip_erase, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
