@@ -1,0 +1,461 @@
+/* emu_bridge: UART0 <-> pty, lossless, with optional latency and faults. */
+#define _GNU_SOURCE  /* ppoll */
+#include "emu_bridge.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim_io.h"
+#include "sim_time.h"
+#include "sim_cycle_timers.h"
+
+/* avr_uart.h declares the FIFO type only; the accessors are static inlines. */
+DEFINE_FIFO(uint16_t, uart_fifo);
+
+#define RING_SIZE (1u << EMU_RING_BITS)
+#define RING_MASK (RING_SIZE - 1)
+
+/* Bounds of the tick period, in cycles: at most 1 ms between pty polls. */
+#define TICK_MIN 64
+#define TICK_MAX 16000
+
+static uint64_t wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- rings ---- */
+
+static uint32_t ring_used(const struct emu_ring *r) { return r->head - r->tail; }
+static uint32_t ring_space(const struct emu_ring *r) { return RING_SIZE - ring_used(r); }
+
+/* Due times never go backwards, so the ring stays in order whatever the stalls. */
+static void ring_put(struct emu_ring *r, uint8_t byte, avr_cycle_count_t due)
+{
+	if (due < r->last_due)
+		due = r->last_due;
+	if (due < r->stall_until)
+		due = r->stall_until;
+	r->last_due = due;
+	r->byte[r->head & RING_MASK] = byte;
+	r->due[r->head & RING_MASK] = due;
+	r->head++;
+}
+
+static int ring_ready(const struct emu_ring *r, avr_cycle_count_t now)
+{
+	return ring_used(r) && r->due[r->tail & RING_MASK] <= now;
+}
+
+/* ---- faults ---- */
+
+static uint64_t rng_next(uint64_t *s)     /* xorshift64* */
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ull;
+}
+
+static int chance(struct emu_bridge *b, uint32_t ppm)
+{
+	return ppm && rng_next(&b->rng) % 1000000u < ppm;
+}
+
+/* Queue one byte in direction dir, through the fault injector if enabled. */
+static int enqueue(struct emu_bridge *b, struct emu_ring *r, unsigned dir, uint8_t byte)
+{
+	avr_t *avr = b->avr;
+	avr_cycle_count_t due = avr->cycle + b->latency;
+	int copies = 1;
+
+	if (b->fault.dirs & dir) {
+		struct emu_fault_stats *fs = &b->st.fault;
+
+		if (chance(b, b->fault.stall_ppm)) {
+			r->stall_until = avr->cycle +
+				avr_usec_to_cycles(avr, b->fault.stall_ms * 1000u);
+			fs->stalls++;
+		}
+		if (chance(b, b->fault.drop_ppm)) {
+			fs->drops++;
+			return 0;
+		}
+		if (chance(b, b->fault.flip_ppm)) {
+			byte ^= (uint8_t)(1u << (rng_next(&b->rng) % 8));
+			fs->flips++;
+		}
+		if (chance(b, b->fault.dup_ppm)) {
+			copies = 2;
+			fs->dups++;
+		}
+	}
+	if (ring_space(r) < (uint32_t)copies)
+		return -1;
+	while (copies--)
+		ring_put(r, byte, due);
+	return 0;
+}
+
+int emu_fault_parse(const char *spec, struct emu_fault *f, char *err, size_t errlen)
+{
+	char buf[256], *save = NULL, *tok;
+
+	memset(f, 0, sizeof(*f));
+	f->seed = 1;
+	f->stall_ms = 100;
+	f->dirs = EMU_TO_DEV | EMU_FROM_DEV;
+	if (strlen(spec) >= sizeof(buf)) {
+		snprintf(err, errlen, "fault spec too long");
+		return -1;
+	}
+	strcpy(buf, spec);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '='), *end;
+		unsigned long long v;
+
+		if (!eq) {
+			snprintf(err, errlen, "fault '%s' has no value", tok);
+			return -1;
+		}
+		*eq++ = '\0';
+		if (!strcmp(tok, "dir")) {
+			if (!strcmp(eq, "to"))
+				f->dirs = EMU_TO_DEV;
+			else if (!strcmp(eq, "from"))
+				f->dirs = EMU_FROM_DEV;
+			else if (!strcmp(eq, "both"))
+				f->dirs = EMU_TO_DEV | EMU_FROM_DEV;
+			else {
+				snprintf(err, errlen, "fault dir '%s' is not to, from or both", eq);
+				return -1;
+			}
+			continue;
+		}
+		errno = 0;
+		v = strtoull(eq, &end, 0);
+		if (errno || end == eq || *end) {
+			snprintf(err, errlen, "fault '%s' value '%s' is not a number", tok, eq);
+			return -1;
+		}
+		if (!strcmp(tok, "seed"))
+			f->seed = v ? v : 1;    /* xorshift must not start at 0 */
+		else if (v > 1000000u)
+			goto range;
+		else if (!strcmp(tok, "flip"))
+			f->flip_ppm = (uint32_t)v;
+		else if (!strcmp(tok, "drop"))
+			f->drop_ppm = (uint32_t)v;
+		else if (!strcmp(tok, "dup"))
+			f->dup_ppm = (uint32_t)v;
+		else if (!strcmp(tok, "stall"))
+			f->stall_ppm = (uint32_t)v;
+		else if (!strcmp(tok, "stall-ms"))
+			f->stall_ms = (uint32_t)v;
+		else {
+			snprintf(err, errlen, "unknown fault '%s'", tok);
+			return -1;
+		}
+		continue;
+range:
+		snprintf(err, errlen, "fault '%s' value %llu is above 1000000", tok, v);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- simavr side ---- */
+
+static void uart_out(avr_irq_t *irq, uint32_t value, void *param)
+{
+	struct emu_bridge *b = param;
+
+	(void)irq;
+	b->st.from_dev++;
+	if (enqueue(b, &b->from_dev, EMU_FROM_DEV, (uint8_t)value) < 0)
+		b->st.dropped_full++;
+}
+
+static void uart_xon(avr_irq_t *irq, uint32_t value, void *param)
+{
+	struct emu_bridge *b = param;
+
+	(void)irq;
+	if (value)
+		b->xoff = 0;
+}
+
+static void uart_xoff(avr_irq_t *irq, uint32_t value, void *param)
+{
+	struct emu_bridge *b = param;
+
+	(void)irq;
+	b->xoff = value != 0;
+}
+
+/*
+ * simavr 1.6 computes the baud rate only when UBRRnL is written.  Firmware
+ * that sets U2X afterwards would run at half speed: redo the computation by
+ * replaying the UBRRnL write whenever U2X changes.
+ */
+static void ucsra_written(avr_t *avr, avr_io_addr_t addr, uint8_t v, void *param)
+{
+	struct emu_bridge *b = param;
+	avr_uart_t *u = b->uart;
+	uint8_t u2x = avr_regbit_get(avr, u->u2x);
+	avr_io_addr_t ubrrl = AVR_DATA_TO_IO(u->ubrrl.reg);
+
+	(void)addr;
+	(void)v;
+	if (u2x == b->u2x)
+		return;
+	b->u2x = u2x;
+	if (avr->io[ubrrl].w.c)
+		avr->io[ubrrl].w.c(avr, u->ubrrl.reg, avr->data[u->ubrrl.reg],
+				   avr->io[ubrrl].w.param);
+}
+
+/*
+ * simavr 1.6 clears UDRE when TXEN is cleared and never sets it again when
+ * TXEN comes back, so a transmitter that was ever disabled (the Arduino
+ * core's init() writes UCSR0B = 0) waits for UDRE forever.  On silicon UDRE
+ * is set whenever the transmit buffer is empty: restore that on TXEN's rise.
+ */
+static void ucsrb_written(avr_t *avr, avr_io_addr_t addr, uint8_t v, void *param)
+{
+	struct emu_bridge *b = param;
+	avr_uart_t *u = b->uart;
+	uint8_t txen = avr_regbit_get(avr, u->txen);
+
+	(void)addr;
+	(void)v;
+	if (txen && !b->txen && !u->tx_cnt)
+		avr_raise_interrupt(avr, &u->udrc);
+	b->txen = txen;
+}
+
+/* Hand due bytes to the UART while its receiver is on and its FIFO has room. */
+static void feed(struct emu_bridge *b)
+{
+	avr_t *avr = b->avr;
+	struct emu_ring *r = &b->to_dev;
+
+	/* Bytes raised before RXEN are dropped by simavr: hold them instead. */
+	if (!avr_regbit_get(avr, b->uart->rxen))
+		return;
+	while (!b->xoff && ring_ready(r, avr->cycle)) {
+		/* XOFF arrives as the FIFO fills; the check only guards an overrun. */
+		if (uart_fifo_isfull(&b->uart->input)) {
+			b->xoff = 1;
+			break;
+		}
+		avr_raise_irq(b->irq + UART_IRQ_INPUT, r->byte[r->tail & RING_MASK]);
+		r->tail++;
+		b->st.to_dev++;
+	}
+}
+
+/* ---- pty side ---- */
+
+static void pty_read(struct emu_bridge *b)
+{
+	uint8_t buf[4096];
+	uint32_t space = ring_space(&b->to_dev);
+	ssize_t n;
+
+	/* Leave room for a duplicated byte; beyond that the pty buffers for us. */
+	if (space < 2)
+		return;
+	n = read(b->master, buf, space - 1 < sizeof(buf) ? space - 1 : sizeof(buf));
+	if (n < 0) {
+		/* EIO: no client has the slave open; keep polling for the next. */
+		if (errno == EIO)
+			b->client = 0;
+		return;
+	}
+	for (ssize_t i = 0; i < n; i++)
+		if (enqueue(b, &b->to_dev, EMU_TO_DEV, buf[i]) < 0)
+			break;          /* cannot happen: space was reserved */
+}
+
+static void pty_write(struct emu_bridge *b)
+{
+	struct emu_ring *r = &b->from_dev;
+	avr_cycle_count_t now = b->avr->cycle;
+	uint8_t buf[4096];
+	size_t n = 0;
+	ssize_t w;
+
+	while (n < sizeof(buf) && n < ring_used(r)) {
+		uint32_t i = (r->tail + (uint32_t)n) & RING_MASK;
+
+		if (r->due[i] > now)
+			break;
+		buf[n++] = r->byte[i];
+	}
+	if (!n)
+		return;
+	if (!b->client) {
+		/* A closed port: nobody would see these, and a later client must not. */
+		r->tail += (uint32_t)n;
+		b->st.dropped_no_client += n;
+		return;
+	}
+	w = write(b->master, buf, n);
+	if (w > 0)
+		r->tail += (uint32_t)w;
+	else if (w < 0 && errno == EIO)
+		b->client = 0;
+}
+
+static void pty_poll(struct emu_bridge *b)
+{
+	struct pollfd p = { .fd = b->master, .events = POLLIN };
+	int was = b->client;
+
+	if (ring_ready(&b->from_dev, b->avr->cycle))
+		p.events |= POLLOUT;
+	if (poll(&p, 1, 0) < 0)
+		return;
+	/* POLLHUP on a master: no process has the slave open. */
+	b->client = !(p.revents & POLLHUP);
+	if (b->verbose && was != b->client)
+		fprintf(stderr, "spiflash-emu: client %s\n",
+			b->client ? "connected" : "gone");
+	if (p.revents & POLLIN)
+		pty_read(b);
+	if (p.events & POLLOUT)
+		pty_write(b);
+}
+
+/* simavr counts 11 bits a byte (8N1 plus the parity bit it always adds). */
+static void rate_changed(struct emu_bridge *b, avr_cycle_count_t cpb)
+{
+	uint32_t baud = (uint32_t)((uint64_t)b->avr->frequency * 11u / cpb);
+	uint32_t hint = b->baud_hint;
+
+	b->cycles_per_byte = cpb;
+	if (b->verbose)
+		fprintf(stderr, "spiflash-emu: UART0 at %u baud (%llu cycles a byte)\n",
+			baud, (unsigned long long)cpb);
+	if (hint && (baud > hint + hint / 32 || baud < hint - hint / 32))
+		fprintf(stderr, "spiflash-emu: warning: firmware set UART0 to %u baud, "
+			"not the %u of --baud\n", baud, hint);
+}
+
+static avr_cycle_count_t tick(avr_t *avr, avr_cycle_count_t when, void *param)
+{
+	struct emu_bridge *b = param;
+	avr_cycle_count_t period = b->uart->cycles_per_byte;
+	uint64_t now = wall_ns();
+
+	/* Only once the receiver is on: before, the rate is simavr's 100 us default. */
+	if (period != b->cycles_per_byte && period && avr_regbit_get(avr, b->uart->rxen))
+		rate_changed(b, period);
+
+	if (now - b->last_poll_ns >= EMU_BRIDGE_POLL_NS) {
+		b->last_poll_ns = now;
+		pty_poll(b);
+	}
+	feed(b);
+	if (period < TICK_MIN)
+		period = TICK_MIN;
+	if (period > TICK_MAX)
+		period = TICK_MAX;
+	return when + period;
+}
+
+void emu_bridge_wait(struct emu_bridge *b, uint64_t ns)
+{
+	struct pollfd p = { .fd = b->master, .events = POLLIN };
+	struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000u),
+			       .tv_nsec = (long)(ns % 1000000000u) };
+
+	/* Without a client the master reports POLLHUP at once: plain sleep then. */
+	if (b->client && ppoll(&p, 1, &ts, NULL) != 0)
+		return;         /* data, a hangup, or a signal: back to the loop */
+	if (!b->client)
+		nanosleep(&ts, NULL);
+}
+
+void emu_bridge_start(struct emu_bridge *b)
+{
+	avr_cycle_timer_cancel(b->avr, tick, b);
+	avr_cycle_timer_register(b->avr, TICK_MIN, tick, b);
+	b->xoff = 0;             /* the UART's FIFO was emptied by the reset */
+	b->u2x = 0;
+	b->txen = 1;             /* simavr's reset turns TXEN on */
+}
+
+int emu_bridge_init(struct emu_bridge *b, avr_t *avr, uint32_t latency_ms,
+		    uint32_t baud_hint, const struct emu_fault *fault, int verbose,
+		    char *err, size_t errlen)
+{
+	uint32_t flags = 0;
+	struct termios tio;
+	int slave = -1;
+	avr_io_t *io;
+
+	memset(b, 0, sizeof(*b));
+	b->master = -1;
+	b->avr = avr;
+	b->verbose = verbose;
+	b->baud_hint = baud_hint;
+	b->latency = (avr_cycle_count_t)avr->frequency / 1000u * latency_ms;
+	if (fault)
+		b->fault = *fault;
+	b->rng = b->fault.seed ? b->fault.seed : 1;
+
+	for (io = avr->io_port; io; io = io->next)
+		if (io->irq_ioctl_get == AVR_IOCTL_UART_GETIRQ('0'))
+			break;
+	if (!io) {
+		snprintf(err, errlen, "the simulated mcu has no UART0");
+		return -1;
+	}
+	b->uart = (avr_uart_t *)io;        /* avr_io_t is the first member */
+	b->irq = avr_io_getirq(avr, AVR_IOCTL_UART_GETIRQ('0'), UART_IRQ_INPUT);
+
+	/* No stdio echo of the traffic, no usleep() on every UCSR0A poll. */
+	avr_ioctl(avr, AVR_IOCTL_UART_SET_FLAGS('0'), &flags);
+
+	if (openpty(&b->master, &slave, b->path, NULL, NULL) < 0) {
+		snprintf(err, errlen, "cannot open a pty: %s", strerror(errno));
+		return -1;
+	}
+	/* Raw on the slave: the settings outlive our close of it. */
+	if (tcgetattr(slave, &tio) == 0) {
+		cfmakeraw(&tio);
+		tcsetattr(slave, TCSANOW, &tio);
+	}
+	/* Closed, so that POLLHUP tells us when no client is connected. */
+	close(slave);
+	fcntl(b->master, F_SETFL, fcntl(b->master, F_GETFL) | O_NONBLOCK);
+	fcntl(b->master, F_SETFD, FD_CLOEXEC);
+
+	avr_irq_register_notify(b->irq + UART_IRQ_OUTPUT, uart_out, b);
+	avr_irq_register_notify(b->irq + UART_IRQ_OUT_XON, uart_xon, b);
+	avr_irq_register_notify(b->irq + UART_IRQ_OUT_XOFF, uart_xoff, b);
+	avr_register_io_write(avr, b->uart->r_ucsra, ucsra_written, b);
+	avr_register_io_write(avr, b->uart->txen.reg, ucsrb_written, b);
+	emu_bridge_start(b);
+	return 0;
+}
+
+void emu_bridge_free(struct emu_bridge *b)
+{
+	if (b->master >= 0)
+		close(b->master);
+	b->master = -1;
+}
