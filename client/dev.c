@@ -113,20 +113,23 @@ int dev_request(struct dev *d, uint8_t op, const uint8_t *req, size_t len, unsig
 {
 	unsigned xfer = wire_ms(d, PROTO_WIRE_MAX(len) + PROTO_WIRE_MAX(d->max_payload));
 	unsigned silence = d->silence_ms + xfer;
+	unsigned damaged0 = d->stats.bad_frames + d->stats.frame_errs;
 	uint64_t deadline;
 	uint8_t seq;
-	int try, r, status = 0;
+	int sends, silences = 0, r, status = 0;
 
 	if (len > d->max_payload)
 		return DEV_E_ARG;
 	/* a device without keepalives is silent while it works */
 	if (!(d->hello.caps & PROTO_CAP_PENDING))
 		silence += work_ms;
-	deadline = clock_ms() + work_ms + (uint64_t)DEV_TRIES * silence;
+	deadline = clock_ms() + work_ms + (uint64_t)DEV_MAX_SENDS * silence;
 	seq = next_seq(d);
 	d->stats.requests++;
-	for (try = 0; try < DEV_TRIES; try++) {
-		if (try)
+	for (sends = 0; sends < DEV_MAX_SENDS && silences < DEV_TRIES; sends++) {
+		uint64_t t0 = clock_ms();
+
+		if (sends)
 			d->stats.resends++;
 		proto_dec_reset(&d->dec);
 		r = send_frame(d, op, seq, req, len);
@@ -137,15 +140,18 @@ int dev_request(struct dev *d, uint8_t op, const uint8_t *req, size_t len, unsig
 			return r;
 		if (r == WAIT_DEADLINE)
 			break;
-		if (r == WAIT_RESEND)
+		if (r == WAIT_RESEND) {
+			if (clock_ms() - t0 >= silence)
+				silences++;
 			continue;
+		}
 		/* the device saw our request damaged: send it again */
 		if (status == PROTO_E_CRC || status == PROTO_E_FRAMING)
 			continue;
 		return status ? DEV_E_REMOTE + status : DEV_OK;
 	}
-	if (status)
-		return DEV_E_REMOTE + status;
+	if (!silences && d->stats.bad_frames + d->stats.frame_errs > damaged0)
+		return DEV_E_NOISY;
 	return d->answered ? DEV_E_TIMEOUT : DEV_E_NOANSWER;
 }
 
@@ -271,6 +277,7 @@ const char *dev_strerror(int err)
 	case DEV_E_BADRESP:  return "malformed response from the device";
 	case DEV_E_ARG:      return "request too long for the device";
 	case DEV_E_RESET:    return "the device restarted during the session";
+	case DEV_E_NOISY:    return "every answer arrived damaged";
 	default:             return "unknown device error";
 	}
 }

@@ -22,6 +22,7 @@ enum dev_err {
 	DEV_E_BADRESP = -24,     /* a response of the wrong length or type */
 	DEV_E_ARG = -25,         /* caller asked for more than max_payload */
 	DEV_E_RESET = -26,       /* the device sent READY mid-session: it restarted */
+	DEV_E_NOISY = -27,       /* every try came back damaged */
 	/* The device answered with status s (enum proto_status < 0): the error
 	 * is DEV_E_REMOTE + s, so E_WEL (-7) arrives as -107. */
 	DEV_E_REMOTE = -100,
@@ -29,7 +30,9 @@ enum dev_err {
 #define DEV_IS_REMOTE(e)     ((e) <= DEV_E_REMOTE - 1 && (e) > DEV_E_REMOTE - 64)
 #define DEV_REMOTE_STATUS(e) ((e) - DEV_E_REMOTE)
 
-#define DEV_TRIES            3
+#define DEV_TRIES            3      /* tries that end in silence */
+#define DEV_MAX_SENDS        10     /* sends in all: a damaged answer proves the
+				     * device alive, so it costs less than silence */
 #define DEV_SILENCE_MS       1000   /* no byte for this long: resend */
 #define DEV_STARTUP_MS       2500   /* an Uno resets on open: bootloader + setup */
 

@@ -177,6 +177,10 @@ static int fail(struct ctx *c, int err)
 		error("'%s' stopped answering%s%s; check the USB cable", dev,
 		      *what ? " while " : "", what);
 		return EXIT_DEVICE;
+	case DEV_E_NOISY:
+		error("the link to '%s' damages every frame%s%s: check the cable, or try a lower --rate",
+		      dev, *what ? " while " : "", what);
+		return EXIT_DEVICE;
 	case DEV_E_LINK:
 		error("serial link to '%s' failed%s%s: %s", dev, *what ? " while " : "", what,
 		      link_strerror(c->dev.link_err));
