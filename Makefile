@@ -16,6 +16,16 @@ include tests/emu/emu.mk
 include client/client.mk
 include tests/tests.mk
 
+# After every fragment: prerequisites expand when read, so UNIT_TESTS must
+# be complete here.
+.PHONY: test test-unit test-e2e
+test: all $(UNIT_TESTS)
+	@tests/run_tests.sh $(UNIT_TESTS) -- $(E2E_TESTS)
+test-unit: $(UNIT_TESTS)
+	@tests/run_tests.sh $(UNIT_TESTS) --
+test-e2e: all
+	@tests/run_tests.sh -- $(E2E_TESTS)
+
 $(BUILD):
 	mkdir -p $@
 

@@ -48,13 +48,17 @@ enum proto_op {
 	PROTO_OP_PROGRAM    = 0x07, /* u32 addr, data -> (page program, split at pages) */
 	PROTO_OP_ERASE      = 0x08, /* u32 addr, u8 opcode, u32 max_ms -> */
 	PROTO_OP_READ_SR    = 0x09, /* u8 opcode -> u8 value */
-	PROTO_OP_WRITE_SR   = 0x0A, /* u8 opcode, u8 flags, u8 n, n bytes, u32 max_ms -> */
+	PROTO_OP_WRITE_SR   = 0x0A, /* u8 opcode, u8 flags, u8 n, n bytes, u16 max_ms -> */
 	PROTO_OP_CRC32      = 0x0B, /* u32 addr, u32 len -> u32 crc */
 	PROTO_OP_BLANK      = 0x0C, /* u32 addr, u32 len -> u32 first non-FF or FFFFFFFF */
 	PROTO_OP_XFER       = 0x0D, /* u16 rlen, wdata -> rdata (one CS-low transaction) */
 	PROTO_OP_PING       = 0x0E, /* any payload -> the same payload (link test) */
+	PROTO_OP_SET_BAUD   = 0x0F, /* u32 baud -> u32 baud set; switch after the answer */
+	PROTO_OP_READ_STREAM = 0x10, /* u32 addr, u32 len, u16 block, u8 flags -> DATA... END */
 
 	PROTO_OP_RESPONSE   = 0x80, /* response type = request type | 0x80 */
+	PROTO_OP_DATA       = 0xD0, /* stream block: u32 check of the previous block, data */
+	PROTO_OP_DATA_BLANK = 0xD1, /* stream block, all FF: u32 check, u16 length */
 	PROTO_OP_PENDING    = 0xC0, /* device still working on request seq (keepalive) */
 	PROTO_OP_READY      = 0xC1, /* sent once at start-up: u8 version */
 	PROTO_OP_FRAME_ERR  = 0xFF, /* a frame arrived damaged: i8 status */
@@ -72,6 +76,7 @@ enum proto_status {
 	PROTO_E_WEL         = -7,  /* write enable did not latch (protected, no chip) */
 	PROTO_E_CHIP        = -8,  /* chip answered nonsense (e.g. MISO stuck) */
 	PROTO_E_BUSY        = -9,  /* chip still busy from an earlier operation */
+	PROTO_E_ABORTED     = -10, /* a stream stopped because the host sent a byte */
 };
 
 /* Capability bits reported by HELLO. */
@@ -82,7 +87,14 @@ enum proto_caps {
 	PROTO_CAP_SFDP      = 1u << 3,
 	PROTO_CAP_ADDR4     = 1u << 4,
 	PROTO_CAP_PENDING   = 1u << 5,  /* sends PENDING keepalives */
+	PROTO_CAP_STREAM    = 1u << 6,  /* READ_STREAM */
+	PROTO_CAP_BAUD      = 1u << 7,  /* SET_BAUD */
+	PROTO_CAP_PIPELINE  = 1u << 8,  /* several requests in flight, within rx_buffer */
 };
+
+/* READ_STREAM flags */
+#define PROTO_STREAM_CHECK  0x01   /* second read of each block, CRC-32 sent */
+#define PROTO_STREAM_SKIP_BLANK 0x02 /* all-FF blocks sent as DATA_BLANK */
 
 /* WRITE_SR flags */
 #define PROTO_WSR_VOLATILE  0x01   /* enable with 50h instead of 06h */
@@ -104,8 +116,9 @@ struct proto_hello {
 	uint32_t caps;              /* enum proto_caps */
 	uint32_t f_cpu;             /* Hz */
 	char board[17];             /* NUL-terminated, e.g. "uno" */
+	uint16_t max_read;          /* largest READ/SFDP/XFER answer, stream block */
 };
-#define PROTO_HELLO_LEN     (1 + 1 + 3 + 2 + 2 + 4 + 4 + 16)
+#define PROTO_HELLO_LEN     (1 + 1 + 3 + 2 + 2 + 4 + 4 + 16 + 2)
 
 /* CHIP request: what the device needs to sequence program and erase. */
 struct proto_chip {
@@ -153,6 +166,22 @@ static inline uint32_t proto_get32(const uint8_t *p)
  */
 size_t proto_encode(uint8_t type, uint8_t seq, const uint8_t *payload,
 		    size_t payload_len, uint8_t *out, size_t out_cap);
+
+/*
+ * Encode in place: the caller has put the payload at
+ * buf + PROTO_INPLACE_PAYLOAD, and the frame is built over it from buf[0],
+ * so a large answer needs one buffer, not two.  cap must be at least
+ * PROTO_INPLACE_PAYLOAD + payload_len + PROTO_CRC_LEN and
+ * PROTO_WIRE_MAX(payload_len).  Returns the wire length, or 0.
+ *
+ * It works because COBS output never overtakes its input by more than the
+ * code bytes: output byte i lands at most at 2 + i + i / 254, and the body
+ * starts PROTO_INPLACE_OFS bytes in.
+ */
+#define PROTO_INPLACE_OFS      (3 + PROTO_MAX_BODY / 254)
+#define PROTO_INPLACE_PAYLOAD  (PROTO_INPLACE_OFS + PROTO_HDR_LEN)
+size_t proto_encode_inplace(uint8_t *buf, size_t cap, uint8_t type, uint8_t seq,
+			    size_t payload_len);
 
 /*
  * Incremental decoder: feed it every received byte; it reports a complete,

@@ -9,13 +9,6 @@ UNIT_TESTS += $(BUILD)/test_proto
 $(BUILD)/test_proto: tests/unit/test_proto.c $(PROTO_SRCS) protocol/proto.h | $(BUILD)
 	$(CC) $(HOST_CFLAGS) $(PROTO_CFLAGS) -o $@ tests/unit/test_proto.c $(PROTO_SRCS) $(CMOCKA_LIBS) -lz
 
-.PHONY: test test-unit test-e2e
-test: all $(UNIT_TESTS)
-	@tests/run_tests.sh $(UNIT_TESTS) -- $(E2E_TESTS)
-test-unit: $(UNIT_TESTS)
-	@tests/run_tests.sh $(UNIT_TESTS) --
-test-e2e: all
-	@tests/run_tests.sh -- $(E2E_TESTS)
 
 E2E_TESTS += tests/e2e/test_proto_copy.sh
 

@@ -167,7 +167,7 @@ static uint8_t *load_image(const char *path, size_t *size)
 int main(int argc, char **argv)
 {
 	struct probe p = { 0 };
-	uint8_t pl[PROTO_MAX_PAYLOAD], data[300];
+	uint8_t pl[PROTO_MAX_PAYLOAD], data[256];
 	uint8_t *img;
 	size_t img_size = 0, i;
 	uint32_t addr = 0x3100 + 17;    /* crosses a page boundary */
@@ -221,7 +221,7 @@ int main(int argc, char **argv)
 		data[i] = (uint8_t)(i * 13 + 5);
 	proto_put32(pl, addr);
 	memcpy(pl + 4, data, sizeof(data));
-	check(&p, request(&p, PROTO_OP_PROGRAM, pl, 4 + sizeof(data)), "PROGRAM 300 bytes across a page");
+	check(&p, request(&p, PROTO_OP_PROGRAM, pl, 4 + sizeof(data)), "PROGRAM 256 bytes across a page");
 	proto_put32(pl, addr);
 	proto_put16(pl + 4, sizeof(data));
 	check(&p, request(&p, PROTO_OP_READ, pl, 6) && p.len == sizeof(data) &&

@@ -19,6 +19,7 @@ static struct host_board {
 	uint8_t out[65536];
 	size_t out_len;
 	uint32_t spi_hz;
+	uint32_t baud;
 } hb;
 
 void host_hal_attach(struct fc_chip *chip)
@@ -27,6 +28,7 @@ void host_hal_attach(struct fc_chip *chip)
 	hb.chip = chip;
 	hb.miso_stuck = -1;
 	hb.spi_hz = 8000000;
+	hb.baud = 115200;
 }
 
 void host_hal_miso_stuck(int level)
@@ -79,7 +81,33 @@ int16_t hal_uart_getc(void)
 	return hb.in[hb.in_pos++];
 }
 
-void hal_uart_write(const uint8_t *buf, uint16_t len)
+uint8_t hal_uart_rx_pending(void)
+{
+	return hb.in_pos < hb.in_len;
+}
+
+void hal_uart_tx_wait(void)
+{
+}
+
+uint32_t hal_uart_set_baud(uint32_t baud)
+{
+	hb.baud = baud;
+	return baud;
+}
+
+uint32_t hal_uart_boot_baud(void)
+{
+	return 115200;
+}
+
+uint32_t host_hal_baud(void)
+{
+	return hb.baud;
+}
+
+/* The host side takes a copy at once, so "background" sending is instant. */
+void hal_uart_send(const uint8_t *buf, uint16_t len)
 {
 	if (hb.out_len + len > sizeof(hb.out))
 		len = (uint16_t)(sizeof(hb.out) - hb.out_len);
@@ -109,6 +137,23 @@ uint8_t hal_spi_xfer(uint8_t out)
 	hb.now_ns += 8000000000ull / hb.spi_hz;   /* 8 clocks */
 	in = fc_transfer(hb.chip, out, hb.now_ns);
 	return hb.miso_stuck < 0 ? in : (hb.miso_stuck ? 0xFF : 0x00);
+}
+
+uint8_t hal_spi_read(uint8_t *buf, uint16_t n)
+{
+	uint8_t all = 0xFF;
+
+	while (n--) {
+		*buf = hal_spi_xfer(0xFF);
+		all &= *buf++;
+	}
+	return all;
+}
+
+void hal_spi_write(const uint8_t *buf, uint16_t n)
+{
+	while (n--)
+		hal_spi_xfer(*buf++);
 }
 
 uint32_t hal_spi_set_clock(uint32_t hz)

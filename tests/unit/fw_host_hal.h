@@ -20,5 +20,7 @@ const uint8_t *host_hal_output(size_t *len);
 void host_hal_output_clear(void);
 void host_hal_advance_ms(uint32_t ms);
 uint64_t host_hal_now_ns(void);
+/* The line rate the firmware last set. */
+uint32_t host_hal_baud(void);
 
 #endif

@@ -158,7 +158,8 @@ static void test_ready_and_hello(void **state)
 	assert_int_equal(exchange(b, PROTO_OP_HELLO, &v, 1), PROTO_OK);
 	assert_int_equal(b->data_len, PROTO_HELLO_LEN);
 	assert_int_equal(b->data[0], PROTO_VERSION);
-	assert_int_equal(proto_get16(b->data + 5), FW_MAX_PAYLOAD);
+	assert_int_equal(proto_get16(b->data + 5), FW_RX_PAYLOAD);
+	assert_int_equal(proto_get16(b->data + 33), FW_READ_MAX);
 	assert_true(proto_get32(b->data + 9) & PROTO_CAP_CRC32);
 	assert_memory_equal(b->data + 17, "host", 5);
 }
@@ -175,12 +176,12 @@ static void test_jedec(void **state)
 	assert_int_equal(exchange(b, PROTO_OP_JEDEC, &n, 1), PROTO_E_ARG);
 }
 
-/* 300 bytes from offset 200 cross a page boundary: the device must split
- * it, or the chip would wrap the tail onto the start of the first page. */
+/* 256 bytes from offset 200 cross a page boundary: the device must split
+ * them, or the chip would wrap the tail onto the start of the first page. */
 static void test_program_across_pages_and_read(void **state)
 {
 	struct bench *b = *state;
-	uint8_t d[300];
+	uint8_t d[256];
 	size_t i;
 
 	for (i = 0; i < sizeof(d); i++)
@@ -188,7 +189,7 @@ static void test_program_across_pages_and_read(void **state)
 	assert_int_equal(do_program(b, 0x1000 + 200, d, sizeof(d)), PROTO_OK);
 	assert_memory_equal(b->mem + 0x1000 + 200, d, sizeof(d));
 	assert_int_equal(b->mem[0x1000 + 199], 0xFF);
-	assert_int_equal(b->mem[0x1000 + 500], 0xFF);
+	assert_int_equal(b->mem[0x1000 + 456], 0xFF);
 	assert_int_equal(b->chip.stats.programs, 2);
 	assert_int_equal(do_read(b, 0x1000 + 200, sizeof(d)), PROTO_OK);
 	assert_int_equal(b->data_len, sizeof(d));
@@ -243,7 +244,7 @@ static void test_ranges_refused(void **state)
 	assert_int_equal(do_read(b, size - 4, 4), PROTO_OK);
 	assert_int_equal(do_read(b, size - 4, 5), PROTO_E_ARG);
 	assert_int_equal(do_read(b, 0xFFFFFFFFUL, 2), PROTO_E_ARG);
-	assert_int_equal(do_read(b, 0, FW_MAX_PAYLOAD), PROTO_E_ARG);
+	assert_int_equal(do_read(b, 0, FW_READ_MAX + 1), PROTO_E_ARG);
 	proto_put16(chip, 200);                       /* not a power of two */
 	assert_int_equal(exchange(b, PROTO_OP_CHIP, chip, sizeof(chip)), PROTO_E_ARG);
 	assert_int_equal(exchange(b, 0x3E, NULL, 0), PROTO_E_UNKNOWN_OP);
@@ -305,18 +306,14 @@ static void test_half_frame_then_silence(void **state)
 static void test_oversize_frame(void **state)
 {
 	struct bench *b = *state;
-	static uint8_t p[PROTO_MAX_PAYLOAD], wire[PROTO_WIRE_MAX_LEN + 64];
+	static uint8_t p[FW_RX_PAYLOAD + 1], wire[PROTO_WIRE_MAX_LEN];
 	size_t len;
 
 	memset(p, 0x33, sizeof(p));
 	len = proto_encode(PROTO_OP_PING, 9, p, sizeof(p), wire, sizeof(wire));
-	/* stretch it past the device buffer: append blocks before the EOF */
-	memset(wire + len - 1, 0x22, 40);
-	wire[len - 1] = 0x28;
-	wire[len + 39] = 0x00;
 	host_hal_output_clear();
 	b->frame_errs = 0;
-	run_bytes(b, wire, len + 40);
+	run_bytes(b, wire, len);
 	collect(b);
 	assert_int_equal(b->frame_errs, 1);
 	assert_int_equal(b->status, PROTO_E_OVERSIZE);
@@ -395,6 +392,206 @@ static void test_xfer_and_ping(void **state)
 	assert_memory_equal(b->data, ping, sizeof(ping));
 }
 
+/* Three PROGRAM frames sent back to back: all run, answered in order, and
+ * the later ones were decoded while the chip was busy with the first. */
+static void test_pipelined_programs(void **state)
+{
+	struct bench *b = *state;
+	static uint8_t wire[3 * PROTO_WIRE_MAX(260)];
+	uint8_t p[260], body[PROTO_MAX_BODY];
+	struct proto_dec d;
+	size_t len = 0, out_len, i;
+	const uint8_t *out;
+	int k, answers = 0;
+
+	for (k = 0; k < 3; k++) {
+		proto_put32(p, 0x4000u + 256u * (uint32_t)k);
+		memset(p + 4, 0x10 * (k + 1), 256);
+		len += proto_encode(PROTO_OP_PROGRAM, (uint8_t)(100 + k), p, sizeof(p),
+				    wire + len, sizeof(wire) - len);
+	}
+	host_hal_output_clear();
+	run_bytes(b, wire, len);
+	out = host_hal_output(&out_len);
+	proto_dec_init(&d, body, sizeof(body));
+	for (i = 0; i < out_len; i++) {
+		if (proto_dec_feed(&d, out[i]) != PROTO_DEC_FRAME ||
+		    d.type != (PROTO_OP_PROGRAM | PROTO_OP_RESPONSE))
+			continue;
+		assert_int_equal(d.seq, 100 + answers);
+		assert_int_equal(d.payload[0], PROTO_OK);
+		answers++;
+	}
+	assert_int_equal(answers, 3);
+	for (k = 0; k < 3; k++)
+		assert_int_equal(b->mem[0x4000 + 256 * k + 17], 0x10 * (k + 1));
+	assert_int_equal(b->chip.stats.programs, 3);
+}
+
+struct stream_result {
+	uint8_t data[8192];
+	uint32_t got;          /* bytes placed */
+	uint32_t blocks, blank_blocks;
+	uint32_t checks_ok;
+	int8_t status;
+	uint32_t end_blocks;
+};
+
+/* Run a READ_STREAM and check every block's second-read CRC as a host would. */
+static void run_stream(struct bench *b, uint32_t addr, uint32_t len, uint16_t block,
+		       uint8_t flags, struct stream_result *res)
+{
+	uint8_t p[11], wire[64], body[PROTO_MAX_BODY];
+	struct proto_dec d;
+	const uint8_t *out;
+	size_t out_len, i, wl;
+	uint32_t prev_at = 0, prev_n = 0, at = 0;
+
+	memset(res, 0, sizeof(*res));
+	res->status = 1;
+	proto_put32(p, addr);
+	proto_put32(p + 4, len);
+	proto_put16(p + 8, block);
+	p[10] = flags;
+	wl = proto_encode(PROTO_OP_READ_STREAM, 7, p, sizeof(p), wire, sizeof(wire));
+	host_hal_output_clear();
+	run_bytes(b, wire, wl);
+	out = host_hal_output(&out_len);
+	proto_dec_init(&d, body, sizeof(body));
+	for (i = 0; i < out_len; i++) {
+		uint32_t check;
+
+		if (proto_dec_feed(&d, out[i]) != PROTO_DEC_FRAME)
+			continue;
+		if (d.type == PROTO_OP_DATA || d.type == PROTO_OP_DATA_BLANK) {
+			uint32_t n = d.type == PROTO_OP_DATA ? d.payload_len - 4u
+							     : proto_get16(d.payload + 4);
+
+			assert_int_equal(d.seq, (uint8_t)(7 + res->blocks));
+			check = proto_get32(d.payload);
+			if (prev_n && (flags & PROTO_STREAM_CHECK)) {
+				assert_int_equal(check, (uint32_t)crc32(0, res->data + prev_at, prev_n));
+				res->checks_ok++;
+			}
+			assert_true(at + n <= sizeof(res->data));
+			if (d.type == PROTO_OP_DATA) {
+				memcpy(res->data + at, d.payload + 4, n);
+			} else {
+				memset(res->data + at, 0xFF, n);
+				res->blank_blocks++;
+			}
+			prev_at = at;
+			prev_n = n;
+			at += n;
+			res->blocks++;
+		} else if (d.type == (PROTO_OP_READ_STREAM | PROTO_OP_RESPONSE)) {
+			res->status = (int8_t)d.payload[0];
+			if (res->status == PROTO_OK) {
+				res->end_blocks = proto_get32(d.payload + 5);
+				if (prev_n && (flags & PROTO_STREAM_CHECK)) {
+					assert_int_equal(proto_get32(d.payload + 1),
+							 (uint32_t)crc32(0, res->data + prev_at, prev_n));
+					res->checks_ok++;
+				}
+			}
+		}
+	}
+	res->got = at;
+}
+
+static void test_read_stream(void **state)
+{
+	struct bench *b = *state;
+	static struct stream_result res;
+	uint32_t i;
+
+	for (i = 0; i < 3000; i++)
+		b->mem[0x8000 + i] = (uint8_t)(i * 7);
+	/* 0x8000..0x8BB7 data, then erased up to 0xA000 */
+	run_stream(b, 0x8000, 0x2000, 512, PROTO_STREAM_CHECK | PROTO_STREAM_SKIP_BLANK, &res);
+	assert_int_equal(res.status, PROTO_OK);
+	assert_int_equal(res.got, 0x2000);
+	assert_int_equal(res.blocks, 16);
+	assert_int_equal(res.end_blocks, 16);
+	assert_int_equal(res.checks_ok, 16);
+	assert_int_equal(res.blank_blocks, 10);
+	assert_memory_equal(res.data, b->mem + 0x8000, 0x2000);
+
+	/* odd sizes, no blank skipping: every block is data */
+	run_stream(b, 0x8001, 1000, 300, PROTO_STREAM_CHECK, &res);
+	assert_int_equal(res.status, PROTO_OK);
+	assert_int_equal(res.blocks, 4);
+	assert_int_equal(res.blank_blocks, 0);
+	assert_memory_equal(res.data, b->mem + 0x8001, 1000);
+
+	run_stream(b, 0, 100, 513, 0, &res);
+	assert_int_equal(res.status, PROTO_E_ARG);
+	/* the default size is 16 MiB until CHIP says otherwise */
+	run_stream(b, 0x1000000 - 10, 11, 512, 0, &res);
+	assert_int_equal(res.status, PROTO_E_ARG);
+}
+
+/* A byte from the host stops a stream; the device then serves the request. */
+static void test_read_stream_abort(void **state)
+{
+	struct bench *b = *state;
+	uint8_t p[11], wire[128], jp = 3;
+	size_t wl;
+	int aborted = 0, jedec = 0;
+	uint8_t body[PROTO_MAX_BODY];
+	struct proto_dec d;
+	const uint8_t *out;
+	size_t out_len, i;
+
+	proto_put32(p, 0);
+	proto_put32(p + 4, 0x80000);
+	proto_put16(p + 8, 512);
+	p[10] = 0;
+	wl = proto_encode(PROTO_OP_READ_STREAM, 1, p, sizeof(p), wire, sizeof(wire));
+	wl += proto_encode(PROTO_OP_JEDEC, 2, &jp, 1, wire + wl, sizeof(wire) - wl);
+	host_hal_output_clear();
+	run_bytes(b, wire, wl);
+	out = host_hal_output(&out_len);
+	proto_dec_init(&d, body, sizeof(body));
+	for (i = 0; i < out_len; i++) {
+		if (proto_dec_feed(&d, out[i]) != PROTO_DEC_FRAME)
+			continue;
+		if (d.type == (PROTO_OP_READ_STREAM | PROTO_OP_RESPONSE))
+			aborted = d.payload[0] == (uint8_t)PROTO_E_ABORTED;
+		if (d.type == (PROTO_OP_JEDEC | PROTO_OP_RESPONSE))
+			jedec = d.payload[0] == PROTO_OK && aborted;
+	}
+	assert_true(aborted);
+	assert_true(jedec);
+	/* far less than the 512 KiB asked for went out */
+	assert_true(out_len < 8192);
+}
+
+/* SET_BAUD: answered at the old rate, then switched; without a good frame
+ * at the new rate the boot rate comes back. */
+static void test_set_baud_probation(void **state)
+{
+	struct bench *b = *state;
+	uint8_t p[4], n = 3;
+
+	proto_put32(p, 1000000);
+	assert_int_equal(exchange(b, PROTO_OP_SET_BAUD, p, 4), PROTO_OK);
+	assert_int_equal(proto_get32(b->data), 1000000);
+	assert_int_equal(host_hal_baud(), 1000000);
+	/* a good frame confirms the rate */
+	assert_int_equal(exchange(b, PROTO_OP_JEDEC, &n, 1), PROTO_OK);
+	host_hal_advance_ms(FW_BAUD_PROBATION_MS + 10);
+	fw_core_poll(&b->core);
+	assert_int_equal(host_hal_baud(), 1000000);
+
+	proto_put32(p, 2000000);
+	assert_int_equal(exchange(b, PROTO_OP_SET_BAUD, p, 4), PROTO_OK);
+	assert_int_equal(host_hal_baud(), 2000000);
+	host_hal_advance_ms(FW_BAUD_PROBATION_MS + 10);
+	fw_core_poll(&b->core);
+	assert_int_equal(host_hal_baud(), 115200);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -413,6 +610,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_busy_deadline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status_registers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xfer_and_ping, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pipelined_programs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_stream, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_stream_abort, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_set_baud_probation, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("fw_core", tests, NULL, NULL);

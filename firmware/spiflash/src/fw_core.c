@@ -1,12 +1,16 @@
 /*
  * fw_core: protocol dispatcher of the spiflash firmware.
  *
- * One request at a time: a frame is decoded into body[], its arguments are
- * copied out, and the answer is built in the same buffer (the request is
- * no longer needed), then encoded into wire[] and sent.  wire[] is kept so
- * that a resent request (same type and seq) is answered again without running
- * it twice.  The host never sends a new request before the answer, so the
- * receive side can never be overrun (PROTOCOL.md, section 2).
+ * Requests arrive into two receive buffers in turn: while one request runs
+ * (a page programs, a sector erases), the next is decoded into the other from
+ * fw_flash's tick, so the host can keep several requests in flight within
+ * the rx_buffer it was told in HELLO and the device never waits for a round
+ * trip.  Once a complete request waits, no more bytes are decoded: they stay
+ * in the receive ring, which the host's in-flight limit keeps from filling.
+ *
+ * Answers are built in place in wire[] and sent in the background; wire[] is
+ * kept so that a resent request (same type, seq and CRC) is answered again
+ * without running twice.
  */
 #include "fw_core.h"
 #include "fw_hal.h"
@@ -14,11 +18,13 @@
 #include <string.h>
 
 #define ADDR3_SPAN 0x1000000UL
+#define OUT(c)     ((c)->wire + PROTO_INPLACE_PAYLOAD + 1)  /* after the status */
 
 struct req {
 	const uint8_t *p;      /* request payload */
 	uint16_t n;
 	uint8_t *out;          /* answer data, after the status byte */
+	uint8_t seq;
 };
 
 static void send_small(uint8_t type, uint8_t seq, const uint8_t *payload, uint8_t n)
@@ -26,7 +32,9 @@ static void send_small(uint8_t type, uint8_t seq, const uint8_t *payload, uint8_
 	uint8_t buf[PROTO_WIRE_MAX(8)];
 	size_t len = proto_encode(type, seq, payload, n, buf, sizeof(buf));
 
-	hal_uart_write(buf, (uint16_t)len);
+	/* buf is on the stack: wait until it has left */
+	hal_uart_send(buf, (uint16_t)len);
+	hal_uart_tx_wait();
 }
 
 static void send_status(uint8_t type, uint8_t seq, int8_t status)
@@ -36,7 +44,36 @@ static void send_status(uint8_t type, uint8_t seq, int8_t status)
 	send_small(type, seq, &s, 1);
 }
 
-/* Keepalive for long requests, called by fw_flash from its loops. */
+/* Decode waiting bytes until a complete request waits; report damaged ones. */
+static void rx_pump(struct fw_core *c)
+{
+	int16_t ch;
+
+	while (!c->have_ready && (ch = hal_uart_getc()) >= 0) {
+		struct proto_dec *d = &c->dec;
+		enum proto_dec_result r;
+
+		c->last_rx_ms = hal_millis();
+		r = proto_dec_feed(d, (uint8_t)ch);
+		if (r == PROTO_DEC_ERROR) {
+			send_status(PROTO_OP_FRAME_ERR, 0, d->err);
+		} else if (r == PROTO_DEC_FRAME) {
+			c->ready.buf = d->body;
+			c->ready.payload = d->payload;
+			c->ready.len = d->payload_len;
+			c->ready.crc = proto_get16(d->payload + d->payload_len);
+			c->ready.type = d->type;
+			c->ready.seq = d->seq;
+			c->have_ready = 1;
+			c->baud_probation = 0;     /* a good frame: the rate works */
+			/* the next frame goes to the other buffer; nothing is
+			 * decoded into it until this one has been taken */
+			d->body = d->body == c->pool.rx[0] ? c->pool.rx[1] : c->pool.rx[0];
+		}
+	}
+}
+
+/* Called by fw_flash during long operations: keepalives and receiving. */
 static void core_tick(void *ctx)
 {
 	struct fw_core *c = (struct fw_core *)ctx;
@@ -46,6 +83,7 @@ static void core_tick(void *ctx)
 		c->last_pending_ms = now;
 		send_status(PROTO_OP_PENDING, c->cur_seq, PROTO_OK);
 	}
+	rx_pump(c);
 }
 
 /* addr..addr+len inside the chip, without overflowing 32 bits */
@@ -68,16 +106,19 @@ static int16_t op_hello(struct fw_core *c, struct req *r)
 	o[2] = FW_VERSION_MAJOR;
 	o[3] = FW_VERSION_MINOR;
 	o[4] = FW_VERSION_PATCH;
-	proto_put16(o + 5, FW_MAX_PAYLOAD);
-	proto_put16(o + 7, hal_uart_rx_capacity());
+	proto_put16(o + 5, FW_RX_PAYLOAD);
+	/* in flight: one request running, one in the other buffer, the ring */
+	proto_put16(o + 7, (uint16_t)(2 * FW_RX_CAP + hal_uart_rx_capacity()));
 	proto_put32(o + 9, PROTO_CAP_CRC32 | PROTO_CAP_BLANK | PROTO_CAP_XFER |
-		    PROTO_CAP_SFDP | PROTO_CAP_ADDR4 | PROTO_CAP_PENDING);
+		    PROTO_CAP_SFDP | PROTO_CAP_ADDR4 | PROTO_CAP_PENDING |
+		    PROTO_CAP_STREAM | PROTO_CAP_BAUD | PROTO_CAP_PIPELINE);
 	proto_put32(o + 13, hal_f_cpu());
 	for (i = 0; i < 16; i++) {
 		o[17 + i] = (uint8_t)*board;
 		if (*board)
 			board++;
 	}
+	proto_put16(o + 33, FW_READ_MAX);
 	return PROTO_HELLO_LEN;
 }
 
@@ -123,7 +164,7 @@ static int16_t op_sfdp(struct fw_core *c, struct req *r)
 	uint32_t addr = proto_get32(r->p);
 	uint16_t len = proto_get16(r->p + 4);
 
-	if (r->n != 6 || len > FW_MAX_PAYLOAD - 1 || addr > 0xFFFFFFUL)
+	if (r->n != 6 || len > FW_READ_MAX || addr > 0xFFFFFFUL)
 		return PROTO_E_ARG;
 	flash_sfdp(&c->flash, addr, r->out, len);
 	return (int16_t)len;
@@ -134,7 +175,7 @@ static int16_t op_read(struct fw_core *c, struct req *r)
 	uint32_t addr = proto_get32(r->p);
 	uint16_t len = proto_get16(r->p + 4);
 
-	if (r->n != 6 || len > FW_MAX_PAYLOAD - 1 || !in_chip(c, addr, len))
+	if (r->n != 6 || len > FW_READ_MAX || !in_chip(c, addr, len))
 		return PROTO_E_ARG;
 	flash_read(&c->flash, addr, r->out, len);
 	return (int16_t)len;
@@ -188,13 +229,10 @@ static int16_t op_crc32(struct fw_core *c, struct req *r)
 {
 	uint32_t addr = proto_get32(r->p);
 	uint32_t len = proto_get32(r->p + 4);
-	uint32_t crc;
 
 	if (r->n != 8 || !in_chip(c, addr, len))
 		return PROTO_E_ARG;
-	/* body[] is free once the arguments are read: use it as scratch */
-	crc = flash_crc32(&c->flash, addr, len, c->body, 256);
-	proto_put32(r->out, crc);
+	proto_put32(r->out, flash_crc32(&c->flash, addr, len, 0));
 	return 4;
 }
 
@@ -213,10 +251,8 @@ static int16_t op_xfer(struct fw_core *c, struct req *r)
 {
 	uint16_t rlen = proto_get16(r->p);
 
-	if (r->n < 2 || rlen > FW_MAX_PAYLOAD - 1)
+	if (r->n < 2 || rlen > FW_READ_MAX)
 		return PROTO_E_ARG;
-	/* every write byte is clocked out before the first read byte lands, so
-	 * the answer may overwrite the request in the shared buffer */
 	flash_xfer(&c->flash, r->p + 2, (uint16_t)(r->n - 2), r->out, rlen);
 	return (int16_t)rlen;
 }
@@ -224,10 +260,91 @@ static int16_t op_xfer(struct fw_core *c, struct req *r)
 static int16_t op_ping(struct fw_core *c, struct req *r)
 {
 	(void)c;
-	if (r->n > FW_MAX_PAYLOAD - 1)
-		return PROTO_E_ARG;
-	memmove(r->out, r->p, r->n);
+	memcpy(r->out, r->p, r->n);
 	return (int16_t)r->n;
+}
+
+/* The answer goes out at the old rate; the new one applies after it. */
+static int16_t op_set_baud(struct fw_core *c, struct req *r)
+{
+	(void)c;
+	if (r->n != 4)
+		return PROTO_E_ARG;
+	proto_put32(r->out, proto_get32(r->p));
+	return 4;
+}
+
+static void set_baud_after(struct fw_core *c, uint32_t baud)
+{
+	if (hal_uart_set_baud(baud)) {
+		c->baud_probation = 1;
+		c->baud_since_ms = hal_millis();
+	}
+}
+
+/*
+ * READ_STREAM: one request, many DATA frames, no round trip per block.
+ * Blocks are built in two transmit buffers in turn (wire[] and the receive
+ * pair, idle since nothing is received during a stream), so one is read
+ * from the chip while the other goes out.  Each block is read a second time
+ * and its CRC-32 rides in the next frame (the last one's in the END answer),
+ * so the host catches a flaky clip without a second pass over the line.
+ * Any byte from the host stops the stream.
+ */
+static int16_t op_read_stream(struct fw_core *c, struct req *r)
+{
+	uint32_t addr = proto_get32(r->p);
+	uint32_t len = proto_get32(r->p + 4);
+	uint16_t block = proto_get16(r->p + 8);
+	uint8_t flags = r->p[10];
+	uint32_t check = 0, blocks = 0, prev_addr = 0;
+	uint16_t prev_n = 0;
+	uint8_t seq = r->seq;
+	uint8_t *bufs[2];
+	uint8_t which = 0;
+
+	if (r->n != 11 || block == 0 || block > FW_STREAM_BLOCK || !in_chip(c, addr, len))
+		return PROTO_E_ARG;
+	bufs[0] = c->pool.tx2;
+	bufs[1] = c->wire;
+	while (len) {
+		uint16_t n = len < block ? (uint16_t)len : block;
+		uint8_t *b = bufs[which];
+		uint8_t *data = b + PROTO_INPLACE_PAYLOAD + 4;
+		uint8_t type = PROTO_OP_DATA;
+		uint16_t plen = (uint16_t)(4 + n);
+		size_t wl;
+
+		if (hal_uart_rx_pending() || c->have_ready)
+			return PROTO_E_ABORTED;
+		/* b went out two blocks ago; wait if it is still going */
+		if (which == 1 || blocks >= 2)
+			hal_uart_tx_wait();
+		if (flash_read(&c->flash, addr, data, n) == 0xFF &&
+		    (flags & PROTO_STREAM_SKIP_BLANK)) {
+			type = PROTO_OP_DATA_BLANK;
+			proto_put16(data, n);
+			plen = 6;
+		}
+		if (prev_n && (flags & PROTO_STREAM_CHECK))
+			check = flash_crc32(&c->flash, prev_addr, prev_n, 0);
+		proto_put32(b + PROTO_INPLACE_PAYLOAD, check);
+		wl = proto_encode_inplace(b, which ? sizeof(c->wire) : sizeof(c->pool.tx2),
+					  type, seq++, plen);
+		hal_uart_send(b, (uint16_t)wl);
+		prev_addr = addr;
+		prev_n = n;
+		addr += n;
+		len -= n;
+		blocks++;
+		which ^= 1;
+	}
+	hal_uart_tx_wait();
+	if (prev_n && (flags & PROTO_STREAM_CHECK))
+		check = flash_crc32(&c->flash, prev_addr, prev_n, 0);
+	proto_put32(r->out, check);
+	proto_put32(r->out + 4, blocks);
+	return 8;
 }
 
 static int16_t dispatch(struct fw_core *c, uint8_t type, struct req *r)
@@ -247,47 +364,58 @@ static int16_t dispatch(struct fw_core *c, uint8_t type, struct req *r)
 	case PROTO_OP_BLANK:     return op_blank(c, r);
 	case PROTO_OP_XFER:      return op_xfer(c, r);
 	case PROTO_OP_PING:      return op_ping(c, r);
+	case PROTO_OP_SET_BAUD:  return op_set_baud(c, r);
+	case PROTO_OP_READ_STREAM: return op_read_stream(c, r);
 	default:                 return PROTO_E_UNKNOWN_OP;
 	}
 }
 
-static void handle_frame(struct fw_core *c)
+static void handle(struct fw_core *c, const struct fw_req *q)
 {
-	uint8_t type = c->dec.type, seq = c->dec.seq;
-	uint16_t crc = proto_get16(c->dec.payload + c->dec.payload_len);
 	struct req r;
 	int16_t rc;
+	uint8_t ok;
+	uint8_t *status = c->wire + PROTO_INPLACE_PAYLOAD;  /* overwritten by encoding */
 
-	if (type & PROTO_OP_RESPONSE)
-		return;               /* our own kind of frame echoed back: ignore */
+	if (q->type & PROTO_OP_RESPONSE)
+		return;               /* a device frame echoed back: not for us */
 	/* A resend is the same request: same type, seq and CRC.  HELLO starts a
 	 * session and is never answered from the copy, so a new client whose
 	 * numbering happens to meet the old one's cannot get a stale answer. */
-	if (c->have_last && type == c->last_type && seq == c->last_seq &&
-	    crc == c->last_crc && type != PROTO_OP_HELLO) {
-		hal_uart_write(c->wire, c->wire_len);
+	if (c->have_last && q->type == c->last_type && q->seq == c->last_seq &&
+	    q->crc == c->last_crc && q->type != PROTO_OP_HELLO) {
+		hal_uart_send(c->wire, c->wire_len);
 		return;
 	}
+	/* wire[] is about to be overwritten: let the last answer finish */
+	hal_uart_tx_wait();
 	c->have_last = 0;
-	c->cur_seq = seq;
+	c->cur_seq = q->seq;
 	c->last_pending_ms = hal_millis();
-	r.p = c->dec.payload;
-	r.n = c->dec.payload_len;
-	r.out = c->body + 1;
-	rc = dispatch(c, type, &r);
-	if (rc < 0) {
-		c->body[0] = (uint8_t)rc;
+	r.p = q->payload;
+	r.n = q->len;
+	r.out = OUT(c);
+	r.seq = q->seq;
+	rc = dispatch(c, q->type, &r);
+	ok = rc >= 0;
+	*status = ok ? PROTO_OK : (uint8_t)rc;
+	if (!ok)
 		rc = 0;
-	} else {
-		c->body[0] = PROTO_OK;
-	}
-	c->wire_len = (uint16_t)proto_encode(type | PROTO_OP_RESPONSE, seq, c->body,
-					     (size_t)rc + 1, c->wire, sizeof(c->wire));
-	c->last_type = type;
-	c->last_seq = seq;
-	c->last_crc = crc;
+	hal_uart_tx_wait();       /* a stream may still be sending from wire[] */
+	c->wire_len = (uint16_t)proto_encode_inplace(c->wire, sizeof(c->wire),
+						     q->type | PROTO_OP_RESPONSE, q->seq,
+						     (size_t)rc + 1);
+	hal_uart_send(c->wire, c->wire_len);
+	if (q->type == PROTO_OP_READ_STREAM)
+		return;               /* never replayed: a resend wants the data */
+	c->last_type = q->type;
+	c->last_seq = q->seq;
+	c->last_crc = q->crc;
 	c->have_last = 1;
-	hal_uart_write(c->wire, c->wire_len);
+	if (q->type == PROTO_OP_SET_BAUD && ok) {
+		hal_uart_tx_wait();
+		set_baud_after(c, proto_get32(q->payload));
+	}
 }
 
 void fw_core_init(struct fw_core *c)
@@ -295,7 +423,7 @@ void fw_core_init(struct fw_core *c)
 	uint8_t ready[2] = { PROTO_OK, PROTO_VERSION };
 
 	memset(c, 0, sizeof(*c));
-	proto_dec_init(&c->dec, c->body, sizeof(c->body));
+	proto_dec_init(&c->dec, c->pool.rx[0], FW_RX_CAP);
 	flash_init(&c->flash);
 	c->flash.tick = core_tick;
 	c->flash.tick_ctx = c;
@@ -305,25 +433,26 @@ void fw_core_init(struct fw_core *c)
 
 void fw_core_poll(struct fw_core *c)
 {
-	int16_t ch = hal_uart_getc();
+	uint32_t now;
 
-	if (ch < 0) {
-		if (proto_dec_busy(&c->dec) &&
-		    (uint32_t)(hal_millis() - c->last_rx_ms) > FW_FRAME_TIMEOUT_MS)
-			proto_dec_reset(&c->dec);
-		else
-			hal_idle();
+	rx_pump(c);
+	if (c->have_ready) {
+		struct fw_req q = c->ready;
+
+		/* taken: the decoder may fill the other buffer from now on,
+		 * never q.buf, which stays busy until handle() returns */
+		c->have_ready = 0;
+		c->dec.body = q.buf == c->pool.rx[0] ? c->pool.rx[1] : c->pool.rx[0];
+		handle(c, &q);
 		return;
 	}
-	c->last_rx_ms = hal_millis();
-	switch (proto_dec_feed(&c->dec, (uint8_t)ch)) {
-	case PROTO_DEC_FRAME:
-		handle_frame(c);
-		break;
-	case PROTO_DEC_ERROR:
-		send_status(PROTO_OP_FRAME_ERR, 0, c->dec.err);
-		break;
-	default:
-		break;
+	now = hal_millis();
+	if (proto_dec_busy(&c->dec) && (uint32_t)(now - c->last_rx_ms) > FW_FRAME_TIMEOUT_MS)
+		proto_dec_reset(&c->dec);
+	if (c->baud_probation && (uint32_t)(now - c->baud_since_ms) > FW_BAUD_PROBATION_MS) {
+		c->baud_probation = 0;
+		hal_uart_set_baud(hal_uart_boot_baud());
 	}
+	if (!proto_dec_busy(&c->dec))
+		hal_idle();
 }

@@ -19,28 +19,61 @@ extern "C" {
 #define FW_VERSION_MINOR  1
 #define FW_VERSION_PATCH  0
 
-/* Largest request payload this build accepts (and answers with). */
-#ifndef FW_MAX_PAYLOAD
-#define FW_MAX_PAYLOAD    (PROTO_MAX_PAYLOAD)
+/*
+ * Buffers, sized for the 2 KiB of an ATmega328P.  Requests are at most one
+ * page of data (PROGRAM: address + 256 bytes); two receive buffers let the
+ * next request arrive while one runs.  Answers and stream blocks are built in
+ * place in a transmit buffer; a stream uses the receive pair as its second
+ * transmit buffer, since nothing is received while it runs.
+ */
+#define FW_RX_PAYLOAD     264
+#define FW_RX_CAP         (PROTO_HDR_LEN + FW_RX_PAYLOAD + PROTO_CRC_LEN)
+#define FW_STREAM_BLOCK   512
+#define FW_TX_PAYLOAD     (1 + 4 + FW_STREAM_BLOCK)
+#define FW_TX_CAP         (PROTO_INPLACE_PAYLOAD + FW_TX_PAYLOAD + PROTO_CRC_LEN)
+#define FW_READ_MAX       FW_STREAM_BLOCK
+
+#if 2 * FW_RX_CAP < FW_TX_CAP
+#error "the receive pair must hold a stream block"
 #endif
-#define FW_BODY_CAP       (PROTO_HDR_LEN + FW_MAX_PAYLOAD + PROTO_CRC_LEN)
-#define FW_WIRE_CAP       PROTO_WIRE_MAX(FW_MAX_PAYLOAD)
+#if FW_TX_CAP < PROTO_WIRE_MAX(FW_TX_PAYLOAD)
+#error "transmit buffer too small for an encoded answer"
+#endif
 
 /* A half frame is dropped after this much silence. */
 #define FW_FRAME_TIMEOUT_MS   100
 /* Keepalive period during long requests. */
 #define FW_PENDING_MS         100
+/* After SET_BAUD, a good frame must arrive within this, or the boot rate
+ * comes back (the host falls back to it too). */
+#define FW_BAUD_PROBATION_MS  1000
+
+/* A complete request waiting to run. */
+struct fw_req {
+	uint8_t *buf;          /* the receive buffer holding it */
+	const uint8_t *payload;
+	uint16_t len;
+	uint16_t crc;
+	uint8_t type, seq;
+};
 
 struct fw_core {
 	struct proto_dec dec;
 	struct flash flash;
-	uint8_t body[FW_BODY_CAP];   /* received frame; reused for the answer */
-	uint8_t wire[FW_WIRE_CAP];   /* last answer as sent, kept for resends */
+	union {
+		uint8_t rx[2][FW_RX_CAP];
+		uint8_t tx2[2 * FW_RX_CAP];  /* second transmit buffer of a stream */
+	} pool;
+	uint8_t wire[FW_TX_CAP];     /* answers; the last one kept for resends */
 	uint16_t wire_len;
+	struct fw_req ready;         /* valid when have_ready */
+	uint8_t have_ready;
 	uint8_t last_type, last_seq; /* request the kept answer belongs to */
 	uint16_t last_crc;
 	uint8_t have_last;
 	uint8_t cur_seq;             /* request in progress, for keepalives */
+	uint8_t baud_probation;
+	uint32_t baud_since_ms;
 	uint32_t last_rx_ms;
 	uint32_t last_pending_ms;
 };

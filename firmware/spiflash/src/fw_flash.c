@@ -105,12 +105,14 @@ uint8_t flash_read_sr(struct flash *f, uint8_t opcode)
 	return v;
 }
 
-void flash_read(struct flash *f, uint32_t addr, uint8_t *buf, uint16_t n)
+uint8_t flash_read(struct flash *f, uint32_t addr, uint8_t *buf, uint16_t n)
 {
+	uint8_t all;
+
 	begin_addr_cmd(f, FLASH_OP_READ, FLASH_OP_READ4, addr);
-	while (n--)
-		*buf++ = hal_spi_xfer(0xFF);
+	all = hal_spi_read(buf, n);
 	end_addr_cmd(f);
+	return all;
 }
 
 /*
@@ -179,8 +181,7 @@ static int8_t program_page(struct flash *f, uint32_t addr, const uint8_t *data, 
 	if (rc)
 		return rc;
 	begin_addr_cmd(f, FLASH_OP_PP, FLASH_OP_PP4, addr);
-	while (n--)
-		hal_spi_xfer(*data++);
+	hal_spi_write(data, n);
 	end_addr_cmd(f);
 	return flash_wait_ready(f, f->t_page_max_ms);
 }
@@ -242,21 +243,19 @@ int8_t flash_write_sr(struct flash *f, uint8_t opcode, uint8_t flags,
 	return flash_wait_ready(f, max_ms);
 }
 
-uint32_t flash_crc32(struct flash *f, uint32_t addr, uint32_t len,
-		     uint8_t *scratch, uint16_t scratch_len)
+uint32_t flash_crc32(struct flash *f, uint32_t addr, uint32_t len, uint32_t crc)
 {
-	uint32_t crc = 0;
+	uint8_t chunk[32];
 
 	begin_addr_cmd(f, FLASH_OP_READ, FLASH_OP_READ4, addr);
 	while (len) {
-		uint16_t n = len < scratch_len ? (uint16_t)len : scratch_len;
-		uint16_t i;
+		uint8_t n = len < sizeof(chunk) ? (uint8_t)len : (uint8_t)sizeof(chunk);
 
-		for (i = 0; i < n; i++)
-			scratch[i] = hal_spi_xfer(0xFF);
-		crc = proto_crc32_update(crc, scratch, n);
+		hal_spi_read(chunk, n);
+		crc = proto_crc32_update(crc, chunk, n);
 		len -= n;
-		tick(f);
+		if (!(len & 0x3FF))
+			tick(f);
 	}
 	end_addr_cmd(f);
 	return crc;
@@ -264,16 +263,23 @@ uint32_t flash_crc32(struct flash *f, uint32_t addr, uint32_t len,
 
 uint32_t flash_blank(struct flash *f, uint32_t addr, uint32_t len)
 {
-	uint32_t first = 0xFFFFFFFFUL;
-	uint32_t i;
+	uint8_t chunk[32];
+	uint32_t first = 0xFFFFFFFFUL, at = addr;
 
 	begin_addr_cmd(f, FLASH_OP_READ, FLASH_OP_READ4, addr);
-	for (i = 0; i < len; i++) {
-		if (hal_spi_xfer(0xFF) != 0xFF) {
-			first = addr + i;
+	while (len) {
+		uint8_t n = len < sizeof(chunk) ? (uint8_t)len : (uint8_t)sizeof(chunk);
+		uint8_t i;
+
+		if (hal_spi_read(chunk, n) != 0xFF) {
+			for (i = 0; chunk[i] == 0xFF; i++)
+				;
+			first = at + i;
 			break;
 		}
-		if ((i & 0x3FF) == 0x3FF)
+		at += n;
+		len -= n;
+		if (!(len & 0x3FF))
 			tick(f);
 	}
 	end_addr_cmd(f);
@@ -284,9 +290,7 @@ void flash_xfer(struct flash *f, const uint8_t *w, uint16_t wn, uint8_t *r, uint
 {
 	(void)f;
 	hal_spi_select();
-	while (wn--)
-		hal_spi_xfer(*w++);
-	while (rn--)
-		*r++ = hal_spi_xfer(0xFF);
+	hal_spi_write(w, wn);
+	hal_spi_read(r, rn);
 	hal_spi_deselect();
 }

@@ -57,16 +57,16 @@ void flash_init(struct flash *f);
 void flash_jedec(struct flash *f, uint8_t *id, uint8_t n);
 void flash_sfdp(struct flash *f, uint32_t addr, uint8_t *buf, uint16_t n);
 uint8_t flash_read_sr(struct flash *f, uint8_t opcode);
-void flash_read(struct flash *f, uint32_t addr, uint8_t *buf, uint16_t n);
+/* Returns the AND of the bytes read: FF means the range is erased. */
+uint8_t flash_read(struct flash *f, uint32_t addr, uint8_t *buf, uint16_t n);
 int8_t flash_write_enable(struct flash *f, uint8_t opcode);
 int8_t flash_wait_ready(struct flash *f, uint32_t max_ms);
 int8_t flash_program(struct flash *f, uint32_t addr, const uint8_t *data, uint16_t n);
 int8_t flash_erase(struct flash *f, uint32_t addr, uint8_t opcode, uint32_t max_ms);
 int8_t flash_write_sr(struct flash *f, uint8_t opcode, uint8_t flags,
 		      const uint8_t *val, uint8_t n, uint16_t max_ms);
-/* CRC-32 (zlib) and blank check of a range, streamed through scratch. */
-uint32_t flash_crc32(struct flash *f, uint32_t addr, uint32_t len,
-		     uint8_t *scratch, uint16_t scratch_len);
+/* CRC-32 (zlib's, continuing from crc) and blank check of a range. */
+uint32_t flash_crc32(struct flash *f, uint32_t addr, uint32_t len, uint32_t crc);
 uint32_t flash_blank(struct flash *f, uint32_t addr, uint32_t len);
 void flash_xfer(struct flash *f, const uint8_t *w, uint16_t wn, uint8_t *r, uint16_t rn);
 

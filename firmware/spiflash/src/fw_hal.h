@@ -18,14 +18,32 @@ void hal_init(void);
 
 /* Serial link.  hal_uart_getc returns -1 when nothing has arrived. */
 int16_t hal_uart_getc(void);
-void hal_uart_write(const uint8_t *buf, uint16_t len);
-/* Bytes the receive side can hold before it must drop. */
+/* Nonzero when a received byte is waiting. */
+uint8_t hal_uart_rx_pending(void);
+/* Bytes the receive ring holds before it must drop. */
 uint16_t hal_uart_rx_capacity(void);
+/*
+ * Start sending buf in the background; buf must stay untouched until
+ * hal_uart_tx_wait() returns.  Waits first for a send still in progress,
+ * so two buffers used in turn keep the line busy while the next is built.
+ */
+void hal_uart_send(const uint8_t *buf, uint16_t len);
+/* Wait until everything handed to hal_uart_send has been sent. */
+void hal_uart_tx_wait(void);
+/* Change the line rate once the last byte has left; returns the rate set,
+ * or 0 if the board cannot make it within 2.5 %. */
+uint32_t hal_uart_set_baud(uint32_t baud);
+/* The rate the sketch starts with. */
+uint32_t hal_uart_boot_baud(void);
 
 /* SPI bus, mode 0, MSB first. */
 void hal_spi_select(void);
 void hal_spi_deselect(void);
 uint8_t hal_spi_xfer(uint8_t out);
+/* Clock in n bytes (sending FF); returns the AND of them, so an erased
+ * (all FF) block is recognised for free. */
+uint8_t hal_spi_read(uint8_t *buf, uint16_t n);
+void hal_spi_write(const uint8_t *buf, uint16_t n);
 /* Clock at most hz; returns the clock actually set. */
 uint32_t hal_spi_set_clock(uint32_t hz);
 

@@ -31,9 +31,11 @@
 #if defined(USART_RX_vect)
 #define HAL_OWN_USART 1
 #define HAL_RX_VECT USART_RX_vect
+#define HAL_UDRE_VECT USART_UDRE_vect
 #elif defined(USART0_RX_vect)
 #define HAL_OWN_USART 1
 #define HAL_RX_VECT USART0_RX_vect
+#define HAL_UDRE_VECT USART0_UDRE_vect
 #else
 #define HAL_OWN_USART 0
 #endif
@@ -52,12 +54,11 @@ static SPISettings spi_settings(8000000UL, MSBFIRST, SPI_MODE0);
 
 #if HAL_OWN_USART
 /* Double speed mode: UBRR = F_CPU / (8 * baud) - 1, rounded. */
-#define HAL_UBRR ((F_CPU + 4UL * SPIFLASH_BAUD) / (8UL * SPIFLASH_BAUD) - 1UL)
-#define HAL_BAUD_REAL (F_CPU / (8UL * (HAL_UBRR + 1UL)))
-#define HAL_BAUD_ERR_PERMILLE \
-	((HAL_BAUD_REAL > SPIFLASH_BAUD ? HAL_BAUD_REAL - SPIFLASH_BAUD : \
-	  SPIFLASH_BAUD - HAL_BAUD_REAL) * 1000UL / SPIFLASH_BAUD)
-#if HAL_BAUD_ERR_PERMILLE > 25
+#define HAL_UBRR(b) ((F_CPU + 4UL * (b)) / (8UL * (b)) - 1UL)
+#define HAL_BAUD_REAL(b) (F_CPU / (8UL * (HAL_UBRR(b) + 1UL)))
+#define HAL_BAUD_ERR_PERMILLE(b) \
+	((HAL_BAUD_REAL(b) > (b) ? HAL_BAUD_REAL(b) - (b) : (b) - HAL_BAUD_REAL(b)) * 1000UL / (b))
+#if HAL_BAUD_ERR_PERMILLE(SPIFLASH_BAUD) > 25
 #error "SPIFLASH_BAUD is more than 2.5 % off with this F_CPU"
 #endif
 
@@ -65,6 +66,8 @@ static SPISettings spi_settings(8000000UL, MSBFIRST, SPI_MODE0);
 static volatile uint8_t rx_ring[RX_RING];
 static volatile uint8_t rx_head;   /* written by the ISR only */
 static uint8_t rx_tail;            /* written by the main loop only */
+static const uint8_t *volatile tx_ptr;
+static volatile uint16_t tx_left;
 
 ISR(HAL_RX_VECT)
 {
@@ -77,13 +80,28 @@ ISR(HAL_RX_VECT)
 	}
 }
 
+/* Sends the next byte of the current buffer and stops itself at the end. */
+ISR(HAL_UDRE_VECT)
+{
+	UDR0 = *tx_ptr++;
+	if (--tx_left == 0)
+		UCSR0B &= (uint8_t)~_BV(UDRIE0);
+}
+
+static void uart_rate(uint32_t baud)
+{
+	uint16_t ubrr = (uint16_t)((F_CPU + 4UL * baud) / (8UL * baud) - 1UL);
+
+	UCSR0A = _BV(U2X0);
+	/* UBRRnL last: it is the write that sets the rate */
+	UBRR0H = (uint8_t)(ubrr >> 8);
+	UBRR0L = (uint8_t)ubrr;
+}
+
 static void uart_init(void)
 {
-	UCSR0A = _BV(U2X0);
+	uart_rate(SPIFLASH_BAUD);
 	UCSR0C = _BV(UCSZ01) | _BV(UCSZ00);            /* 8N1 */
-	/* UBRRnL last: it is the write that sets the rate */
-	UBRR0H = (uint8_t)(HAL_UBRR >> 8);
-	UBRR0L = (uint8_t)HAL_UBRR;
 	UCSR0B = _BV(RXEN0) | _BV(TXEN0) | _BV(RXCIE0);
 }
 
@@ -98,18 +116,57 @@ int16_t hal_uart_getc(void)
 	return b;
 }
 
-void hal_uart_write(const uint8_t *buf, uint16_t len)
+uint8_t hal_uart_rx_pending(void)
 {
-	while (len--) {
-		while (!(UCSR0A & _BV(UDRE0)))
-			;
-		UDR0 = *buf++;
-	}
+	return rx_tail != rx_head;
 }
 
 uint16_t hal_uart_rx_capacity(void)
 {
 	return RX_RING - 1;
+}
+
+void hal_uart_tx_wait(void)
+{
+	/* bounded: the interrupt sends a byte every 10 bit times */
+	while (tx_left)
+		;
+}
+
+void hal_uart_send(const uint8_t *buf, uint16_t len)
+{
+	hal_uart_tx_wait();
+	if (!len)
+		return;
+	tx_ptr = buf;
+	tx_left = len;
+	UCSR0A |= _BV(TXC0);            /* writing 1 clears "transmit complete" */
+	UCSR0B |= _BV(UDRIE0);
+}
+
+uint32_t hal_uart_set_baud(uint32_t baud)
+{
+	uint32_t real, err, start;
+
+	if (baud < 9600 || baud > F_CPU / 8)
+		return 0;
+	real = F_CPU / (8UL * ((F_CPU + 4UL * baud) / (8UL * baud)));
+	err = (real > baud ? real - baud : baud - real) * 1000UL / baud;
+	if (err > 25)
+		return 0;
+	hal_uart_tx_wait();
+	/* the last byte is still in the shift register until TXC: at most one
+	 * byte time, bounded here by 5 ms whatever the rate */
+	start = millis();
+	while (!(UCSR0A & _BV(TXC0)) && (uint32_t)(millis() - start) < 5)
+		;
+	uart_rate(baud);
+	return real;
+}
+
+uint32_t hal_uart_boot_baud(void)
+{
+	return SPIFLASH_BAUD;
 }
 
 void hal_idle(void)
@@ -126,7 +183,7 @@ void hal_idle(void)
 	}
 	sei();
 }
-#else /* USB CDC */
+#else /* USB CDC: the host's rate setting does not reach the line */
 static void uart_init(void)
 {
 	Serial.begin(SPIFLASH_BAUD);
@@ -137,14 +194,34 @@ int16_t hal_uart_getc(void)
 	return (int16_t)Serial.read();
 }
 
-void hal_uart_write(const uint8_t *buf, uint16_t len)
+uint8_t hal_uart_rx_pending(void)
 {
-	Serial.write(buf, len);
+	return Serial.available() > 0;
 }
 
 uint16_t hal_uart_rx_capacity(void)
 {
-	return 64;
+	return 63;
+}
+
+void hal_uart_send(const uint8_t *buf, uint16_t len)
+{
+	Serial.write(buf, len);
+}
+
+void hal_uart_tx_wait(void)
+{
+	Serial.flush();
+}
+
+uint32_t hal_uart_set_baud(uint32_t baud)
+{
+	return baud;
+}
+
+uint32_t hal_uart_boot_baud(void)
+{
+	return SPIFLASH_BAUD;
 }
 
 void hal_idle(void)
@@ -175,6 +252,49 @@ void hal_spi_deselect(void)
 uint8_t hal_spi_xfer(uint8_t out)
 {
 	return SPI.transfer(out);
+}
+
+/*
+ * Block transfers keep the SPI shift register busy: the next byte is started
+ * as soon as the previous one is read, and the store happens while it shifts.
+ */
+uint8_t hal_spi_read(uint8_t *buf, uint16_t n)
+{
+	uint8_t all = 0xFF, b;
+
+	if (!n)
+		return all;
+	SPDR = 0xFF;
+	while (--n) {
+		while (!(SPSR & _BV(SPIF)))
+			;
+		b = SPDR;
+		SPDR = 0xFF;
+		*buf++ = b;
+		all &= b;
+	}
+	while (!(SPSR & _BV(SPIF)))
+		;
+	b = SPDR;
+	*buf = b;
+	return all & b;
+}
+
+void hal_spi_write(const uint8_t *buf, uint16_t n)
+{
+	if (!n)
+		return;
+	SPDR = *buf++;
+	while (--n) {
+		uint8_t next = *buf++;
+
+		while (!(SPSR & _BV(SPIF)))
+			;
+		SPDR = next;
+	}
+	while (!(SPSR & _BV(SPIF)))
+		;
+	(void)SPDR;
 }
 
 uint32_t hal_spi_set_clock(uint32_t hz)
