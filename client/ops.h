@@ -44,6 +44,7 @@ struct ops {
 	int generic;               /* chip was guessed from the ID */
 	ops_progress_fn progress;
 	void *progress_arg;
+	unsigned read_passes;      /* extra full reads compared with the first (0: none) */
 	struct ops_stats stats;
 	/* after OPS_E_MISMATCH / OPS_E_NOTBLANK */
 	uint32_t bad_addr;
