@@ -2,6 +2,7 @@
  * dev: request/response sessions with the spiflash sketch (PROTOCOL.md).
  */
 #include "dev.h"
+#include "dev_priv.h"
 #include "clock.h"
 
 #include <string.h>
@@ -14,7 +15,7 @@ enum wait_result {
 
 /* Milliseconds the wire needs for n bytes at the link rate (10 bits per byte),
  * doubled for slack, at least 20. */
-static unsigned wire_ms(const struct dev *d, size_t n)
+unsigned dev_wire_ms(const struct dev *d, size_t n)
 {
 	uint32_t baud = d->link->baud ? d->link->baud : 115200;
 	uint64_t ms = (uint64_t)n * 10 * 1000 * 2 / baud;
@@ -22,7 +23,7 @@ static unsigned wire_ms(const struct dev *d, size_t n)
 	return (unsigned)(ms < 20 ? 20 : ms);
 }
 
-static uint8_t next_seq(struct dev *d)
+uint8_t dev_next_seq(struct dev *d)
 {
 	d->seq++;
 	if (d->seq == 0)      /* seq 0 is what FRAME_ERR carries */
@@ -30,14 +31,14 @@ static uint8_t next_seq(struct dev *d)
 	return d->seq;
 }
 
-static int send_frame(struct dev *d, uint8_t op, uint8_t seq, const uint8_t *req, size_t len)
+int dev_send_frame(struct dev *d, uint8_t op, uint8_t seq, const uint8_t *req, size_t len)
 {
 	size_t n = proto_encode(op, seq, req, len, d->wire, sizeof(d->wire));
 	int err;
 
 	if (!n)
 		return DEV_E_ARG;
-	err = d->link->ops->write(d->link->ctx, d->wire, n, wire_ms(d, n) + 1000);
+	err = d->link->ops->write(d->link->ctx, d->wire, n, dev_wire_ms(d, n) + 1000);
 	if (err) {
 		d->link_err = err;
 		return DEV_E_LINK;
@@ -111,7 +112,7 @@ static int wait_response(struct dev *d, uint8_t op, uint8_t seq, unsigned silenc
 
 int dev_request(struct dev *d, uint8_t op, const uint8_t *req, size_t len, unsigned work_ms)
 {
-	unsigned xfer = wire_ms(d, PROTO_WIRE_MAX(len) + PROTO_WIRE_MAX(d->max_payload));
+	unsigned xfer = dev_wire_ms(d, PROTO_WIRE_MAX(len) + PROTO_WIRE_MAX(dev_read_max(d) + 1));
 	unsigned silence = d->silence_ms + xfer;
 	unsigned damaged0 = d->stats.bad_frames + d->stats.frame_errs;
 	uint64_t deadline;
@@ -124,7 +125,7 @@ int dev_request(struct dev *d, uint8_t op, const uint8_t *req, size_t len, unsig
 	if (!(d->hello.caps & PROTO_CAP_PENDING))
 		silence += work_ms;
 	deadline = clock_ms() + work_ms + (uint64_t)DEV_MAX_SENDS * silence;
-	seq = next_seq(d);
+	seq = dev_next_seq(d);
 	d->stats.requests++;
 	for (sends = 0; sends < DEV_MAX_SENDS && silences < DEV_TRIES; sends++) {
 		uint64_t t0 = clock_ms();
@@ -132,7 +133,7 @@ int dev_request(struct dev *d, uint8_t op, const uint8_t *req, size_t len, unsig
 		if (sends)
 			d->stats.resends++;
 		proto_dec_reset(&d->dec);
-		r = send_frame(d, op, seq, req, len);
+		r = dev_send_frame(d, op, seq, req, len);
 		if (r)
 			return r;
 		r = wait_response(d, op, seq, silence, deadline, &status);
@@ -157,7 +158,7 @@ int dev_request(struct dev *d, uint8_t op, const uint8_t *req, size_t len, unsig
 
 size_t dev_read_max(const struct dev *d)
 {
-	return d->max_payload - 1u;     /* the response carries a status byte */
+	return d->hello.max_read ? d->hello.max_read : d->max_payload - 1u;
 }
 
 size_t dev_program_max(const struct dev *d)
@@ -170,7 +171,7 @@ static int parse_hello(struct dev *d)
 	const uint8_t *p = d->resp;
 	struct proto_hello *h = &d->hello;
 
-	if (d->resp_len < PROTO_HELLO_LEN)
+	if (d->resp_len < PROTO_HELLO_LEN_MIN)
 		return DEV_E_BADRESP;
 	memset(h, 0, sizeof(*h));
 	h->proto_version = p[0];
@@ -184,12 +185,16 @@ static int parse_hello(struct dev *d)
 	h->f_cpu = proto_get32(p + 13);
 	memcpy(h->board, p + 17, 16);
 	h->board[16] = '\0';
+	h->max_read = d->resp_len >= PROTO_HELLO_LEN ? proto_get16(p + 33)
+						      : (uint16_t)(h->max_payload - 1);
 	if (h->proto_min > PROTO_VERSION || h->proto_version < 1)
 		return DEV_E_VERSION;
 	d->version = h->proto_version < PROTO_VERSION ? h->proto_version : PROTO_VERSION;
 	if (h->max_payload < 16)
 		return DEV_E_BADRESP;
 	d->max_payload = h->max_payload < PROTO_MAX_PAYLOAD ? h->max_payload : PROTO_MAX_PAYLOAD;
+	if (h->max_read < 16 || h->max_read > PROTO_MAX_PAYLOAD - 1)
+		h->max_read = (uint16_t)(d->max_payload - 1);
 	return DEV_OK;
 }
 
@@ -244,10 +249,10 @@ int dev_open(struct dev *d, struct link *l, unsigned startup_ms)
 	while (clock_ms() < deadline) {
 		uint64_t now = clock_ms();
 		uint64_t until = now + 300 < deadline ? now + 300 : deadline;
-		uint8_t seq = next_seq(d);
+		uint8_t seq = dev_next_seq(d);
 
 		proto_dec_reset(&d->dec);
-		err = send_frame(d, PROTO_OP_HELLO, seq, &v, 1);
+		err = dev_send_frame(d, PROTO_OP_HELLO, seq, &v, 1);
 		if (err)
 			return err;
 		err = wait_response(d, PROTO_OP_HELLO, seq, (unsigned)(until - now), until, &status);

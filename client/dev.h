@@ -38,6 +38,9 @@ enum dev_err {
 
 struct dev_stats {
 	unsigned requests, resends, bad_frames, frame_errs;
+	unsigned stream_breaks;         /* streams that fell silent before the end */
+	unsigned stream_check_fails;    /* blocks the device's second read disowned */
+	unsigned stream_blank_blocks;   /* all-FF blocks that did not cross the line */
 };
 
 struct dev {

@@ -35,6 +35,7 @@ struct ops_stats {
 	unsigned erases_4k, erases_32k, erases_64k, erases_chip;
 	unsigned pages_programmed, pages_skipped;
 	uint64_t bytes_read;
+	unsigned blocks_reread;       /* stream blocks read again (damaged or disowned) */
 };
 
 struct ops {
@@ -45,6 +46,7 @@ struct ops {
 	ops_progress_fn progress;
 	void *progress_arg;
 	unsigned read_passes;      /* extra full reads compared with the first (0: none) */
+	uint64_t stream_base, stream_total;   /* progress across read passes */
 	struct ops_stats stats;
 	/* after OPS_E_MISMATCH / OPS_E_NOTBLANK */
 	uint32_t bad_addr;

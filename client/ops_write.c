@@ -13,6 +13,7 @@
  */
 #include "ops.h"
 #include "ops_util.h"
+#include "dev_stream.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -95,39 +96,32 @@ static int erase(struct ops *o, uint32_t addr, int kind)
 
 /*
  * Program one sector.  old is what the chip holds (NULL after an erase: all
- * FF).  Pages that already hold their bytes are skipped; runs of pages that
- * need programming go out in requests of up to the device's payload.  The
- * device splits requests at page boundaries itself.
+ * FF).  Pages that already hold their bytes are skipped; the others go into
+ * the pipe, which keeps the device fed while the chip programs.
  */
-static int program_sector(struct ops *o, uint32_t addr, const uint8_t *want, const uint8_t *old)
+static int program_sector(struct ops *o, struct dev_pipe *pipe, uint32_t addr,
+			  const uint8_t *want, const uint8_t *old)
 {
-	uint32_t page = o->chip.page_size, cap = (uint32_t)dev_program_max(o->dev);
-	uint32_t off = 0;
+	uint32_t page = o->chip.page_size, off;
 	int err;
 
-	cap -= cap % page;
-	while (off < OPS_SECTOR) {
-		uint32_t run = 0;
+	if (page > DEV_PIPE_DATA || page > dev_program_max(o->dev))
+		page = DEV_PIPE_DATA < dev_program_max(o->dev) ? DEV_PIPE_DATA
+							      : (uint32_t)dev_program_max(o->dev);
+	for (off = 0; off < OPS_SECTOR; off += page) {
+		const uint8_t *w = want + off;
+		int need = old ? memcmp(old + off, w, page) != 0 : !all_ff(w, page);
 
-		while (off + run < OPS_SECTOR && run + page <= cap) {
-			const uint8_t *w = want + off + run;
-			int need = old ? memcmp(old + off + run, w, page) != 0 : !all_ff(w, page);
-
-			if (!need)
-				break;
-			run += page;
-		}
-		if (run == 0) {
+		if (!need) {
 			o->stats.pages_skipped++;
-			off += page;
 			continue;
 		}
-		err = dev_program(o->dev, addr + off, want + off, run, o->chip.t_pp_max_ms, page);
+		err = dev_pipe_program(pipe, addr + off, w, page);
 		if (err)
-			return ops_fail(o, err, "programming 0x%06x-0x%06x", addr + off,
-					addr + off + run - 1);
-		o->stats.pages_programmed += run / page;
-		off += run;
+			return ops_fail(o, err, "programming 0x%06x-0x%06x",
+					err == DEV_E_ARG ? addr + off : pipe->err_addr,
+					(err == DEV_E_ARG ? addr + off : pipe->err_addr) + page - 1);
+		o->stats.pages_programmed++;
 	}
 	return 0;
 }
@@ -177,6 +171,7 @@ static int write_range(struct ops *o, const char *phase, uint32_t addr, const ui
 	uint32_t rb = end % OPS_SECTOR ? end - end % OPS_SECTOR + OPS_SECTOR : end;
 	uint8_t *buf = NULL, *old = NULL;
 	enum action act[SPG];
+	struct dev_pipe pipe;
 	uint32_t g;
 	int err;
 
@@ -215,6 +210,21 @@ static int write_range(struct ops *o, const char *phase, uint32_t addr, const ui
 		if (gend > rb)
 			gend = rb;
 		n = (gend - g) / OPS_SECTOR;
+		/* one CRC for the whole group first: an unchanged 64 KiB costs one
+		 * round trip instead of sixteen */
+		if (n > 1) {
+			uint32_t gcrc;
+
+			err = ops_chip_crc(o, g, gend - g, &gcrc);
+			if (err)
+				goto out;
+			if (gcrc == (uint32_t)crc32(0L, buf + (g - ra), gend - g)) {
+				o->stats.sectors_skipped += n;
+				g = gend;
+				ops_report(o, phase, g - ra, rb - ra);
+				continue;
+			}
+		}
 		/* act[] is indexed from the 64 KiB boundary below g */
 		for (s = 0; s < SPG; s++)
 			act[s] = ACT_SKIP;
@@ -229,6 +239,7 @@ static int write_range(struct ops *o, const char *phase, uint32_t addr, const ui
 		err = erase_group(o, g - g % GROUP, first + n, act);
 		if (err)
 			goto out;
+		dev_pipe_init(&pipe, o->dev, o->chip.t_pp_max_ms, o->chip.page_size);
 		for (s = first; s < first + n; s++) {
 			uint32_t a = g - g % GROUP + s * OPS_SECTOR;
 
@@ -238,10 +249,15 @@ static int write_range(struct ops *o, const char *phase, uint32_t addr, const ui
 			}
 			if (act[s] == ACT_PROGRAM)
 				o->stats.sectors_program_only++;
-			err = program_sector(o, a, buf + (a - ra),
+			err = program_sector(o, &pipe, a, buf + (a - ra),
 					     act[s] == ACT_PROGRAM ? old + s * OPS_SECTOR : NULL);
 			if (err)
 				goto out;
+		}
+		err = dev_pipe_drain(&pipe);
+		if (err) {
+			err = ops_fail(o, err, "programming at 0x%06x", pipe.err_addr);
+			goto out;
 		}
 		g = gend;
 		ops_report(o, phase, g - ra, rb - ra);

@@ -119,6 +119,9 @@ struct proto_hello {
 	uint16_t max_read;          /* largest READ/SFDP/XFER answer, stream block */
 };
 #define PROTO_HELLO_LEN     (1 + 1 + 3 + 2 + 2 + 4 + 4 + 16 + 2)
+/* The first firmware had no max_read: a host accepts the shorter HELLO and
+ * takes max_payload - 1. */
+#define PROTO_HELLO_LEN_MIN (1 + 1 + 3 + 2 + 2 + 4 + 4 + 16)
 
 /* CHIP request: what the device needs to sequence program and erase. */
 struct proto_chip {
