@@ -228,10 +228,42 @@ static int drain(struct dev *d)
 	return DEV_OK;
 }
 
+/* Rates a 16 MHz AVR makes exactly (double speed mode), fastest first. */
+static const uint32_t dev_rates[] = { 2000000, 1000000, 500000, 250000 };
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* The fast rate after `after` in dev_rates[] (the first when 0), 0 at the end. */
+static uint32_t next_rate(uint32_t after)
+{
+	size_t i, n = sizeof(dev_rates) / sizeof(dev_rates[0]);
+
+	if (!after)
+		return dev_rates[0];
+	for (i = 0; i + 1 < n; i++)
+		if (dev_rates[i] == after)
+			return dev_rates[i + 1];
+	return 0;
+}
+
+/* Our side only: used while hunting for a device at an unknown rate. */
+static void try_rate(struct dev *d, uint32_t baud)
+{
+	if (d->link->ops->set_baud(d->link->ctx, baud) == 0)
+		d->link->baud = baud;
+}
+
 int dev_open(struct dev *d, struct link *l, unsigned startup_ms)
 {
 	uint64_t deadline = clock_ms() + startup_ms;
 	uint8_t v = PROTO_VERSION;
+	uint32_t hunt = 0;
+	unsigned tries = 0;
 	int err, status = 0;
 
 	memset(d, 0, sizeof(*d));
@@ -251,6 +283,15 @@ int dev_open(struct dev *d, struct link *l, unsigned startup_ms)
 		uint64_t until = now + 300 < deadline ? now + 300 : deadline;
 		uint8_t seq = dev_next_seq(d);
 
+		/* A device left at a fast rate by an earlier session that did not
+		 * end cleanly (it returns to its boot rate by itself after 3 s):
+		 * every third try, one of the fast rates. */
+		if (tries % 3 == 2 && l->baud == DEV_BOOT_BAUD && (hunt = next_rate(hunt)) != 0)
+			try_rate(d, hunt);
+		else if (l->baud != DEV_BOOT_BAUD)
+			try_rate(d, DEV_BOOT_BAUD);
+		tries++;
+
 		proto_dec_reset(&d->dec);
 		err = dev_send_frame(d, PROTO_OP_HELLO, seq, &v, 1);
 		if (err)
@@ -266,7 +307,92 @@ int dev_open(struct dev *d, struct link *l, unsigned startup_ms)
 			return DEV_E_REMOTE + status;
 		return parse_hello(d);
 	}
+	if (l->baud != DEV_BOOT_BAUD)
+		try_rate(d, DEV_BOOT_BAUD);
 	return d->answered ? DEV_E_TIMEOUT : DEV_E_NOANSWER;
+}
+
+int dev_close(struct dev *d)
+{
+	int err = DEV_OK;
+
+	if (d->link && d->link->baud && d->link->baud != DEV_BOOT_BAUD && d->answered)
+		err = dev_set_rate(d, DEV_BOOT_BAUD);
+	return err;
+}
+
+/* A link test: frames that carry every byte value, twice. */
+static int link_test(struct dev *d)
+{
+	uint8_t pat[256];
+	size_t n = dev_read_max(d) < sizeof(pat) ? dev_read_max(d) : sizeof(pat);
+	unsigned i;
+	int err = DEV_OK;
+
+	for (i = 0; i < n; i++)
+		pat[i] = (uint8_t)(i * 151 + 7);
+	for (i = 0; i < 2 && !err; i++)
+		err = dev_ping(d, pat, n);
+	return err;
+}
+
+/*
+ * Move the link to baud.  The device answers at the old rate and then
+ * switches; a good frame at the new rate within a second keeps it there,
+ * otherwise it returns to its boot rate, and so do we.
+ */
+int dev_set_rate(struct dev *d, uint32_t baud)
+{
+	uint32_t old = d->link->baud ? d->link->baud : DEV_BOOT_BAUD;
+	unsigned silence = d->silence_ms;
+	uint64_t switched;
+	uint8_t p[4];
+	int err;
+
+	if (baud == old)
+		return DEV_OK;
+	if (!(d->hello.caps & PROTO_CAP_BAUD))
+		return DEV_E_RATE;
+	proto_put32(p, baud);
+	err = dev_request(d, PROTO_OP_SET_BAUD, p, sizeof(p), 0);
+	if (err)
+		return err;
+	switched = clock_ms();
+	if (d->link->ops->set_baud(d->link->ctx, baud) == 0) {
+		d->link->baud = baud;
+		d->silence_ms = DEV_RATE_TEST_MS;
+		err = link_test(d);
+		d->silence_ms = silence;
+		if (!err)
+			return DEV_OK;
+	}
+	/* back to the boot rate on both sides, once the device has given up */
+	d->rate_fallbacks++;
+	if (d->link->ops->set_baud(d->link->ctx, DEV_BOOT_BAUD) == 0)
+		d->link->baud = DEV_BOOT_BAUD;
+	while (clock_ms() < switched + DEV_RATE_PROBATION_MS)
+		sleep_ms(50);
+	d->link->ops->flush_input(d->link->ctx);
+	proto_dec_reset(&d->dec);
+	err = dev_hello(d);
+	return err ? err : DEV_E_RATE;
+}
+
+int dev_auto_rate(struct dev *d, uint32_t max_baud)
+{
+	size_t i;
+	int err;
+
+	if (!(d->hello.caps & PROTO_CAP_BAUD))
+		return DEV_OK;
+	for (i = 0; i < sizeof(dev_rates) / sizeof(dev_rates[0]); i++) {
+		if (dev_rates[i] > max_baud)
+			continue;
+		err = dev_set_rate(d, dev_rates[i]);
+		if (err != DEV_E_RATE)
+			return err;
+	}
+	return DEV_OK;      /* nothing faster works: stay at the boot rate */
 }
 
 const char *dev_strerror(int err)
@@ -283,6 +409,7 @@ const char *dev_strerror(int err)
 	case DEV_E_ARG:      return "request too long for the device";
 	case DEV_E_RESET:    return "the device restarted during the session";
 	case DEV_E_NOISY:    return "every answer arrived damaged";
+	case DEV_E_RATE:     return "the link does not work at that rate";
 	default:             return "unknown device error";
 	}
 }

@@ -23,6 +23,7 @@ enum dev_err {
 	DEV_E_ARG = -25,         /* caller asked for more than max_payload */
 	DEV_E_RESET = -26,       /* the device sent READY mid-session: it restarted */
 	DEV_E_NOISY = -27,       /* every try came back damaged */
+	DEV_E_RATE = -28,        /* the link failed its test at a new rate */
 	/* The device answered with status s (enum proto_status < 0): the error
 	 * is DEV_E_REMOTE + s, so E_WEL (-7) arrives as -107. */
 	DEV_E_REMOTE = -100,
@@ -35,6 +36,10 @@ enum dev_err {
 				     * device alive, so it costs less than silence */
 #define DEV_SILENCE_MS       1000   /* no byte for this long: resend */
 #define DEV_STARTUP_MS       2500   /* an Uno resets on open: bootloader + setup */
+#define DEV_BOOT_BAUD        115200 /* the sketch starts at this rate */
+#define DEV_RATE_TEST_MS     300    /* silence that fails a rate test */
+#define DEV_RATE_PROBATION_MS 1200  /* the device returns to its boot rate after
+				     * 1000 ms without a good frame */
 
 struct dev_stats {
 	unsigned requests, resends, bad_frames, frame_errs;
@@ -53,6 +58,7 @@ struct dev {
 	uint8_t version;            /* protocol version in use */
 	uint16_t max_payload;       /* largest request payload we may send */
 	unsigned silence_ms;
+	unsigned rate_fallbacks;    /* rates tried that failed their link test */
 	struct dev_stats stats;
 	struct proto_dec dec;
 	uint8_t body[PROTO_MAX_BODY];
@@ -64,6 +70,14 @@ struct dev {
 /* Wait for the sketch on an open link and say HELLO.  startup_ms bounds it. */
 int dev_open(struct dev *d, struct link *l, unsigned startup_ms);
 const char *dev_strerror(int err);
+
+/* End a session: leave the device at its boot rate for the next one. */
+int dev_close(struct dev *d);
+/* Switch the line to baud and test it; DEV_E_RATE (and the boot rate on both
+ * sides) when the test fails. */
+int dev_set_rate(struct dev *d, uint32_t baud);
+/* The fastest exact AVR rate up to max_baud that passes its test. */
+int dev_auto_rate(struct dev *d, uint32_t max_baud);
 
 /* One request: payload out, response payload (after the status byte) in
  * d->resp / d->resp_len.  work_ms: how long the device may legitimately take

@@ -20,6 +20,10 @@ static struct host_board {
 	size_t out_len;
 	uint32_t spi_hz;
 	uint32_t baud;
+	/* rate changes inside the captured output: from out[at] on, rate */
+	struct { size_t at; uint32_t rate; } changes[8];
+	unsigned nchanges;
+	uint32_t out_baud0;        /* rate of out[0] */
 } hb;
 
 void host_hal_attach(struct fc_chip *chip)
@@ -29,6 +33,7 @@ void host_hal_attach(struct fc_chip *chip)
 	hb.miso_stuck = -1;
 	hb.spi_hz = 8000000;
 	hb.baud = 115200;
+	hb.out_baud0 = 115200;
 }
 
 void host_hal_miso_stuck(int level)
@@ -57,6 +62,8 @@ const uint8_t *host_hal_output(size_t *len)
 void host_hal_output_clear(void)
 {
 	hb.out_len = 0;
+	hb.nchanges = 0;
+	hb.out_baud0 = hb.baud;
 }
 
 void host_hal_advance_ms(uint32_t ms)
@@ -92,8 +99,24 @@ void hal_uart_tx_wait(void)
 
 uint32_t hal_uart_set_baud(uint32_t baud)
 {
+	if (hb.nchanges < 8) {
+		hb.changes[hb.nchanges].at = hb.out_len;
+		hb.changes[hb.nchanges].rate = baud;
+		hb.nchanges++;
+	}
 	hb.baud = baud;
 	return baud;
+}
+
+uint32_t host_hal_baud_at(size_t offset)
+{
+	uint32_t rate = hb.out_baud0;
+	unsigned i;
+
+	for (i = 0; i < hb.nchanges; i++)
+		if (offset >= hb.changes[i].at)
+			rate = hb.changes[i].rate;
+	return rate;
 }
 
 uint32_t hal_uart_boot_baud(void)

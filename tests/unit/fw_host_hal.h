@@ -22,5 +22,7 @@ void host_hal_advance_ms(uint32_t ms);
 uint64_t host_hal_now_ns(void);
 /* The line rate the firmware last set. */
 uint32_t host_hal_baud(void);
+/* The rate output byte `offset` (since the last clear) was sent at. */
+uint32_t host_hal_baud_at(size_t offset);
 
 #endif

@@ -583,6 +583,10 @@ static void test_set_baud_probation(void **state)
 	host_hal_advance_ms(FW_BAUD_PROBATION_MS + 10);
 	fw_core_poll(&b->core);
 	assert_int_equal(host_hal_baud(), 1000000);
+	/* a host that goes away does not strand the next one at 1 Mbaud */
+	host_hal_advance_ms(FW_BAUD_IDLE_MS);
+	fw_core_poll(&b->core);
+	assert_int_equal(host_hal_baud(), 115200);
 
 	proto_put32(p, 2000000);
 	assert_int_equal(exchange(b, PROTO_OP_SET_BAUD, p, 4), PROTO_OK);

@@ -24,11 +24,26 @@ struct bench {
 	uint8_t out[8192];
 	size_t out_len, out_pos;
 	int corrupt_next_write;     /* flip a byte of the next request */
+	uint32_t host_baud;         /* the rate the client set on its side */
+	uint32_t max_ok_baud;       /* above this the "cable" garbles every byte */
 	unsigned writes;
 	struct link link;
 	struct dev dev;
 	struct ops ops;
 };
+
+/* A UART at the wrong rate, or a rate the cable cannot carry, turns a byte
+ * into another. */
+static uint8_t garble_byte(const struct bench *b, uint8_t byte, uint32_t dev)
+{
+	return b->host_baud == dev && dev <= b->max_ok_baud ? byte : (uint8_t)(byte ^ 0x55);
+}
+
+static void garble(const struct bench *b, uint8_t *buf, size_t len)
+{
+	for (; len; len--, buf++)
+		*buf = garble_byte(b, *buf, host_hal_baud());
+}
 
 static void pump(struct bench *b)
 {
@@ -45,7 +60,10 @@ static void pump(struct bench *b)
 		b->out_pos = b->out_len = 0;
 	if (n > sizeof(b->out) - b->out_len)
 		n = sizeof(b->out) - b->out_len;
-	memcpy(b->out + b->out_len, o, n);
+	/* each byte as the client's UART receives it at the device's rate of
+	 * the moment it was sent */
+	for (i = 0; i < n; i++)
+		b->out[b->out_len + i] = garble_byte(b, o[i], host_hal_baud_at(i));
 	b->out_len += n;
 	host_hal_output_clear();
 }
@@ -62,6 +80,7 @@ static int fl_write(void *ctx, const uint8_t *buf, size_t len, unsigned timeout_
 		b->corrupt_next_write--;
 	}
 	b->writes++;
+	garble(b, copy, len);
 	/* the firmware drops a half frame after 100 ms of silence: let time
 	 * pass between requests as it would on a real line */
 	host_hal_advance_ms(1);
@@ -99,8 +118,9 @@ static int fl_flush(void *ctx)
 
 static int fl_baud(void *ctx, uint32_t baud)
 {
-	(void)ctx;
-	(void)baud;
+	struct bench *b = ctx;
+
+	b->host_baud = baud;
 	return LINK_OK;
 }
 
@@ -133,7 +153,9 @@ static struct bench *bench_new(const char *part)
 	pump(b);       /* READY, left unread as on a pty */
 	b->link.ops = &fl_ops;
 	b->link.ctx = b;
-	b->link.baud = 2000000;
+	b->link.baud = 115200;
+	b->host_baud = 115200;
+	b->max_ok_baud = 2000000;
 	return b;
 }
 
@@ -344,9 +366,43 @@ static void test_chip_erase(void **state)
 		assert_int_equal(b->mem[i], 0xFF);
 }
 
+/* Auto rate: the fastest rate that passes the link test, falling back
+ * when the cable cannot carry it, and both sides agreeing afterwards. */
+static void test_auto_rate(void **state)
+{
+	struct bench *b = *state;
+	uint8_t id[3];
+
+	b->max_ok_baud = 1000000;
+	assert_int_equal(dev_auto_rate(&b->dev, 2000000), 0);
+	assert_int_equal(b->link.baud, 1000000);
+	assert_int_equal(host_hal_baud(), 1000000);
+	assert_int_equal(b->dev.rate_fallbacks, 1);
+	assert_int_equal(dev_jedec(&b->dev, id, 3), 0);
+	assert_memory_equal(id, b->chip.part->jedec, 3);
+	/* 2 Mbaud fails its test: both sides end at the boot rate, talking */
+	assert_int_equal(dev_set_rate(&b->dev, 2000000), DEV_E_RATE);
+	assert_int_equal(b->link.baud, 115200);
+	assert_int_equal(host_hal_baud(), 115200);
+	assert_int_equal(dev_jedec(&b->dev, id, 3), 0);
+	/* a session that ends cleanly leaves the boot rate behind */
+	assert_int_equal(dev_set_rate(&b->dev, 1000000), 0);
+	assert_int_equal(dev_close(&b->dev), 0);
+	assert_int_equal(host_hal_baud(), 115200);
+	/* one that does not: the next client still finds the device */
+	assert_int_equal(dev_set_rate(&b->dev, 500000), 0);
+	assert_int_equal(host_hal_baud(), 500000);
+	b->host_baud = 115200;
+	b->link.baud = 115200;
+	assert_int_equal(dev_open(&b->dev, &b->link, 3000), 0);
+	assert_int_equal(dev_jedec(&b->dev, id, 3), 0);
+	assert_memory_equal(id, b->chip.part->jedec, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_auto_rate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hello, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_detect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read, setup, teardown),

@@ -66,6 +66,7 @@ static void rx_pump(struct fw_core *c)
 			c->ready.seq = d->seq;
 			c->have_ready = 1;
 			c->baud_probation = 0;     /* a good frame: the rate works */
+			c->last_good_ms = c->last_rx_ms;
 			/* the next frame goes to the other buffer; nothing is
 			 * decoded into it until this one has been taken */
 			d->body = d->body == c->pool.rx[0] ? c->pool.rx[1] : c->pool.rx[0];
@@ -278,7 +279,9 @@ static void set_baud_after(struct fw_core *c, uint32_t baud)
 {
 	if (hal_uart_set_baud(baud)) {
 		c->baud_probation = 1;
+		c->baud_raised = baud != hal_uart_boot_baud();
 		c->baud_since_ms = hal_millis();
+		c->last_good_ms = c->baud_since_ms;
 	}
 }
 
@@ -449,8 +452,10 @@ void fw_core_poll(struct fw_core *c)
 	now = hal_millis();
 	if (proto_dec_busy(&c->dec) && (uint32_t)(now - c->last_rx_ms) > FW_FRAME_TIMEOUT_MS)
 		proto_dec_reset(&c->dec);
-	if (c->baud_probation && (uint32_t)(now - c->baud_since_ms) > FW_BAUD_PROBATION_MS) {
+	if ((c->baud_probation && (uint32_t)(now - c->baud_since_ms) > FW_BAUD_PROBATION_MS) ||
+	    (c->baud_raised && (uint32_t)(now - c->last_good_ms) > FW_BAUD_IDLE_MS)) {
 		c->baud_probation = 0;
+		c->baud_raised = 0;
 		hal_uart_set_baud(hal_uart_boot_baud());
 	}
 	if (!proto_dec_busy(&c->dec))

@@ -47,6 +47,10 @@ extern "C" {
 /* After SET_BAUD, a good frame must arrive within this, or the boot rate
  * comes back (the host falls back to it too). */
 #define FW_BAUD_PROBATION_MS  1000
+/* Away from the boot rate, this long without a good frame brings the boot
+ * rate back, so a host that left (or crashed) does not strand the next one
+ * at a rate it does not know. */
+#define FW_BAUD_IDLE_MS       3000
 
 /* A complete request waiting to run. */
 struct fw_req {
@@ -73,7 +77,9 @@ struct fw_core {
 	uint8_t have_last;
 	uint8_t cur_seq;             /* request in progress, for keepalives */
 	uint8_t baud_probation;
+	uint8_t baud_raised;         /* not at the boot rate */
 	uint32_t baud_since_ms;
+	uint32_t last_good_ms;       /* last good frame */
 	uint32_t last_rx_ms;
 	uint32_t last_pending_ms;
 };
