@@ -6,8 +6,18 @@ CC ?= cc
 HOST_CFLAGS ?= -std=c99 -O2 -g -Wall -Wextra -Werror=implicit-function-declaration -D_DEFAULT_SOURCE
 PKG_CONFIG ?= pkg-config
 
-.PHONY: all test clean
+.PHONY: all test clean demo deps
 all:
+
+deps:
+	tools/deps.sh
+
+# Builds everything (installing build dependencies first if missing) and
+# runs the client against the emulated programmer.
+demo:
+	tools/deps.sh
+	$(MAKE) all
+	tools/demo.sh
 
 include protocol/protocol.mk
 include firmware/firmware.mk
