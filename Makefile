@@ -25,6 +25,7 @@ include tests/emu/flashchip.mk
 include tests/emu/emu.mk
 include client/client.mk
 include tests/tests.mk
+include tests/fuzz/fuzz.mk
 
 # After every fragment: prerequisites expand when read, so UNIT_TESTS must
 # be complete here.

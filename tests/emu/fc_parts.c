@@ -81,15 +81,15 @@
  * bit 1, written by 01h with two bytes, and a one-byte 01h clears SR2 --
  * exactly what the model does on FC_F_WRSR_2BYTE parts. */
 #define BFPT_DW15 (0xFF000000u | (1u << 20))
-/* DWORD 16: enter 4-byte mode (31:24), exit (23:14), status register 1 write
- * enable (13:8: 00_1000 = non-volatile by 06h, volatile by 50h), bit 7
- * reserved, soft reset (6:0: 01_0000 = 66h then 99h). */
+/* DWORD 16 (JESD216B): enter 4-byte mode (31:24), exit (23:14), soft reset
+ * and rescue (13:8: 01_0000 = 66h then 99h), bit 7 reserved, status register
+ * 1 write enable (6:0: 000_1000 = non-volatile by 06h, volatile by 50h). */
 #define ENTER_B7     (1u << 24)
 #define ENTER_NATIVE (1u << 29)      /* dedicated 4-byte instruction set */
 #define EXIT_E9      (1u << 14)
 #define EXIT_RESET   (1u << 20)      /* 66h/99h */
 #define EXIT_POWER   (1u << 21)
-#define BFPT_DW16(enter, exit_) ((enter) | (exit_) | (0x08u << 8) | 0x80u | 0x10u)
+#define BFPT_DW16(enter, exit_) ((enter) | (exit_) | (0x10u << 8) | 0x80u | 0x08u)
 
 #define BFPT_9(addr, bytes) \
 	DW(BFPT_DW1(addr)), DW(BFPT_DW2(bytes)), DW(BFPT_DW3), DW(BFPT_DW4), DW(BFPT_DW5), \

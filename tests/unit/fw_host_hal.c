@@ -7,6 +7,7 @@
  * Time is simulated: every SPI byte takes 1 us (8 MHz SPI), an idle poll 1 ms.
  */
 #include "fw_host_hal.h"
+#include "proto.h"
 
 #include <string.h>
 
@@ -177,6 +178,16 @@ void hal_spi_write(const uint8_t *buf, uint16_t n)
 {
 	while (n--)
 		hal_spi_xfer(*buf++);
+}
+
+uint32_t hal_spi_crc32(uint32_t crc, uint16_t n)
+{
+	while (n--) {
+		uint8_t b = hal_spi_xfer(0xFF);
+
+		crc = proto_crc32_update(crc, &b, 1);
+	}
+	return crc;
 }
 
 uint32_t hal_spi_set_clock(uint32_t hz)

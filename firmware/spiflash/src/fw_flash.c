@@ -245,17 +245,13 @@ int8_t flash_write_sr(struct flash *f, uint8_t opcode, uint8_t flags,
 
 uint32_t flash_crc32(struct flash *f, uint32_t addr, uint32_t len, uint32_t crc)
 {
-	uint8_t chunk[32];
-
 	begin_addr_cmd(f, FLASH_OP_READ, FLASH_OP_READ4, addr);
 	while (len) {
-		uint8_t n = len < sizeof(chunk) ? (uint8_t)len : (uint8_t)sizeof(chunk);
+		uint16_t n = len < 1024 ? (uint16_t)len : 1024;
 
-		hal_spi_read(chunk, n);
-		crc = proto_crc32_update(crc, chunk, n);
+		crc = hal_spi_crc32(crc, n);
 		len -= n;
-		if (!(len & 0x3FF))
-			tick(f);
+		tick(f);
 	}
 	end_addr_cmd(f);
 	return crc;

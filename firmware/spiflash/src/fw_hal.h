@@ -44,6 +44,10 @@ uint8_t hal_spi_xfer(uint8_t out);
  * (all FF) block is recognised for free. */
 uint8_t hal_spi_read(uint8_t *buf, uint16_t n);
 void hal_spi_write(const uint8_t *buf, uint16_t n);
+/* Clock in n bytes and fold them into a zlib-style CRC-32 (crc as returned
+ * by proto_crc32_update), the CRC of each byte computed while the next one
+ * shifts in. */
+uint32_t hal_spi_crc32(uint32_t crc, uint16_t n);
 /* Clock at most hz; returns the clock actually set. */
 uint32_t hal_spi_set_clock(uint32_t hz);
 

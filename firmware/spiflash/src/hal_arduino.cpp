@@ -15,6 +15,7 @@
 #include <avr/sleep.h>
 
 #include "fw_hal.h"
+#include "proto.h"
 
 #ifndef SPIFLASH_BAUD
 #define SPIFLASH_BAUD 115200UL
@@ -295,6 +296,25 @@ void hal_spi_write(const uint8_t *buf, uint16_t n)
 	while (!(SPSR & _BV(SPIF)))
 		;
 	(void)SPDR;
+}
+
+uint32_t hal_spi_crc32(uint32_t crc, uint16_t n)
+{
+	crc = ~crc;
+	if (!n)
+		return ~crc;
+	SPDR = 0xFF;
+	while (n--) {
+		uint8_t b;
+
+		while (!(SPSR & _BV(SPIF)))
+			;
+		b = SPDR;
+		if (n)
+			SPDR = 0xFF;
+		crc = (crc >> 8) ^ pgm_read_dword(&proto_crc32_table[(uint8_t)crc ^ b]);
+	}
+	return ~crc;
 }
 
 uint32_t hal_spi_set_clock(uint32_t hz)

@@ -47,9 +47,9 @@ uint16_t proto_crc16(const uint8_t *buf, size_t len)
  * what lets the device check a block as fast as the SPI bus delivers it.
  */
 #ifdef __AVR__
-static const uint32_t crc32_table[256] PROGMEM = {
+const uint32_t proto_crc32_table[256] PROGMEM = {
 #else
-static const uint32_t crc32_table[256] = {
+const uint32_t proto_crc32_table[256] = {
 #endif
 	0x00000000, 0x77073096, 0xee0e612c, 0x990951ba,
 	0x076dc419, 0x706af48f, 0xe963a535, 0x9e6495a3,
@@ -123,9 +123,9 @@ uint32_t proto_crc32_update(uint32_t crc, const uint8_t *buf, size_t len)
 	while (len--) {
 		uint8_t i = (uint8_t)(crc ^ *buf++);
 #ifdef __AVR__
-		crc = (crc >> 8) ^ pgm_read_dword(&crc32_table[i]);
+		crc = (crc >> 8) ^ pgm_read_dword(&proto_crc32_table[i]);
 #else
-		crc = (crc >> 8) ^ crc32_table[i];
+		crc = (crc >> 8) ^ proto_crc32_table[i];
 #endif
 	}
 	return ~crc;

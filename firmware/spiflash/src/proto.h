@@ -139,6 +139,9 @@ uint16_t proto_crc16(const uint8_t *buf, size_t len);
 /* CRC-32 as zlib computes it (IEEE 802.3, reflected): "123456789" -> 0xCBF43926.
  * Used for flash contents, so the host can check a device CRC with zlib. */
 uint32_t proto_crc32_update(uint32_t crc, const uint8_t *buf, size_t len);
+/* Its table (in flash, PROGMEM, on the AVR), for loops that fuse the CRC
+ * with another transfer: crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]. */
+extern const uint32_t proto_crc32_table[256];
 
 /* Little-endian field packing. */
 static inline void proto_put16(uint8_t *p, uint16_t v)
