@@ -172,6 +172,26 @@ int dev_crc32(struct dev *d, uint32_t addr, uint32_t len, uint32_t *crc)
 	return err;
 }
 
+int dev_crc32_multi(struct dev *d, uint32_t addr, uint16_t count, uint32_t unit, uint32_t *crcs)
+{
+	uint8_t p[10];
+	uint16_t i;
+	int err;
+
+	if (!count || (size_t)count * 4 > dev_read_max(d))
+		return DEV_E_ARG;
+	proto_put32(p, addr);
+	proto_put16(p + 4, count);
+	proto_put32(p + 6, unit);
+	err = dev_request(d, PROTO_OP_CRC32_MULTI, p, sizeof(p),
+			  spi_ms((size_t)count * unit));
+	if (!err)
+		err = want_len(d, 4u * count);
+	for (i = 0; !err && i < count; i++)
+		crcs[i] = proto_get32(d->resp + 4 * i);
+	return err;
+}
+
 int dev_blank(struct dev *d, uint32_t addr, uint32_t len, uint32_t *first)
 {
 	uint8_t p[8];

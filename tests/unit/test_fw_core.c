@@ -228,6 +228,26 @@ static void test_crc32_and_blank(void **state)
 	proto_put32(p, 0x30000);
 	assert_int_equal(exchange(b, PROTO_OP_BLANK, p, 8), PROTO_OK);
 	assert_int_equal(proto_get32(b->data), 0xFFFFFFFFUL);
+
+	/* CRC32_MULTI: 16 sector CRCs in one request */
+	{
+		uint8_t m[10];
+		unsigned k;
+
+		proto_put32(m, 0x20000);
+		proto_put16(m + 4, 16);
+		proto_put32(m + 6, 4096);
+		assert_int_equal(exchange(b, PROTO_OP_CRC32_MULTI, m, 10), PROTO_OK);
+		assert_int_equal(b->data_len, 64);
+		for (k = 0; k < 16; k++)
+			assert_int_equal(proto_get32(b->data + 4 * k),
+					 (uint32_t)crc32(0, b->mem + 0x20000 + 4096 * k, 4096));
+		proto_put16(m + 4, 129);
+		assert_int_equal(exchange(b, PROTO_OP_CRC32_MULTI, m, 10), PROTO_E_ARG);
+		proto_put32(m, 0x1000000 - 4096);       /* default 16 MiB: 2 units past it */
+		proto_put16(m + 4, 2);
+		assert_int_equal(exchange(b, PROTO_OP_CRC32_MULTI, m, 10), PROTO_E_ARG);
+	}
 }
 
 static void test_ranges_refused(void **state)

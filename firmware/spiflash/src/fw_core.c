@@ -112,7 +112,8 @@ static int16_t op_hello(struct fw_core *c, struct req *r)
 	proto_put16(o + 7, (uint16_t)(2 * FW_RX_CAP + hal_uart_rx_capacity()));
 	proto_put32(o + 9, PROTO_CAP_CRC32 | PROTO_CAP_BLANK | PROTO_CAP_XFER |
 		    PROTO_CAP_SFDP | PROTO_CAP_ADDR4 | PROTO_CAP_PENDING |
-		    PROTO_CAP_STREAM | PROTO_CAP_BAUD | PROTO_CAP_PIPELINE);
+		    PROTO_CAP_STREAM | PROTO_CAP_BAUD | PROTO_CAP_PIPELINE |
+		    PROTO_CAP_CRC32_MULTI);
 	proto_put32(o + 13, hal_f_cpu());
 	for (i = 0; i < 16; i++) {
 		o[17 + i] = (uint8_t)*board;
@@ -235,6 +236,24 @@ static int16_t op_crc32(struct fw_core *c, struct req *r)
 		return PROTO_E_ARG;
 	proto_put32(r->out, flash_crc32(&c->flash, addr, len, 0));
 	return 4;
+}
+
+/* CRCs of count consecutive units in one pass: what a writer needs to
+ * classify the sectors of a block with one round trip. */
+static int16_t op_crc32_multi(struct fw_core *c, struct req *r)
+{
+	uint32_t addr = proto_get32(r->p);
+	uint16_t count = proto_get16(r->p + 4);
+	uint32_t unit = proto_get32(r->p + 6);
+	uint16_t i;
+
+	if (r->n != 10 || count == 0 || count > FW_READ_MAX / 4 || unit == 0 ||
+	    unit > c->flash.size || !in_chip(c, addr, 0) ||
+	    (c->flash.size - addr) / unit < count)
+		return PROTO_E_ARG;
+	for (i = 0; i < count; i++, addr += unit)
+		proto_put32(r->out + 4 * i, flash_crc32(&c->flash, addr, unit, 0));
+	return (int16_t)(4 * count);
 }
 
 static int16_t op_blank(struct fw_core *c, struct req *r)
@@ -369,6 +388,7 @@ static int16_t dispatch(struct fw_core *c, uint8_t type, struct req *r)
 	case PROTO_OP_PING:      return op_ping(c, r);
 	case PROTO_OP_SET_BAUD:  return op_set_baud(c, r);
 	case PROTO_OP_READ_STREAM: return op_read_stream(c, r);
+	case PROTO_OP_CRC32_MULTI: return op_crc32_multi(c, r);
 	default:                 return PROTO_E_UNKNOWN_OP;
 	}
 }

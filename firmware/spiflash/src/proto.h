@@ -55,6 +55,7 @@ enum proto_op {
 	PROTO_OP_PING       = 0x0E, /* any payload -> the same payload (link test) */
 	PROTO_OP_SET_BAUD   = 0x0F, /* u32 baud -> u32 baud set; switch after the answer */
 	PROTO_OP_READ_STREAM = 0x10, /* u32 addr, u32 len, u16 block, u8 flags -> DATA... END */
+	PROTO_OP_CRC32_MULTI = 0x11, /* u32 addr, u16 count, u32 unit -> count x u32 CRC */
 
 	PROTO_OP_RESPONSE   = 0x80, /* response type = request type | 0x80 */
 	PROTO_OP_DATA       = 0xD0, /* stream block: u32 check of the previous block, data */
@@ -90,6 +91,7 @@ enum proto_caps {
 	PROTO_CAP_STREAM    = 1u << 6,  /* READ_STREAM */
 	PROTO_CAP_BAUD      = 1u << 7,  /* SET_BAUD */
 	PROTO_CAP_PIPELINE  = 1u << 8,  /* several requests in flight, within rx_buffer */
+	PROTO_CAP_CRC32_MULTI = 1u << 9, /* CRC32_MULTI */
 };
 
 /* READ_STREAM flags */
