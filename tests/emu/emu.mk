@@ -2,9 +2,10 @@
 # bus and UART0 on a pty.  Needs libsimavr-dev and libelf-dev.
 
 EMU_SRCS := tests/emu/emu_main.c tests/emu/emu_spi.c tests/emu/emu_bridge.c \
+	tests/emu/emu_fault.c tests/emu/emu_pace.c tests/emu/emu_baud.c \
 	tests/emu/emu_image.c
 EMU_HDRS := tests/emu/emu_spi.h tests/emu/emu_bridge.h tests/emu/emu_image.h \
-	tests/emu/flashchip.h
+	tests/emu/emu_pace.h tests/emu/emu_baud.h tests/emu/flashchip.h
 
 # The chip model's fragment defines FLASHCHIP_SRCS; it may be read after this
 # one, and prerequisites expand at parse time, hence the default (the recipe

@@ -1,6 +1,7 @@
 /* emu_bridge: UART0 <-> pty, lossless, with optional latency and faults. */
 #define _GNU_SOURCE  /* ppoll */
 #include "emu_bridge.h"
+#include "emu_baud.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +27,9 @@ DEFINE_FIFO(uint16_t, uart_fifo);
 /* Bounds of the tick period, in cycles: at most 1 ms between pty polls. */
 #define TICK_MIN 64
 #define TICK_MAX 16000
+
+/* How often (wall clock) to look at the host's termios rate while idle. */
+#define HOST_BAUD_POLL_NS 1000000u
 
 static uint64_t wall_ns(void)
 {
@@ -73,11 +77,14 @@ static int chance(struct emu_bridge *b, uint32_t ppm)
 	return ppm && rng_next(&b->rng) % 1000000u < ppm;
 }
 
-/* Queue one byte in direction dir, through the fault injector if enabled. */
-static int enqueue(struct emu_bridge *b, struct emu_ring *r, unsigned dir, uint8_t byte)
+/*
+ * Queue one byte in direction dir to leave at cycle due, through the fault
+ * injector if enabled.
+ */
+static int enqueue(struct emu_bridge *b, struct emu_ring *r, unsigned dir, uint8_t byte,
+		   avr_cycle_count_t due)
 {
 	avr_t *avr = b->avr;
-	avr_cycle_count_t due = avr->cycle + b->latency;
 	int copies = 1;
 
 	if (b->fault.dirs & dir) {
@@ -108,71 +115,68 @@ static int enqueue(struct emu_bridge *b, struct emu_ring *r, unsigned dir, uint8
 	return 0;
 }
 
-int emu_fault_parse(const char *spec, struct emu_fault *f, char *err, size_t errlen)
+/* ---- line rates ---- */
+
+/* Look again at most every HOST_BAUD_POLL_NS, or now if forced. */
+static void host_baud_refresh(struct emu_bridge *b, int force)
 {
-	char buf[256], *save = NULL, *tok;
+	uint64_t now = wall_ns();
 
-	memset(f, 0, sizeof(*f));
-	f->seed = 1;
-	f->stall_ms = 100;
-	f->dirs = EMU_TO_DEV | EMU_FROM_DEV;
-	if (strlen(spec) >= sizeof(buf)) {
-		snprintf(err, errlen, "fault spec too long");
-		return -1;
-	}
-	strcpy(buf, spec);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(tok, '='), *end;
-		unsigned long long v;
+	if (b->master < 0 || (!force && now - b->host_baud_ns < HOST_BAUD_POLL_NS))
+		return;
+	b->host_baud_ns = now;
+	b->host_baud = emu_host_baud(b->master);
+}
 
-		if (!eq) {
-			snprintf(err, errlen, "fault '%s' has no value", tok);
-			return -1;
-		}
-		*eq++ = '\0';
-		if (!strcmp(tok, "dir")) {
-			if (!strcmp(eq, "to"))
-				f->dirs = EMU_TO_DEV;
-			else if (!strcmp(eq, "from"))
-				f->dirs = EMU_FROM_DEV;
-			else if (!strcmp(eq, "both"))
-				f->dirs = EMU_TO_DEV | EMU_FROM_DEV;
-			else {
-				snprintf(err, errlen, "fault dir '%s' is not to, from or both", eq);
-				return -1;
-			}
-			continue;
-		}
-		errno = 0;
-		v = strtoull(eq, &end, 0);
-		if (errno || end == eq || *end) {
-			snprintf(err, errlen, "fault '%s' value '%s' is not a number", tok, eq);
-			return -1;
-		}
-		if (!strcmp(tok, "seed"))
-			f->seed = v ? v : 1;    /* xorshift must not start at 0 */
-		else if (v > 1000000u)
-			goto range;
-		else if (!strcmp(tok, "flip"))
-			f->flip_ppm = (uint32_t)v;
-		else if (!strcmp(tok, "drop"))
-			f->drop_ppm = (uint32_t)v;
-		else if (!strcmp(tok, "dup"))
-			f->dup_ppm = (uint32_t)v;
-		else if (!strcmp(tok, "stall"))
-			f->stall_ppm = (uint32_t)v;
-		else if (!strcmp(tok, "stall-ms"))
-			f->stall_ms = (uint32_t)v;
-		else {
-			snprintf(err, errlen, "unknown fault '%s'", tok);
-			return -1;
-		}
-		continue;
-range:
-		snprintf(err, errlen, "fault '%s' value %llu is above 1000000", tok, v);
-		return -1;
-	}
-	return 0;
+/* The AVR's rate as the datasheet computes it from UBRR and U2X. */
+static uint32_t avr_baud(const struct emu_bridge *b)
+{
+	avr_t *avr = b->avr;
+	uint32_t ubrr = avr_regbit_get(avr, b->uart->ubrrl) |
+			(uint32_t)avr_regbit_get(avr, b->uart->ubrrh) << 8;
+
+	return avr->frequency / ((avr_regbit_get(avr, b->uart->u2x) ? 8u : 16u) * (ubrr + 1));
+}
+
+/*
+ * Would a byte on the line now arrive as garbage?  Checked per byte at the
+ * moment it is on the wire, so a rate change mid-stream garbles exactly the
+ * bytes that cross it.
+ */
+static int line_garbles(struct emu_bridge *b)
+{
+	uint32_t host = b->host_baud, dev;
+	int bad;
+
+	/* Nobody on the line: the bytes are dropped anyway, say nothing. */
+	if (!b->baud_check || !host || !b->client)
+		return 0;
+	dev = avr_baud(b);
+	bad = emu_baud_mismatch(host, dev);
+	if (bad != b->mismatch && (bad || b->verbose))
+		fprintf(stderr, bad ? "spiflash-emu: host at %u baud, UART0 at %u: "
+			"bytes garbled both ways (--no-baud-check to allow)\n" :
+			"spiflash-emu: host at %u baud, UART0 at %u: rates agree\n",
+			host, dev);
+	b->mismatch = bad;
+	return bad;
+}
+
+/* A byte sampled at the wrong rate: never the byte that was sent. */
+static uint8_t noise(struct emu_bridge *b, uint8_t byte)
+{
+	return byte ^ (uint8_t)(1u + rng_next(&b->noise) % 255u);
+}
+
+/* The traffic-count faults: the main loop acts on the request. */
+static void count_traffic(struct emu_bridge *b)
+{
+	uint64_t n = b->st.to_dev + b->st.from_dev;
+
+	if (b->fault.unplug_after && n == b->fault.unplug_after)
+		b->req |= EMU_REQ_UNPLUG;
+	if (b->fault.reset_after && n == b->fault.reset_after)
+		b->req |= EMU_REQ_RESET;
 }
 
 /* ---- simavr side ---- */
@@ -180,11 +184,27 @@ range:
 static void uart_out(avr_irq_t *irq, uint32_t value, void *param)
 {
 	struct emu_bridge *b = param;
+	avr_t *avr = b->avr;
+	uint8_t byte = (uint8_t)value;
 
 	(void)irq;
+	/*
+	 * simavr reports the byte when UDR is written; the host has it only
+	 * once its stop bit is out, after any byte still on the line: latency
+	 * then counts from there, so a burst keeps its spacing.
+	 */
+	if (b->wire_end < avr->cycle)
+		b->wire_end = avr->cycle;
+	b->wire_end += b->uart->cycles_per_byte;
 	b->st.from_dev++;
-	if (enqueue(b, &b->from_dev, EMU_FROM_DEV, (uint8_t)value) < 0)
+	host_baud_refresh(b, 0);
+	if (line_garbles(b)) {
+		byte = noise(b, byte);
+		b->st.garbled_from++;
+	}
+	if (enqueue(b, &b->from_dev, EMU_FROM_DEV, byte, b->wire_end + b->latency) < 0)
 		b->st.dropped_full++;
+	count_traffic(b);
 }
 
 static void uart_xon(avr_irq_t *irq, uint32_t value, void *param)
@@ -245,8 +265,13 @@ static void ucsrb_written(avr_t *avr, avr_io_addr_t addr, uint8_t v, void *param
 	b->txen = txen;
 }
 
-/* Hand due bytes to the UART while its receiver is on and its FIFO has room. */
-static void feed(struct emu_bridge *b)
+/*
+ * Hand due bytes to the UART, one per byte time of its current rate, while
+ * its receiver is on and its FIFO has room.  One at a time because simavr
+ * lets firmware read a full FIFO at twice the line rate: dumped in bursts,
+ * the host's bytes would arrive faster than any wire carries them.
+ */
+static void feed(struct emu_bridge *b, avr_cycle_count_t when)
 {
 	avr_t *avr = b->avr;
 	struct emu_ring *r = &b->to_dev;
@@ -254,15 +279,25 @@ static void feed(struct emu_bridge *b)
 	/* Bytes raised before RXEN are dropped by simavr: hold them instead. */
 	if (!avr_regbit_get(avr, b->uart->rxen))
 		return;
-	while (!b->xoff && ring_ready(r, avr->cycle)) {
+	while (!b->xoff && ring_ready(r, avr->cycle) && when >= b->rx_free) {
+		uint8_t byte = r->byte[r->tail & RING_MASK];
+
 		/* XOFF arrives as the FIFO fills; the check only guards an overrun. */
 		if (uart_fifo_isfull(&b->uart->input)) {
 			b->xoff = 1;
 			break;
 		}
-		avr_raise_irq(b->irq + UART_IRQ_INPUT, r->byte[r->tail & RING_MASK]);
+		if (line_garbles(b)) {
+			byte = noise(b, byte);
+			b->st.garbled_to++;
+		}
+		avr_raise_irq(b->irq + UART_IRQ_INPUT, byte);
+		/* From the tick's due time, not the cycle it ran at: no drift. */
+		b->rx_free = (b->rx_free > when ? b->rx_free : when) +
+			     b->uart->cycles_per_byte;
 		r->tail++;
 		b->st.to_dev++;
+		count_traffic(b);
 	}
 }
 
@@ -272,6 +307,7 @@ static void pty_read(struct emu_bridge *b)
 {
 	uint8_t buf[4096];
 	uint32_t space = ring_space(&b->to_dev);
+	avr_cycle_count_t due = b->avr->cycle + b->latency;
 	ssize_t n;
 
 	/* Leave room for a duplicated byte; beyond that the pty buffers for us. */
@@ -284,8 +320,11 @@ static void pty_read(struct emu_bridge *b)
 			b->client = 0;
 		return;
 	}
+	/* The host set its rate before writing these: look now, not later. */
+	if (n > 0)
+		host_baud_refresh(b, 1);
 	for (ssize_t i = 0; i < n; i++)
-		if (enqueue(b, &b->to_dev, EMU_TO_DEV, buf[i]) < 0)
+		if (enqueue(b, &b->to_dev, EMU_TO_DEV, buf[i], due) < 0)
 			break;          /* cannot happen: space was reserved */
 }
 
@@ -306,7 +345,7 @@ static void pty_write(struct emu_bridge *b)
 	}
 	if (!n)
 		return;
-	if (!b->client) {
+	if (!b->client || b->master < 0) {
 		/* A closed port: nobody would see these, and a later client must not. */
 		r->tail += (uint32_t)n;
 		b->st.dropped_no_client += n;
@@ -317,6 +356,8 @@ static void pty_write(struct emu_bridge *b)
 		r->tail += (uint32_t)w;
 	else if (w < 0 && errno == EIO)
 		b->client = 0;
+	/* A short write: the host is not reading; wait for it, not for time. */
+	b->out_blocked = w < (ssize_t)n;
 }
 
 static void pty_poll(struct emu_bridge *b)
@@ -324,6 +365,11 @@ static void pty_poll(struct emu_bridge *b)
 	struct pollfd p = { .fd = b->master, .events = POLLIN };
 	int was = b->client;
 
+	if (b->master < 0) {
+		b->client = 0;
+		pty_write(b);            /* drops what is due: unplugged */
+		return;
+	}
 	if (ring_ready(&b->from_dev, b->avr->cycle))
 		p.events |= POLLOUT;
 	if (poll(&p, 1, 0) < 0)
@@ -333,6 +379,7 @@ static void pty_poll(struct emu_bridge *b)
 	if (b->verbose && was != b->client)
 		fprintf(stderr, "spiflash-emu: client %s\n",
 			b->client ? "connected" : "gone");
+	host_baud_refresh(b, b->client && !was);
 	if (p.revents & POLLIN)
 		pty_read(b);
 	if (p.events & POLLOUT)
@@ -342,7 +389,7 @@ static void pty_poll(struct emu_bridge *b)
 /* simavr counts 11 bits a byte (8N1 plus the parity bit it always adds). */
 static void rate_changed(struct emu_bridge *b, avr_cycle_count_t cpb)
 {
-	uint32_t baud = (uint32_t)((uint64_t)b->avr->frequency * 11u / cpb);
+	uint32_t baud = avr_baud(b);
 	uint32_t hint = b->baud_hint;
 
 	b->cycles_per_byte = cpb;
@@ -352,6 +399,29 @@ static void rate_changed(struct emu_bridge *b, avr_cycle_count_t cpb)
 	if (hint && (baud > hint + hint / 32 || baud < hint - hint / 32))
 		fprintf(stderr, "spiflash-emu: warning: firmware set UART0 to %u baud, "
 			"not the %u of --baud\n", baud, hint);
+}
+
+/*
+ * Next tick: every byte time while bytes move; when only bytes in flight
+ * (latency, stalls) remain, at the first one's due time; with both rings
+ * empty, once a millisecond, for the pty.  An idle AVR then sleeps in long
+ * stretches, which is what lets the pacer block instead of spinning.
+ */
+static avr_cycle_count_t next_tick(const struct emu_bridge *b, avr_cycle_count_t when)
+{
+	avr_cycle_count_t period = b->uart->cycles_per_byte, due = ~(avr_cycle_count_t)0;
+	const struct emu_ring *r[2] = { &b->to_dev, &b->from_dev };
+
+	if (period < TICK_MIN)
+		period = TICK_MIN;
+	if (period > TICK_MAX)
+		period = TICK_MAX;
+	for (int i = 0; i < 2; i++)
+		if (ring_used(r[i]) && r[i]->due[r[i]->tail & RING_MASK] < due)
+			due = r[i]->due[r[i]->tail & RING_MASK];
+	if (due > when + period)
+		period = due - when < TICK_MAX ? due - when : TICK_MAX;
+	return when + period;
 }
 
 static avr_cycle_count_t tick(avr_t *avr, avr_cycle_count_t when, void *param)
@@ -368,25 +438,49 @@ static avr_cycle_count_t tick(avr_t *avr, avr_cycle_count_t when, void *param)
 		b->last_poll_ns = now;
 		pty_poll(b);
 	}
-	feed(b);
-	if (period < TICK_MIN)
-		period = TICK_MIN;
-	if (period > TICK_MAX)
-		period = TICK_MAX;
-	return when + period;
+	feed(b, when);
+	return next_tick(b, when);
 }
 
-void emu_bridge_wait(struct emu_bridge *b, uint64_t ns)
+int emu_bridge_quiet(struct emu_bridge *b)
+{
+	avr_t *avr = b->avr;
+	avr_uart_t *u = b->uart;
+
+	/* Output due now goes out now: a reply must not wait for the poll interval. */
+	if (ring_ready(&b->from_dev, avr->cycle) && !b->out_blocked)
+		pty_write(b);
+	/* Transmitting (a byte in the shift register, or UDRE interrupts on). */
+	if (u->tx_cnt || avr_regbit_get(avr, u->udrc.enable))
+		return 0;
+	if (ring_ready(&b->to_dev, avr->cycle) && avr_regbit_get(avr, u->rxen))
+		return 0;
+	return !(ring_ready(&b->from_dev, avr->cycle) && b->client && !b->out_blocked);
+}
+
+int emu_bridge_wait(struct emu_bridge *b, uint64_t ns)
 {
 	struct pollfd p = { .fd = b->master, .events = POLLIN };
 	struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000u),
 			       .tv_nsec = (long)(ns % 1000000000u) };
 
-	/* Without a client the master reports POLLHUP at once: plain sleep then. */
-	if (b->client && ppoll(&p, 1, &ts, NULL) != 0)
-		return;         /* data, a hangup, or a signal: back to the loop */
-	if (!b->client)
-		nanosleep(&ts, NULL);
+	if (b->out_blocked)
+		p.events |= POLLOUT;
+	/*
+	 * Without a client the master reports POLLHUP at once: plain sleep
+	 * then (a new client is seen at the next tick, within 1 ms).
+	 */
+	if (b->master < 0 || !b->client)
+		return nanosleep(&ts, NULL) != 0;
+	return ppoll(&p, 1, &ts, NULL) != 0;
+}
+
+void emu_bridge_kick(struct emu_bridge *b)
+{
+	b->last_poll_ns = wall_ns();
+	pty_poll(b);
+	/* Replaces the pending tick: new input is fed on the next cycle. */
+	avr_cycle_timer_register(b->avr, 1, tick, b);
 }
 
 void emu_bridge_start(struct emu_bridge *b)
@@ -394,17 +488,65 @@ void emu_bridge_start(struct emu_bridge *b)
 	avr_cycle_timer_cancel(b->avr, tick, b);
 	avr_cycle_timer_register(b->avr, TICK_MIN, tick, b);
 	b->xoff = 0;             /* the UART's FIFO was emptied by the reset */
+	b->rx_free = 0;
 	b->u2x = 0;
 	b->txen = 1;             /* simavr's reset turns TXEN on */
 }
 
-int emu_bridge_init(struct emu_bridge *b, avr_t *avr, uint32_t latency_ms,
-		    uint32_t baud_hint, const struct emu_fault *fault, int verbose,
-		    char *err, size_t errlen)
+static int open_pty(struct emu_bridge *b, char *err, size_t errlen)
 {
-	uint32_t flags = 0;
 	struct termios tio;
 	int slave = -1;
+
+	if (openpty(&b->master, &slave, b->path, NULL, NULL) < 0) {
+		b->master = -1;
+		snprintf(err, errlen, "cannot open a pty: %s", strerror(errno));
+		return -1;
+	}
+	/* Raw on the slave: the settings outlive our close of it. */
+	if (tcgetattr(slave, &tio) == 0) {
+		cfmakeraw(&tio);
+		tcsetattr(slave, TCSANOW, &tio);
+	}
+	/* Closed, so that POLLHUP tells us when no client is connected. */
+	close(slave);
+	fcntl(b->master, F_SETFL, fcntl(b->master, F_GETFL) | O_NONBLOCK);
+	fcntl(b->master, F_SETFD, FD_CLOEXEC);
+	b->client = 0;
+	b->out_blocked = 0;
+	host_baud_refresh(b, 1);
+	return 0;
+}
+
+void emu_bridge_unplug(struct emu_bridge *b)
+{
+	if (b->master < 0)
+		return;
+	close(b->master);
+	b->master = -1;
+	b->client = 0;
+	b->out_blocked = 0;
+	b->host_baud = 0;
+	b->mismatch = 0;
+	/* What was inside the adapter dies with it. */
+	b->st.dropped_no_client += ring_used(&b->from_dev);
+	b->to_dev.tail = b->to_dev.head;
+	b->from_dev.tail = b->from_dev.head;
+	b->st.unplugs++;
+}
+
+int emu_bridge_replug(struct emu_bridge *b, char *err, size_t errlen)
+{
+	if (b->master >= 0)
+		return 0;
+	return open_pty(b, err, errlen);
+}
+
+int emu_bridge_init(struct emu_bridge *b, avr_t *avr, uint32_t latency_ms,
+		    uint32_t baud_hint, int baud_check, const struct emu_fault *fault,
+		    int verbose, char *err, size_t errlen)
+{
+	uint32_t flags = 0;
 	avr_io_t *io;
 
 	memset(b, 0, sizeof(*b));
@@ -412,10 +554,13 @@ int emu_bridge_init(struct emu_bridge *b, avr_t *avr, uint32_t latency_ms,
 	b->avr = avr;
 	b->verbose = verbose;
 	b->baud_hint = baud_hint;
+	b->baud_check = baud_check;
 	b->latency = (avr_cycle_count_t)avr->frequency / 1000u * latency_ms;
 	if (fault)
 		b->fault = *fault;
 	b->rng = b->fault.seed ? b->fault.seed : 1;
+	/* Its own stream: garbling must not shift the seeded faults. */
+	b->noise = b->rng ^ 0x9E3779B97F4A7C15ull;
 
 	for (io = avr->io_port; io; io = io->next)
 		if (io->irq_ioctl_get == AVR_IOCTL_UART_GETIRQ('0'))
@@ -430,19 +575,8 @@ int emu_bridge_init(struct emu_bridge *b, avr_t *avr, uint32_t latency_ms,
 	/* No stdio echo of the traffic, no usleep() on every UCSR0A poll. */
 	avr_ioctl(avr, AVR_IOCTL_UART_SET_FLAGS('0'), &flags);
 
-	if (openpty(&b->master, &slave, b->path, NULL, NULL) < 0) {
-		snprintf(err, errlen, "cannot open a pty: %s", strerror(errno));
+	if (open_pty(b, err, errlen) < 0)
 		return -1;
-	}
-	/* Raw on the slave: the settings outlive our close of it. */
-	if (tcgetattr(slave, &tio) == 0) {
-		cfmakeraw(&tio);
-		tcsetattr(slave, TCSANOW, &tio);
-	}
-	/* Closed, so that POLLHUP tells us when no client is connected. */
-	close(slave);
-	fcntl(b->master, F_SETFL, fcntl(b->master, F_GETFL) | O_NONBLOCK);
-	fcntl(b->master, F_SETFD, FD_CLOEXEC);
 
 	avr_irq_register_notify(b->irq + UART_IRQ_OUTPUT, uart_out, b);
 	avr_irq_register_notify(b->irq + UART_IRQ_OUT_XON, uart_xon, b);

@@ -3,7 +3,17 @@
  * with a simulated SPI NOR flash on the bus (CS = PB2 = D10) and UART0 on a
  * pseudo-terminal.  The first line on stdout is the pty path; the emulator
  * then runs until SIGINT/SIGTERM.  SIGUSR1 prints the statistics line,
- * SIGUSR2 resets the AVR (as a reset button would; the flash keeps its state).
+ * SIGUSR2 resets the AVR (as a reset button would; the flash keeps its state),
+ * SIGHUP unplugs the serial adapter: the pty master is closed, so the slave
+ * node vanishes, the client's reads see end of file and its writes EIO, and
+ * --link is removed.  With --replug, every unplug (SIGHUP or the fault
+ * unplug-after=) is followed after a delay by a new pty, whose path is
+ * printed on stdout as one more line (it may reuse the old number) and
+ * --link follows it.  The AVR keeps running meanwhile, as on a board with
+ * its own supply; SIGUSR2 or reset-after= model a power cycle's reset.
+ *
+ * Time: see emu_pace.h (idle pacing by default, --realtime, --turbo).  The
+ * host's termios rate is checked against the AVR's: see emu_bridge.h.
  */
 #include <errno.h>
 #include <signal.h>
@@ -23,12 +33,12 @@
 #include "flashchip.h"
 #include "emu_bridge.h"
 #include "emu_image.h"
+#include "emu_pace.h"
 #include "emu_spi.h"
 
 #define EMU_MCU "atmega328p"
 #define EMU_F_CPU 16000000u
-#define PACE_PERIOD_NS 1000000u          /* realtime: check every 1 ms simulated */
-#define PACE_MAX_LAG_NS 100000000u       /* behind by more: give up catching up */
+#define REPLUG_MS_DEFAULT 300u
 
 struct emu_opts {
 	const char *firmware;
@@ -38,7 +48,10 @@ struct emu_opts {
 	const char *fault;
 	uint32_t latency_ms;
 	uint32_t baud;                   /* hint only: simavr derives it from UBRR */
-	int realtime;
+	uint32_t replug_ms;              /* --replug delay */
+	enum emu_pace_mode pace;
+	int replug;
+	int no_baud_check;
 	int max_times;
 	int verbose;
 };
@@ -50,14 +63,15 @@ struct emu {
 	struct emu_image img;
 	struct emu_spi spi;
 	struct emu_bridge *bridge;       /* large: heap */
+	struct emu_pace pace;
 	uint64_t overruns;               /* simavr "RX buffer overrun" messages */
-	uint64_t pace_wall0, pace_sim0;  /* realtime pacing origin */
 	void (*core_reset)(avr_t *avr);  /* simavr's per-core reset hook */
 	uint64_t resets;
+	uint64_t replug_at_ns;           /* wall clock; 0 = not unplugged */
 };
 
 /* The only mutable file-level state: set by signal handlers, read by the loop. */
-static volatile sig_atomic_t sig_stop, sig_stats, sig_reset;
+static volatile sig_atomic_t sig_stop, sig_stats, sig_reset, sig_unplug;
 
 static void on_signal(int sig)
 {
@@ -65,6 +79,8 @@ static void on_signal(int sig)
 		sig_stats = 1;
 	else if (sig == SIGUSR2)
 		sig_reset = 1;
+	else if (sig == SIGHUP)
+		sig_unplug = 1;
 	else
 		sig_stop = 1;
 }
@@ -73,17 +89,25 @@ static const char usage[] =
 	"usage: spiflash-emu [options] FIRMWARE.elf\n"
 	"  --chip NAME        flash personality (default W25Q128)\n"
 	"  --image FILE       chip contents; created erased if missing\n"
-	"  --realtime         pace simulated time to the wall clock\n"
+	"  --realtime         simulated time never runs ahead of the wall clock\n"
+	"  --turbo            never wait: an idle AVR fast-forwards (default: busy\n"
+	"                     runs flat out, idle keeps to the wall clock)\n"
 	"  --latency-ms N     delay each direction of the serial link by N ms\n"
 	"  --max-times        chip busy for datasheet maximum times\n"
 	"  --baud N           baud hint (the UART rate comes from UBRR)\n"
+	"  --no-baud-check    pass bytes whatever rate the host set on the pty\n"
+	"                     (default: garbled when >3 % off the AVR's rate)\n"
 	"  --link PATH        also make PATH a symlink to the pty\n"
+	"  --replug[=MS]      after an unplug, a new pty MS ms later (default 300),\n"
+	"                     its path printed on stdout as a new line\n"
 	"  --fault SPEC       seeded link faults, e.g. seed=7,flip=100,drop=50,\n"
-	"                     dup=50,stall=10,stall-ms=200,dir=to|from|both (ppm)\n"
+	"                     dup=50,stall=10,stall-ms=200,dir=to|from|both (ppm),\n"
+	"                     unplug-after=BYTES,reset-after=BYTES (both ways)\n"
 	"  -v                 verbose (twice: simavr warnings, three: traces)\n"
 	"  --help\n"
 	"prints the pty path as the first line of stdout; SIGUSR1 prints\n"
-	"statistics, SIGUSR2 resets the AVR, SIGINT/SIGTERM stop\n";
+	"statistics, SIGUSR2 resets the AVR, SIGHUP unplugs the serial adapter,\n"
+	"SIGINT/SIGTERM stop\n";
 
 static int parse_u32(const char *s, uint32_t *out)
 {
@@ -105,8 +129,11 @@ static int parse_u32(const char *s, uint32_t *out)
 static int emu_parse_args(int argc, char **argv, struct emu_opts *o,
 			  char *err, size_t errlen)
 {
+	int realtime = 0, turbo = 0;
+
 	memset(o, 0, sizeof(*o));
 	o->chip = "W25Q128";
+	o->replug_ms = REPLUG_MS_DEFAULT;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *val = NULL, *eq;
 		char name[32];
@@ -139,12 +166,24 @@ static int emu_parse_args(int argc, char **argv, struct emu_opts *o,
 		}
 		memcpy(name, a, n);
 		name[n] = '\0';
-		if (!strcmp(name, "--realtime") || !strcmp(name, "--max-times")) {
+		if (!strcmp(name, "--replug")) {
+			o->replug = 1;
+			if (eq && parse_u32(eq + 1, &o->replug_ms)) {
+				snprintf(err, errlen, "option '--replug' wants a number, not '%s'",
+					 eq + 1);
+				return -1;
+			}
+			continue;
+		}
+		if (!strcmp(name, "--realtime") || !strcmp(name, "--max-times") ||
+		    !strcmp(name, "--turbo") || !strcmp(name, "--no-baud-check")) {
 			if (eq) {
 				snprintf(err, errlen, "option '%s' takes no value", name);
 				return -1;
 			}
-			*(!strcmp(name, "--realtime") ? &o->realtime : &o->max_times) = 1;
+			*(!strcmp(name, "--realtime") ? &realtime :
+			  !strcmp(name, "--turbo") ? &turbo :
+			  !strcmp(name, "--max-times") ? &o->max_times : &o->no_baud_check) = 1;
 			continue;
 		}
 		if (strcmp(name, "--chip") && strcmp(name, "--image") &&
@@ -178,6 +217,11 @@ static int emu_parse_args(int argc, char **argv, struct emu_opts *o,
 		snprintf(err, errlen, "no firmware given");
 		return -1;
 	}
+	if (realtime && turbo) {
+		snprintf(err, errlen, "--realtime and --turbo exclude each other");
+		return -1;
+	}
+	o->pace = realtime ? EMU_PACE_REALTIME : turbo ? EMU_PACE_TURBO : EMU_PACE_IDLE;
 	return 0;
 }
 
@@ -196,12 +240,18 @@ static void emu_logger(avr_t *avr, const int level, const char *fmt, va_list ap)
 /*
  * simavr's raw sleep callback usleep()s until the wall clock reaches
  * simulated time: unthrottled, that is a stall of however far simulation has
- * run ahead.  Sleep is a fast-forward here; --realtime paces with a timer.
+ * run ahead.  The pacer decides instead (emu_pace.h).
  */
 static void emu_sleep(avr_t *avr, avr_cycle_count_t how_long)
 {
-	(void)avr;
-	(void)how_long;
+	emu_pace_sleep(&((struct emu *)avr->custom.data)->pace, how_long);
+}
+
+static uint64_t spi_activity(void *ctx)
+{
+	const struct emu_spi *s = ctx;
+
+	return s->bytes + s->bytes_idle;
 }
 
 static uint64_t wall_ns(void)
@@ -210,31 +260,6 @@ static uint64_t wall_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static avr_cycle_count_t pace(avr_t *avr, avr_cycle_count_t when, void *param)
-{
-	struct emu *e = param;
-	uint64_t sim = avr_cycles_to_nsec(avr, avr->cycle) - e->pace_sim0;
-	uint64_t wall = wall_ns() - e->pace_wall0;
-
-	if (sim > wall)
-		emu_bridge_wait(e->bridge, sim - wall);   /* EINTR is fine */
-	else if (wall - sim > PACE_MAX_LAG_NS) {
-		/* Too slow (loaded host): restart the origin, do not race to catch up. */
-		e->pace_wall0 = wall_ns();
-		e->pace_sim0 = avr_cycles_to_nsec(avr, avr->cycle);
-	}
-	return when + avr_usec_to_cycles(avr, PACE_PERIOD_NS / 1000u);
-}
-
-static void start_timers(struct emu *e)
-{
-	if (!e->opt.realtime)
-		return;
-	e->pace_wall0 = wall_ns();
-	e->pace_sim0 = avr_cycles_to_nsec(e->avr, e->avr->cycle);
-	avr_cycle_timer_register(e->avr, avr_usec_to_cycles(e->avr, 1000), pace, e);
 }
 
 /*
@@ -254,7 +279,7 @@ static void emu_on_reset(avr_t *avr)
 			(unsigned long long)avr->cycle);
 	emu_spi_reset(&e->spi);
 	emu_bridge_start(e->bridge);
-	start_timers(e);
+	emu_pace_start(&e->pace);
 }
 
 static void print_stats(const struct emu *e)
@@ -272,7 +297,9 @@ static void print_stats(const struct emu *e)
 	if (e->opt.verbose)
 		fprintf(stderr, "spiflash-emu: resets=%llu rx_overruns=%llu out_dropped_no_client=%llu "
 			"out_dropped_full=%llu spi_idle_bytes=%llu spi_wcol=%llu "
-			"refused=%lu faults(flip=%llu drop=%llu dup=%llu stall=%llu)\n",
+			"refused=%lu faults(flip=%llu drop=%llu dup=%llu stall=%llu) "
+			"garbled_to=%llu garbled_from=%llu unplugs=%llu "
+			"idle_waits=%llu idle_wait_ms=%llu idle_woken=%llu\n",
 			(unsigned long long)e->resets, (unsigned long long)e->overruns,
 			(unsigned long long)b->dropped_no_client,
 			(unsigned long long)b->dropped_full,
@@ -280,7 +307,12 @@ static void print_stats(const struct emu *e)
 			(unsigned long long)e->spi.collisions,
 			(unsigned long)e->chip.stats.refused,
 			(unsigned long long)b->fault.flips, (unsigned long long)b->fault.drops,
-			(unsigned long long)b->fault.dups, (unsigned long long)b->fault.stalls);
+			(unsigned long long)b->fault.dups, (unsigned long long)b->fault.stalls,
+			(unsigned long long)b->garbled_to, (unsigned long long)b->garbled_from,
+			(unsigned long long)b->unplugs,
+			(unsigned long long)e->pace.st.waits,
+			(unsigned long long)(e->pace.st.wait_ns / 1000000u),
+			(unsigned long long)e->pace.st.woken);
 	fflush(stderr);
 }
 
@@ -311,6 +343,51 @@ static int set_link(const char *link, const char *target)
 	if (unlink(link) < 0 && errno != ENOENT)
 		return -1;
 	return symlink(target, link);
+}
+
+/* Remove --link if it still points to our pty (a vanished port has no name). */
+static void drop_link(struct emu *e)
+{
+	char target[sizeof(e->bridge->path)];
+	ssize_t n;
+
+	if (!e->opt.link || !e->bridge || !e->bridge->path[0])
+		return;
+	n = readlink(e->opt.link, target, sizeof(target) - 1);
+	if (n > 0 && (target[n] = '\0', !strcmp(target, e->bridge->path)))
+		unlink(e->opt.link);
+}
+
+static void unplug(struct emu *e)
+{
+	if (e->bridge->master < 0)
+		return;
+	emu_bridge_unplug(e->bridge);
+	drop_link(e);
+	if (e->opt.verbose)
+		fprintf(stderr, "spiflash-emu: unplugged %s\n", e->bridge->path);
+	if (e->opt.replug)
+		e->replug_at_ns = wall_ns() + (uint64_t)e->opt.replug_ms * 1000000u;
+}
+
+/* A new pty, announced on stdout; --link follows it. */
+static int replug(struct emu *e)
+{
+	char err[256];
+
+	e->replug_at_ns = 0;
+	if (emu_bridge_replug(e->bridge, err, sizeof(err)) < 0) {
+		fprintf(stderr, "spiflash-emu: replug: %s\n", err);
+		return -1;
+	}
+	if (e->opt.link && set_link(e->opt.link, e->bridge->path) < 0)
+		fprintf(stderr, "spiflash-emu: cannot link '%s' to '%s': %s\n",
+			e->opt.link, e->bridge->path, strerror(errno));
+	printf("%s\n", e->bridge->path);
+	fflush(stdout);
+	if (e->opt.verbose)
+		fprintf(stderr, "spiflash-emu: replugged as %s\n", e->bridge->path);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -347,6 +424,7 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	part = fc_part_find(e->opt.chip);
@@ -400,8 +478,8 @@ int main(int argc, char **argv)
 	e->bridge = calloc(1, sizeof(*e->bridge));
 	if (!e->bridge ||
 	    emu_bridge_init(e->bridge, e->avr, e->opt.latency_ms, e->opt.baud,
-			    e->opt.fault ? &fault : NULL, e->opt.verbose,
-			    err, sizeof(err)) < 0) {
+			    !e->opt.no_baud_check, e->opt.fault ? &fault : NULL,
+			    e->opt.verbose, err, sizeof(err)) < 0) {
 		fprintf(stderr, "spiflash-emu: %s\n", e->bridge ? err : "out of memory");
 		goto out;
 	}
@@ -410,7 +488,8 @@ int main(int argc, char **argv)
 			e->opt.link, e->bridge->path, strerror(errno));
 		goto out;
 	}
-	start_timers(e);
+	emu_pace_init(&e->pace, e->avr, e->bridge, e->opt.pace, spi_activity, &e->spi);
+	emu_pace_start(&e->pace);
 	e->core_reset = e->avr->reset;
 	e->avr->reset = emu_on_reset;
 
@@ -442,21 +521,23 @@ int main(int argc, char **argv)
 			sig_stats = 0;
 			print_stats(e);
 		}
-		if (sig_reset) {
+		if (sig_reset || (e->bridge->req & EMU_REQ_RESET)) {
 			sig_reset = 0;
+			e->bridge->req &= ~(unsigned)EMU_REQ_RESET;
 			avr_reset(e->avr);   /* ends in emu_on_reset() */
 		}
+		if (sig_unplug || (e->bridge->req & EMU_REQ_UNPLUG)) {
+			sig_unplug = 0;
+			e->bridge->req &= ~(unsigned)EMU_REQ_UNPLUG;
+			unplug(e);
+		}
+		if (e->replug_at_ns && wall_ns() >= e->replug_at_ns && replug(e) < 0)
+			break;
 	}
 	print_stats(e);
 
 out:
-	if (e->opt.link && e->bridge && e->bridge->path[0]) {
-		char target[sizeof(e->bridge->path)];
-		ssize_t n = readlink(e->opt.link, target, sizeof(target) - 1);
-
-		if (n > 0 && (target[n] = '\0', !strcmp(target, e->bridge->path)))
-			unlink(e->opt.link);
-	}
+	drop_link(e);
 	if (e->bridge)
 		emu_bridge_free(e->bridge);
 	if (e->img.mem && emu_image_close(&e->img) < 0) {

@@ -8,12 +8,65 @@
  *   U  Timer1 cycles to send 10 UART bytes (the 10 bytes 'u', then the count)
  *   P  WREN, page program 12 34 56 78 at 0, poll WIP: poll count
  *   R  read 4 bytes at 0
+ *   W  sleep until the next byte (consumed): Timer0 ticks of 1.024 ms waited
+ *   B  the same, spinning instead of sleeping (still no SPI traffic)
+ *   G  8 bytes in: Timer1 cycles from the first to the last (spacing)
  *   X  cli; sleep: the emulator must stop with an error
+ * Between commands it sleeps (idle mode) until the RX interrupt, as the
+ * spiflash firmware does; Timer0 runs only for W and B, so that it does not
+ * disturb the cycle counts of F, S and U.
  * It starts the way the Arduino core does (UCSR0B = 0 first) and writes U2X0
  * after UBRR0, the two simavr 1.6 traps the emulator works around.
  */
+#include <avr/interrupt.h>
 #include <avr/io.h>
+#include <avr/sleep.h>
 #include <stdint.h>
+
+static volatile uint16_t ticks;
+
+/* Only wakes the CPU; the main loop reads UDR0. */
+ISR(USART_RX_vect)
+{
+	UCSR0B &= (uint8_t)~_BV(RXCIE0);
+}
+
+ISR(TIMER0_OVF_vect)
+{
+	ticks++;
+}
+
+/* Race-free: RXCIE is set with interrupts off, and sleep follows sei at once. */
+static uint8_t rx(void)
+{
+	while (!(UCSR0A & _BV(RXC0))) {
+		cli();
+		if (!(UCSR0A & _BV(RXC0))) {
+			UCSR0B |= _BV(RXCIE0);
+			sleep_enable();
+			sei();
+			sleep_cpu();
+			sleep_disable();
+		}
+		sei();
+	}
+	return UDR0;
+}
+
+/* Timer0 ticks (clk/64, overflow every 1.024 ms) until the next byte. */
+static uint16_t wait_ticks(uint8_t spin)
+{
+	ticks = 0;
+	TCNT0 = 0;
+	TIFR0 = _BV(TOV0);
+	TIMSK0 = _BV(TOIE0);
+	if (spin)
+		while (!(UCSR0A & _BV(RXC0)))
+			;
+	rx();
+	TIMSK0 = 0;
+	return ticks;
+}
 
 static void tx(uint8_t c)
 {
@@ -73,14 +126,15 @@ int main(void)
 	SPCR = _BV(SPE) | _BV(MSTR);
 	SPSR = _BV(SPI2X);
 	TCCR1B = _BV(CS10);
+	TCCR0B = _BV(CS01) | _BV(CS00);
+	set_sleep_mode(SLEEP_MODE_IDLE);
+	sei();
 
 	for (;;) {
 		uint8_t c, st;
 		uint16_t n, t0;
 
-		while (!(UCSR0A & _BV(RXC0)))
-			;
-		c = UDR0;
+		c = rx();
 		switch (c) {
 		case 'J':
 			cs(0);
@@ -141,6 +195,20 @@ int main(void)
 				hex(spi(0));
 			cs(1);
 			tx('\n');
+			break;
+		case 'W':
+		case 'B':
+			hex16(wait_ticks(c == 'B'));
+			break;
+		case 'G':
+			rx();
+			t0 = TCNT1;
+			for (uint8_t i = 0; i < 7; i++) {
+				while (!(UCSR0A & _BV(RXC0)))
+					;
+				(void)UDR0;
+			}
+			hex16(TCNT1 - t0);
 			break;
 		case 'X':
 			__asm__ volatile("cli\n\tsleep");
