@@ -234,8 +234,7 @@ static void pipe_remove(struct dev_pipe *p, unsigned i)
 	p->count--;
 }
 
-/* The device runs requests in order: when a later one is answered, an
- * earlier one still waiting was lost on the way, so send it again now. */
+/* Send the first `upto` requests in flight again. */
 static int pipe_resend_older(struct dev_pipe *p, unsigned answered)
 {
 	unsigned i;
@@ -251,13 +250,57 @@ static int pipe_resend_older(struct dev_pipe *p, unsigned answered)
 	return DEV_OK;
 }
 
-/* Wait for at least one answer (or a timeout that resends); bounded. */
+/* Handle one decoded frame: 1 when it answered a request in flight. */
+static int pipe_frame(struct dev_pipe *p, int *err)
+{
+	struct dev *d = p->d;
+	struct proto_dec *dec = &d->dec;
+	unsigned k;
+
+	d->answered = 1;
+	if (dec->type == PROTO_OP_FRAME_ERR) {
+		d->stats.frame_errs++;
+		return 0;
+	}
+	if (dec->type == PROTO_OP_READY) {
+		d->ready_seen = 1;
+		*err = DEV_E_RESET;
+		return 0;
+	}
+	if (dec->type == PROTO_OP_PENDING) {
+		for (k = 0; k < p->count; k++)
+			if (p->q[k].seq == dec->seq)
+				p->q[k].sent_ms = clock_ms();
+		return 0;
+	}
+	if (dec->type != (PROTO_OP_PROGRAM | PROTO_OP_RESPONSE) || dec->payload_len < 1)
+		return 0;
+	for (k = 0; k < p->count && p->q[k].seq != dec->seq; k++)
+		;
+	if (k == p->count)
+		return 0;         /* an answer to a resend we no longer need */
+	if (dec->payload[0]) {
+		p->err_addr = proto_get32(p->q[k].payload);
+		*err = DEV_E_REMOTE + (int8_t)dec->payload[0];
+		return 0;
+	}
+	/* The device runs requests in order: an earlier one still waiting was
+	 * lost on the way, so send it again now rather than at the timeout. */
+	if (k)
+		*err = pipe_resend_older(p, k);
+	pipe_remove(p, k);
+	return 1;
+}
+
+/* Wait for at least one answer (or a timeout that resends); bounded.  All
+ * bytes read are decoded: one read may hold several answers. */
 static int pipe_wait(struct dev_pipe *p)
 {
 	struct dev *d = p->d;
 	unsigned silence = d->silence_ms + p->page_ms * 2 +
 			   dev_wire_ms(d, p->inflight + PROTO_WIRE_MAX(16));
 	uint8_t rbuf[128];
+	int answered = 0, err = DEV_OK;
 
 	for (;;) {
 		uint64_t now = clock_ms(), oldest = p->q[0].sent_ms + silence;
@@ -274,47 +317,16 @@ static int pipe_wait(struct dev_pipe *p)
 			return n;
 		for (i = 0; i < n; i++) {
 			enum proto_dec_result r = proto_dec_feed(&d->dec, rbuf[i]);
-			struct proto_dec *dec = &d->dec;
-			unsigned k;
 
 			if (r == PROTO_DEC_ERROR)
 				d->stats.bad_frames++;
-			if (r != PROTO_DEC_FRAME)
-				continue;
-			d->answered = 1;
-			if (dec->type == PROTO_OP_FRAME_ERR) {
-				d->stats.frame_errs++;
-				continue;
-			}
-			if (dec->type == PROTO_OP_READY) {
-				d->ready_seen = 1;
-				return DEV_E_RESET;
-			}
-			if (dec->type == PROTO_OP_PENDING) {
-				for (k = 0; k < p->count; k++)
-					if (p->q[k].seq == dec->seq)
-						p->q[k].sent_ms = clock_ms();
-				continue;
-			}
-			if (dec->type != (PROTO_OP_PROGRAM | PROTO_OP_RESPONSE) || dec->payload_len < 1)
-				continue;
-			for (k = 0; k < p->count && p->q[k].seq != dec->seq; k++)
-				;
-			if (k == p->count)
-				continue;         /* an answer to a resend we no longer need */
-			if (dec->payload[0]) {
-				p->err_addr = proto_get32(p->q[k].payload);
-				return DEV_E_REMOTE + (int8_t)dec->payload[0];
-			}
-			pipe_remove(p, k);
-			if (k) {
-				int err = pipe_resend_older(p, k);
-
-				if (err)
-					return err;
-			}
-			return DEV_OK;
+			if (r == PROTO_DEC_FRAME)
+				answered += pipe_frame(p, &err);
+			if (err)
+				return err;
 		}
+		if (answered || !p->count)
+			return DEV_OK;
 	}
 }
 

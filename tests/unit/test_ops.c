@@ -24,6 +24,7 @@ struct bench {
 	uint8_t out[8192];
 	size_t out_len, out_pos;
 	int corrupt_next_write;     /* flip a byte of the next request */
+	unsigned corrupt_after;     /* ... once this many requests have gone */
 	uint32_t host_baud;         /* the rate the client set on its side */
 	uint32_t max_ok_baud;       /* above this the "cable" garbles every byte */
 	unsigned writes;
@@ -75,7 +76,7 @@ static int fl_write(void *ctx, const uint8_t *buf, size_t len, unsigned timeout_
 
 	(void)timeout_ms;
 	memcpy(copy, buf, len);
-	if (b->corrupt_next_write && len > 4) {
+	if (b->corrupt_next_write && len > 4 && b->writes >= b->corrupt_after) {
 		copy[3] ^= 0x10;
 		b->corrupt_next_write--;
 	}
@@ -408,10 +409,35 @@ static void test_auto_rate(void **state)
 	assert_memory_equal(id, b->chip.part->jedec, 3);
 }
 
+/* Damaged PROGRAM requests in the middle of a pipelined write: the device
+ * drops them, later ones are answered, the lost ones are sent again. */
+static void test_pipelined_write_with_damage(void **state)
+{
+	struct bench *b = *state;
+	uint32_t len = 16 * 1024, i;
+	uint8_t *want = malloc(len);
+
+	assert_non_null(want);
+	for (i = 0; i < len; i++)
+		want[i] = (uint8_t)(i * 13 + 1);
+	assert_int_equal(ops_detect(&b->ops), 0);
+	assert_int_equal(dev_set_rate(&b->dev, 2000000), 0);
+	b->corrupt_next_write = 0;
+	/* corrupt the 5th, 6th and 7th requests from now on: the first ones
+	 * are the CRC and erase requests, the later ones page programs */
+	b->corrupt_after = b->writes + 4;
+	b->corrupt_next_write = 3;
+	assert_int_equal(ops_write(&b->ops, 0x40000, want, len, 1), 0);
+	assert_memory_equal(b->mem + 0x40000, want, len);
+	assert_true(b->dev.stats.resends >= 3);
+	free(want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_auto_rate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pipelined_write_with_damage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hello, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_detect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read, setup, teardown),
