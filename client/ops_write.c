@@ -213,6 +213,44 @@ static int erase_group(struct ops *o, uint32_t g, unsigned n, enum action *act)
 	return 0;
 }
 
+/*
+ * Verify the sectors of a group that were erased or programmed, right after
+ * the group: one CRC request for the group, and a sector read only to name
+ * the first wrong byte.  Skipped sectors were already found equal by CRC.
+ */
+static int verify_group(struct ops *o, const char *phase, uint32_t g, unsigned first,
+			unsigned n, const enum action *act, const uint8_t *want)
+{
+	uint32_t crcs[SPG];
+	unsigned s;
+	int err;
+
+	if (o->dev->hello.caps & PROTO_CAP_CRC32_MULTI) {
+		err = dev_crc32_multi(o->dev, g, (uint16_t)n, OPS_SECTOR, crcs);
+		if (err)
+			return ops_fail(o, err, "computing the CRCs of 0x%06x-0x%06x", g,
+					g + n * OPS_SECTOR - 1);
+	}
+	for (s = 0; s < n; s++) {
+		const uint8_t *w = want + s * OPS_SECTOR;
+		uint32_t a = g + s * OPS_SECTOR;
+
+		if (act[first + s] == ACT_SKIP)
+			continue;
+		if ((o->dev->hello.caps & PROTO_CAP_CRC32_MULTI) &&
+		    crcs[s] == (uint32_t)crc32(0L, w, OPS_SECTOR))
+			continue;
+		err = ops_verify(o, a, w, OPS_SECTOR);
+		if (err == OPS_E_MISMATCH)
+			err = ops_fail(o, OPS_E_STUCK,
+				       "%s did not take at 0x%06x: chip has 0x%02x, wanted 0x%02x; the chip may be protected or worn",
+				       phase, o->bad_addr, o->bad_chip, o->bad_want);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static int write_range(struct ops *o, const char *phase, uint32_t addr, const uint8_t *want,
 		       uint32_t len, int verify)
 {
@@ -296,15 +334,13 @@ static int write_range(struct ops *o, const char *phase, uint32_t addr, const ui
 			err = ops_fail(o, err, "programming at 0x%06x", pipe.err_addr);
 			goto out;
 		}
+		if (verify) {
+			err = verify_group(o, phase, g, first, n, act, buf + (g - ra));
+			if (err)
+				goto out;
+		}
 		g = gend;
 		ops_report(o, phase, g - ra, rb - ra);
-	}
-	if (verify) {
-		err = ops_verify(o, ra, buf, rb - ra);
-		if (err == OPS_E_MISMATCH)
-			err = ops_fail(o, OPS_E_STUCK,
-				       "%s did not take at 0x%06x: chip has 0x%02x, wanted 0x%02x; the chip may be protected or worn",
-				       phase, o->bad_addr, o->bad_chip, o->bad_want);
 	}
 out:
 	free(buf);

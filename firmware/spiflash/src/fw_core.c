@@ -478,6 +478,7 @@ void fw_core_poll(struct fw_core *c)
 		c->baud_raised = 0;
 		hal_uart_set_baud(hal_uart_boot_baud());
 	}
-	if (!proto_dec_busy(&c->dec))
-		hal_idle();
+	/* sleeping mid-frame is fine: the 1 ms timer tick wakes us for the
+	 * half-frame timeout above */
+	hal_idle();
 }
