@@ -14,6 +14,7 @@
 #include "info.h"
 #include "link.h"
 #include "ops.h"
+#include "ops_chip.h"
 #include "opts.h"
 #include "ports.h"
 
@@ -55,7 +56,10 @@ static const char usage_text[] =
 "  verify   compare the chip with FILE\n"
 "  erase    erase the whole chip, or a range (bytes outside it are kept)\n"
 "  blank    check that the chip (or a range) is all FF\n"
-"  info     firmware, link, chip ID, size and status registers\n"
+"  info     firmware, link, chip ID, size, SFDP, status registers, protection\n"
+"  protect  set block protection: --all, or the range --flash-offset and -l\n"
+"           (only ranges the part's protection bits can express exactly)\n"
+"  unprotect  clear block protection (QE and other status bits kept)\n"
 "  ports    list serial ports with USB IDs and a board guess\n"
 "\n"
 "options:\n"
@@ -67,6 +71,11 @@ static const char usage_text[] =
 "      --file-offset N     first file byte, bytes (write, verify)\n"
 "      --rate BAUD         serial rate (default 115200)\n"
 "      --no-verify         skip the verify after write and erase\n"
+"      --unprotect         write, erase: clear block protection first if the\n"
+"                          range touches it (never done unless asked)\n"
+"      --chip NAME         use this part when its ID cannot be read\n"
+"      --list-chips        list the parts this client knows\n"
+"      --read-passes N     read: read the range N more times and compare\n"
 "  -q, --quiet             no progress, no status lines\n"
 "  -v, --verbose           more detail (link back end, statistics)\n"
 "  -h, --help              this text\n"
@@ -205,6 +214,16 @@ static int fail(struct ctx *c, int err)
 	case OPS_E_NOMEM:
 		error("%s", *what ? what : "out of memory");
 		return EXIT_ERROR;
+	case OPS_E_NOCHIP:
+		error("%s", what);
+		fputs("  check, in order:\n"
+		      "  1. wiring: MISO and MOSI swapped? CLK on D13, MOSI D11, MISO D12\n"
+		      "  2. power: 3.3 V (1.8 V parts: 1.8 V) on VCC (pin 8), GND on pin 4\n"
+		      "  3. WP# (pin 3) and HOLD# (pin 7) pulled high: HOLD# low silences the chip\n"
+		      "  4. chip select: CS# (pin 1) on D10; the clip seated, pin 1 at the dot\n"
+		      "  a part that answers no ID can be named with --chip (see --list-chips)\n",
+		      stderr);
+		return EXIT_CHIP;
 	default:
 		if (err <= OPS_E_NOCHIP && err >= OPS_E_STUCK) {
 			error("%s", *what ? what : ops_strerror(err));
@@ -254,24 +273,87 @@ static int session_open(struct ctx *c)
 	return EXIT_OK;
 }
 
+/* The part named by --chip, or NULL; *rc set on a bad name. */
+static const struct chip *forced_chip(struct ctx *c, int *rc)
+{
+	const struct chip *f = NULL;
+
+	*rc = EXIT_OK;
+	if (c->o.chip) {
+		f = chips_find_name(c->o.chip);
+		if (!f) {
+			error("unknown chip '%s': see 'spiflash --list-chips'", c->o.chip);
+			*rc = EXIT_USAGE;
+		}
+	}
+	return f;
+}
+
 /* Connect and detect the chip. */
 static int attach(struct ctx *c)
 {
-	int rc = session_open(c), err;
+	struct ops_chip_id id;
+	const struct chip *force;
+	int rc, err;
 
+	force = forced_chip(c, &rc);
 	if (rc)
 		return rc;
-	err = ops_detect(&c->ops);
+	rc = session_open(c);
+	if (rc)
+		return rc;
+	err = ops_detect_chip(&c->ops, force, &id);
 	if (err)
 		return fail(c, err);
+	if (id.note[0])
+		say(c, "spiflash: %s\n", id.note);
 	if (c->ops.generic)
 		say(c, "spiflash: chip %02x %02x %02x (%s) is not in the table: using generic 25xx settings for %u KiB\n",
 		    c->ops.jedec[0], c->ops.jedec[1], c->ops.jedec[2],
-		    chips_vendor(c->ops.jedec[0]), c->ops.chip.size / 1024);
+		    chips_vendor(c->ops.chip.bank, c->ops.jedec[0]), c->ops.chip.size / 1024);
+	else if (id.found == OPS_FOUND_SFDP)
+		say(c, "spiflash: chip %02x %02x %02x (%s) is not in the table: described by its SFDP, %u KiB\n",
+		    c->ops.jedec[0], c->ops.jedec[1], c->ops.jedec[2],
+		    chips_vendor(c->ops.chip.bank, c->ops.jedec[0]), c->ops.chip.size / 1024);
 	else if (c->o.verbose)
 		fprintf(stderr, "spiflash: chip %s (%u KiB)\n", c->ops.chip.name,
 			c->ops.chip.size / 1024);
 	return EXIT_OK;
+}
+
+/*
+ * Before a write or erase changes a byte: can this programmer write the
+ * part, and is [addr, addr + len) free of block protection?  With
+ * --unprotect, protection in the way is cleared (and stays off); without
+ * it, the command stops here with exit 4.
+ */
+static int may_write(struct ctx *c, uint32_t addr, uint32_t len)
+{
+	struct wp_state st;
+	uint8_t sr[3];
+	unsigned have;
+	char was[96];
+	int err, changed;
+
+	if (c->ops.chip.flags & CHIP_F_NO_4K) {
+		error("writing %s is not supported: it has no uniform 4 KiB erase, and this programmer writes in 4 KiB sectors; 'read' and a whole-chip 'erase' work, or use flashrom",
+		      c->ops.chip.name);
+		return EXIT_CHIP;
+	}
+	err = ops_check_writable_range(&c->ops, addr, len);
+	if (err != OPS_E_PROTECTED || !c->o.unprotect)
+		return err ? fail(c, err) : EXIT_OK;
+	err = ops_wp_read(&c->ops, sr, &have, &st);
+	if (err)
+		return fail(c, err);
+	wp_range_text(was, sizeof(was), &c->ops.chip, &st);
+	err = ops_unprotect(&c->ops, &changed);
+	if (err)
+		return fail(c, err);
+	say(c, "spiflash: cleared the write protection of %s (was: %s); it stays off\n",
+	    c->ops.chip.name, was);
+	err = ops_check_writable_range(&c->ops, addr, len);
+	return err ? fail(c, err) : EXIT_OK;
 }
 
 /* The chip range of the command: --flash-offset and -l, or the rest of the chip. */
@@ -375,10 +457,30 @@ static int cmd_write_or_verify(struct ctx *c, int write)
 	rc = attach(c);
 	if (rc)
 		goto out;
+	if (!(c->o.given & (OPTS_HAVE_LENGTH | OPTS_HAVE_FLASH_OFFSET | OPTS_HAVE_FILE_OFFSET)) &&
+	    len != c->ops.chip.size) {
+		/* a whole-image command: a size mismatch is most likely the
+		 * wrong image or the wrong chip */
+		if (len > c->ops.chip.size) {
+			error("'%s' is %u KiB but the %s holds %u KiB: wrong image or wrong chip? nothing was %s",
+			      c->o.file, len / 1024, c->ops.chip.name, c->ops.chip.size / 1024,
+			      write ? "written" : "compared");
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		say(c, "spiflash: warning: '%s' is %u KiB, the %s holds %u KiB: %s the first %u KiB only\n",
+		    c->o.file, len / 1024, c->ops.chip.name, c->ops.chip.size / 1024,
+		    write ? "writing" : "comparing", len / 1024);
+	}
 	err = ops_check_range(&c->ops, c->o.flash_offset, len);
 	if (err) {
 		rc = fail(c, err);
 		goto out;
+	}
+	if (write) {
+		rc = may_write(c, (uint32_t)c->o.flash_offset, len);
+		if (rc)
+			goto out;
 	}
 	if (write)
 		err = ops_write(&c->ops, (uint32_t)c->o.flash_offset, buf, len, !c->o.no_verify);
@@ -417,6 +519,11 @@ static int cmd_erase(struct ctx *c)
 	if (rc)
 		return rc;
 	if (!(c->o.given & OPTS_HAVE_LENGTH)) {
+		if (!(c->ops.chip.flags & CHIP_F_NO_4K) || c->o.unprotect) {
+			rc = may_write(c, 0, c->ops.chip.size);
+			if (rc && !(c->ops.chip.flags & CHIP_F_NO_4K))
+				return rc;
+		}
 		err = ops_erase_chip(&c->ops, !c->o.no_verify);
 		if (err)
 			return fail(c, err);
@@ -425,6 +532,9 @@ static int cmd_erase(struct ctx *c)
 		return EXIT_OK;
 	}
 	rc = chip_range(c, &addr, &len);
+	if (rc)
+		return rc;
+	rc = may_write(c, addr, len);
 	if (rc)
 		return rc;
 	err = ops_erase(&c->ops, addr, len, !c->o.no_verify);
@@ -456,12 +566,54 @@ static int cmd_blank(struct ctx *c)
 
 static int cmd_info(struct ctx *c)
 {
-	int rc = session_open(c), err;
+	const struct chip *force;
+	int rc, err;
 
+	force = forced_chip(c, &rc);
 	if (rc)
 		return rc;
-	err = info_print(stdout, &c->ops, c->o.device, c->link.ops->name, c->link.baud);
+	rc = session_open(c);
+	if (rc)
+		return rc;
+	err = info_print(stdout, &c->ops, force, c->o.device, c->link.ops->name, c->link.baud);
 	return err ? fail(c, err) : EXIT_OK;
+}
+
+static int cmd_protect(struct ctx *c)
+{
+	uint32_t addr = 0, len;
+	int rc, err;
+
+	rc = attach(c);
+	if (rc)
+		return rc;
+	if (c->o.all) {
+		len = c->ops.chip.size;
+	} else {
+		rc = chip_range(c, &addr, &len);
+		if (rc)
+			return rc;
+	}
+	err = ops_protect(&c->ops, addr, addr + len);
+	if (err)
+		return fail(c, err);
+	say(c, "protected 0x%06x-0x%06x of %s\n", addr, addr + len - 1, c->ops.chip.name);
+	return EXIT_OK;
+}
+
+static int cmd_unprotect(struct ctx *c)
+{
+	int rc, err, changed;
+
+	rc = attach(c);
+	if (rc)
+		return rc;
+	err = ops_unprotect(&c->ops, &changed);
+	if (err)
+		return fail(c, err);
+	say(c, changed ? "cleared the write protection of %s\n" : "%s was not write protected\n",
+	    c->ops.chip.name);
+	return EXIT_OK;
 }
 
 static int cmd_ports(struct ctx *c)
@@ -487,6 +639,8 @@ static const struct cmd_struct {
 	{ OPTS_CMD_BLANK,  cmd_blank },
 	{ OPTS_CMD_INFO,   cmd_info },
 	{ OPTS_CMD_PORTS,  cmd_ports },
+	{ OPTS_CMD_PROTECT,   cmd_protect },
+	{ OPTS_CMD_UNPROTECT, cmd_unprotect },
 };
 
 int main(int argc, char **argv)
@@ -516,8 +670,14 @@ int main(int argc, char **argv)
 		rc = EXIT_OK;
 		goto out;
 	}
+	if (c->o.list_chips) {
+		info_list_chips(stdout);
+		rc = EXIT_OK;
+		goto out;
+	}
 	c->prog.enabled = !c->o.quiet && isatty(STDERR_FILENO);
 	ops_init(&c->ops, &c->dev, progress_cb, &c->prog);
+	c->ops.read_passes = c->o.read_passes;
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (commands[i].cmd == c->o.cmd)
 			rc = commands[i].fn(c);

@@ -17,6 +17,11 @@ enum {
 	OPT_FILE_OFFSET,
 	OPT_NO_VERIFY,
 	OPT_VERSION,
+	OPT_CHIP,
+	OPT_LIST_CHIPS,
+	OPT_UNPROTECT,
+	OPT_ALL,
+	OPT_READ_PASSES,
 };
 
 static const struct option long_opts[] = {
@@ -31,6 +36,11 @@ static const struct option long_opts[] = {
 	{ "verbose",      no_argument,       NULL, 'v' },
 	{ "help",         no_argument,       NULL, 'h' },
 	{ "version",      no_argument,       NULL, OPT_VERSION },
+	{ "chip",         required_argument, NULL, OPT_CHIP },
+	{ "list-chips",   no_argument,       NULL, OPT_LIST_CHIPS },
+	{ "unprotect",    no_argument,       NULL, OPT_UNPROTECT },
+	{ "all",          no_argument,       NULL, OPT_ALL },
+	{ "read-passes",  required_argument, NULL, OPT_READ_PASSES },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -48,8 +58,12 @@ static const struct {
 	{ "blank",  OPTS_CMD_BLANK,  0, 1 },
 	{ "info",   OPTS_CMD_INFO,   0, 1 },
 	{ "ports",  OPTS_CMD_PORTS,  0, 0 },
+	{ "protect",   OPTS_CMD_PROTECT,   0, 1 },
+	{ "unprotect", OPTS_CMD_UNPROTECT, 0, 1 },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+#define CMD_LIST "read, write, verify, erase, blank, info, protect, unprotect or ports"
+
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -179,6 +193,21 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		case 'v': o->verbose++; break;
 		case 'h': o->help = 1; break;
 		case OPT_VERSION: o->version = 1; break;
+		case OPT_LIST_CHIPS: o->list_chips = 1; break;
+		case OPT_UNPROTECT: o->unprotect = 1; break;
+		case OPT_ALL: o->all = 1; break;
+		case OPT_CHIP:
+			if (!*optarg)
+				return fail(err, errlen, "empty chip name: see 'spiflash --list-chips'");
+			o->chip = optarg;
+			break;
+		case OPT_READ_PASSES:
+			if (opts_number(optarg, 0, &v) || v > OPTS_READ_PASSES_MAX)
+				return fail(err, errlen, "invalid read passes '%s': expected 0 to %u",
+					    optarg, OPTS_READ_PASSES_MAX);
+			o->read_passes = (unsigned)v;
+			o->given |= OPTS_HAVE_READ_PASSES;
+			break;
 		case ':':
 			return fail(err, errlen, "option '%s' needs a value", argv[optind - 1]);
 		default:
@@ -195,16 +224,15 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	}
 	if (o->quiet && o->verbose)
 		return fail(err, errlen, "options '--quiet' and '--verbose' conflict");
-	if (o->help || o->version)
+	if (o->help || o->version || o->list_chips)
 		return OPTS_OK;
 	if (!cmd)
-		return fail(err, errlen, "no command given: expected read, write, verify, erase, blank, info or ports");
+		return fail(err, errlen, "no command given: expected " CMD_LIST);
 	for (i = 0; i < NCMDS; i++)
 		if (!strcmp(cmd, cmds[i].name))
 			break;
 	if (i == NCMDS)
-		return fail(err, errlen, "unknown command '%s': expected read, write, verify, erase, blank, info or ports",
-			    cmd);
+		return fail(err, errlen, "unknown command '%s': expected " CMD_LIST, cmd);
 	o->cmd = cmds[i].cmd;
 	o->cmd_name = cmds[i].name;
 	if (cmds[i].needs_device && !o->device)
@@ -220,11 +248,26 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		return fail(err, errlen, "command '%s' takes no --file-offset", cmd);
 	if (o->cmd == OPTS_CMD_READ && (o->given & OPTS_HAVE_FILE_OFFSET))
 		return fail(err, errlen, "command 'read' takes no --file-offset: it writes a new file");
-	if ((o->cmd == OPTS_CMD_INFO || o->cmd == OPTS_CMD_PORTS) &&
+	if ((o->cmd == OPTS_CMD_INFO || o->cmd == OPTS_CMD_PORTS || o->cmd == OPTS_CMD_UNPROTECT) &&
 	    (o->given & (OPTS_HAVE_LENGTH | OPTS_HAVE_FLASH_OFFSET)))
 		return fail(err, errlen, "command '%s' takes no range", cmd);
 	if (o->cmd == OPTS_CMD_ERASE && (o->given & OPTS_HAVE_FLASH_OFFSET) &&
 	    !(o->given & OPTS_HAVE_LENGTH))
 		return fail(err, errlen, "command 'erase' with --flash-offset needs -l: refusing to guess how much to erase");
+	if (o->all && o->cmd != OPTS_CMD_PROTECT)
+		return fail(err, errlen, "option '--all' is for 'protect' only");
+	if (o->cmd == OPTS_CMD_PROTECT) {
+		int range = (o->given & (OPTS_HAVE_LENGTH | OPTS_HAVE_FLASH_OFFSET)) != 0;
+
+		if (o->all && range)
+			return fail(err, errlen, "command 'protect' takes --all or a range, not both");
+		if (!o->all && !(o->given & OPTS_HAVE_LENGTH))
+			return fail(err, errlen, "command 'protect' needs --all, or -l (and --flash-offset) for a range");
+	}
+	if (o->unprotect && o->cmd != OPTS_CMD_WRITE && o->cmd != OPTS_CMD_ERASE)
+		return fail(err, errlen, "option '--unprotect' is for 'write' and 'erase' (or use the 'unprotect' command)");
+	if ((o->given & OPTS_HAVE_READ_PASSES) && o->cmd != OPTS_CMD_READ &&
+	    o->cmd != OPTS_CMD_VERIFY && o->cmd != OPTS_CMD_WRITE)
+		return fail(err, errlen, "option '--read-passes' is for 'read', 'verify' and 'write'");
 	return OPTS_OK;
 }

@@ -17,6 +17,8 @@ enum opts_cmd {
 	OPTS_CMD_BLANK,
 	OPTS_CMD_INFO,
 	OPTS_CMD_PORTS,
+	OPTS_CMD_PROTECT,      /* set block protection: --all, or --flash-offset and -l */
+	OPTS_CMD_UNPROTECT,    /* clear block protection */
 };
 
 /* Which fields the user gave explicitly. */
@@ -25,6 +27,7 @@ enum opts_given {
 	OPTS_HAVE_FLASH_OFFSET = 1 << 1,
 	OPTS_HAVE_FILE_OFFSET  = 1 << 2,
 	OPTS_HAVE_RATE         = 1 << 3,
+	OPTS_HAVE_READ_PASSES  = 1 << 4,
 };
 
 struct opts {
@@ -42,7 +45,14 @@ struct opts {
 	int verbose;               /* count of -v */
 	int help;
 	int version;
+	int list_chips;            /* --list-chips: print the part table and stop */
+	int unprotect;             /* --unprotect: write/erase may clear block protection */
+	int all;                   /* --all: protect the whole chip */
+	const char *chip;          /* --chip NAME, NULL if not given */
+	unsigned read_passes;      /* --read-passes N: extra full reads to compare */
 };
+
+#define OPTS_READ_PASSES_MAX 16
 
 enum opts_err {
 	OPTS_OK = 0,

@@ -27,6 +27,9 @@ struct row {
 	uint32_t rate;
 	unsigned given;
 	int no_verify, quiet, verbose, help, version;
+	int list_chips, unprotect, all;
+	const char *chip;
+	unsigned read_passes;
 };
 
 static const struct row rows[] = {
@@ -57,6 +60,28 @@ static const struct row rows[] = {
 	{ { "-h", "read" }, NULL, OPTS_CMD_NONE, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 1 },
 	{ { "--version" }, NULL, OPTS_CMD_NONE, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 },
 	{ { "-d", "D", "-f", "x", "--", "read" }, NULL, OPTS_CMD_READ, "D", "x" },
+	/* knowing the chip */
+	{ { "--list-chips" }, NULL, OPTS_CMD_NONE, .list_chips = 1 },
+	{ { "info", "-d", "D", "--chip", "W25Q128" }, NULL, OPTS_CMD_INFO, "D", .chip = "W25Q128" },
+	{ { "write", "-d", "D", "-f", "x", "--unprotect" }, NULL, OPTS_CMD_WRITE, "D", "x",
+	  .unprotect = 1 },
+	{ { "erase", "-d", "D", "--unprotect" }, NULL, OPTS_CMD_ERASE, "D", .unprotect = 1 },
+	{ { "protect", "-d", "D", "--all" }, NULL, OPTS_CMD_PROTECT, "D", .all = 1 },
+	{ { "protect", "-d", "D", "--flash-offset", "0xFC0000", "-l", "256" }, NULL,
+	  OPTS_CMD_PROTECT, "D", NULL, 256 * KIB, 0xFC0000, 0, 0,
+	  OPTS_HAVE_LENGTH | OPTS_HAVE_FLASH_OFFSET },
+	{ { "unprotect", "-d", "D" }, NULL, OPTS_CMD_UNPROTECT, "D" },
+	{ { "read", "-d", "D", "-f", "x", "--read-passes", "2" }, NULL, OPTS_CMD_READ, "D", "x",
+	  .given = OPTS_HAVE_READ_PASSES, .read_passes = 2 },
+	{ { "protect", "-d", "D" }, "needs --all, or -l" },
+	{ { "protect", "-d", "D", "--all", "-l", "4" }, "--all or a range, not both" },
+	{ { "read", "-d", "D", "-f", "x", "--all" }, "'--all' is for 'protect' only" },
+	{ { "read", "-d", "D", "-f", "x", "--unprotect" }, "'--unprotect' is for 'write' and 'erase'" },
+	{ { "unprotect", "-d", "D", "-l", "4" }, "takes no range" },
+	{ { "read", "-d", "D", "-f", "x", "--read-passes", "99" }, "invalid read passes '99'" },
+	{ { "read", "-d", "D", "-f", "x", "--read-passes", "x" }, "invalid read passes 'x'" },
+	{ { "erase", "-d", "D", "--read-passes", "1" }, "'--read-passes' is for" },
+	{ { "info", "-d", "D", "--chip", "" }, "empty chip name" },
 	/* bad */
 	{ { NULL }, "no command given" },
 	{ { "frobnicate", "-d", "D" }, "unknown command 'frobnicate'" },
@@ -123,6 +148,14 @@ static void run_row(const struct row *r)
 	assert_int_equal(o.verbose, r->verbose);
 	assert_int_equal(o.help, r->help);
 	assert_int_equal(o.version, r->version);
+	assert_int_equal(o.list_chips, r->list_chips);
+	assert_int_equal(o.unprotect, r->unprotect);
+	assert_int_equal(o.all, r->all);
+	assert_int_equal(o.read_passes, r->read_passes);
+	if (r->chip)
+		assert_string_equal(o.chip, r->chip);
+	else
+		assert_null(o.chip);
 }
 
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
