@@ -17,6 +17,7 @@
 #include "ops_chip.h"
 #include "opts.h"
 #include "ports.h"
+#include "progress.h"
 
 #define SPIFLASH_VERSION "0.1.0"
 
@@ -29,12 +30,6 @@ enum exit_code {
 	EXIT_MISMATCH = 5,   /* verify mismatch, not blank */
 };
 
-struct progress {
-	int enabled;
-	const char *phase;
-	uint64_t t0, last;
-	int shown;
-};
 
 struct ctx {
 	struct opts o;
@@ -45,49 +40,6 @@ struct ctx {
 	int link_open;
 };
 
-static const char usage_text[] =
-"usage: spiflash [options] COMMAND [options]\n"
-"\n"
-"commands:\n"
-"  read     read the chip (or a range) into FILE\n"
-"  write    write FILE (or a range of it) to the chip: erases only the sectors\n"
-"           it touches, keeps bytes outside the range, skips unchanged sectors,\n"
-"           verifies at the end\n"
-"  verify   compare the chip with FILE\n"
-"  erase    erase the whole chip, or a range (bytes outside it are kept)\n"
-"  blank    check that the chip (or a range) is all FF\n"
-"  info     firmware, link, chip ID, size, SFDP, status registers, protection\n"
-"  protect  set block protection: --all, or the range --flash-offset and -l\n"
-"           (only ranges the part's protection bits can express exactly)\n"
-"  unprotect  clear block protection (QE and other status bits kept)\n"
-"  ports    list serial ports with USB IDs and a board guess\n"
-"\n"
-"options:\n"
-"  -d, --device PORT       serial port of the programmer (see 'spiflash ports')\n"
-"  -f, --file FILE         image file; '-' is stdin (write, verify) or stdout (read)\n"
-"  -l, --length N          length in KiB (4096 = 4 MiB); or with a k/M suffix\n"
-"                          default: rest of the file (write, verify) or chip\n"
-"      --flash-offset N    first chip address, bytes (decimal, 0x hex, k/M)\n"
-"      --file-offset N     first file byte, bytes (write, verify)\n"
-"      --rate BAUD         serial rate (default 115200)\n"
-"      --no-verify         skip the verify after write and erase\n"
-"      --unprotect         write, erase: clear block protection first if the\n"
-"                          range touches it (never done unless asked)\n"
-"      --chip NAME         use this part when its ID cannot be read\n"
-"      --list-chips        list the parts this client knows\n"
-"      --read-passes N     read: read the range N more times and compare\n"
-"  -q, --quiet             no progress, no status lines\n"
-"  -v, --verbose           more detail (link back end, statistics)\n"
-"  -h, --help              this text\n"
-"      --version           client version\n"
-"\n"
-"exit codes:\n"
-"  0 success           1 file, I/O or other error   2 usage error\n"
-"  3 device or link error (cannot open the port, no answer, not a spiflash device)\n"
-"  4 chip error (no chip, unknown, write protected, busy timeout, write did not take)\n"
-"  5 verify mismatch (or not blank)\n"
-"\n"
-"environment: SPIFLASH_FORCE_LIBSERIALPORT=1 never falls back to termios\n";
 
 static void say(const struct ctx *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -113,50 +65,6 @@ static int error(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return -1;
-}
-
-static void progress_cb(void *arg, const char *phase, uint64_t done, uint64_t total)
-{
-	struct progress *p = arg;
-	uint64_t now = clock_ms(), ms;
-	double rate;
-
-	if (!p->enabled)
-		return;
-	if (!p->phase || strcmp(p->phase, phase)) {
-		if (p->shown)
-			fputc('\n', stderr);
-		p->phase = phase;
-		p->t0 = now;
-		p->shown = 0;
-	}
-	if (done != total && now - p->last < 200)
-		return;
-	p->last = now;
-	ms = now - p->t0;
-	rate = ms ? (double)done * 1000.0 / (double)ms : 0.0;
-	fprintf(stderr, "\r%-7s %9llu / %llu bytes  %7.1f KiB/s", phase,
-		(unsigned long long)done, (unsigned long long)total, rate / 1024.0);
-	if (rate > 0 && done < total) {
-		unsigned eta = (unsigned)((double)(total - done) / rate);
-
-		fprintf(stderr, "  ETA %u:%02u ", eta / 60, eta % 60);
-	} else {
-		fputs("            ", stderr);
-	}
-	p->shown = 1;
-	if (done == total) {
-		fputc('\n', stderr);
-		p->shown = 0;
-		p->phase = NULL;
-	}
-}
-
-static void progress_end(struct progress *p)
-{
-	if (p->enabled && p->shown)
-		fputc('\n', stderr);
-	p->shown = 0;
 }
 
 /* Map an error of any module to an exit code, printing what went wrong. */
@@ -661,7 +569,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (c->o.help) {
-		fputs(usage_text, stdout);
+		fputs(progress_usage_text, stdout);
 		rc = EXIT_OK;
 		goto out;
 	}

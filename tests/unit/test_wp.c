@@ -397,6 +397,36 @@ static void test_sst(void **state)
 	assert_memory_equal(b->mem + 0x1F0F0, buf, sizeof(buf));
 }
 
+/* Detection fallbacks: a chip in deep power-down (B9h) answers 9Fh with
+ * nothing; RES (ABh) wakes it and the ID follows.  MISO stuck: no chip,
+ * with the REMS and RES answers in the message. */
+static void test_detect_fallbacks(void **state)
+{
+	struct bench *b = *state;
+	struct ops_chip_id id;
+	uint8_t dp = 0xB9;
+
+	assert_int_equal(dev_xfer(&b->dev, &dp, 1, NULL, 0), 0);
+	assert_int_equal(ops_detect_chip(&b->ops, NULL, &id), 0);
+	assert_true(id.legacy_tried);
+	assert_true(id.woke);
+	assert_int_equal(id.res, 0x17);
+	assert_string_equal(b->ops.chip.name, "W25Q128");
+	assert_non_null(strstr(id.note, "deep power-down"));
+	host_hal_miso_stuck(1);
+	assert_int_equal(ops_detect_chip(&b->ops, NULL, &id), OPS_E_NOCHIP);
+	assert_non_null(strstr(b->ops.msg, "JEDEC ID ff ff ff, REMS ff ff, RES ff"));
+	/* --chip names the part when the ID cannot be read */
+	assert_int_equal(ops_detect_chip(&b->ops, chips_find_name("W25Q128"), &id), 0);
+	assert_int_equal(id.found, OPS_FOUND_FORCED);
+	assert_true(b->ops.chip.flags & CHIP_F_FORCED);
+	host_hal_miso_stuck(-1);
+	/* ... but not against a readable ID of another part */
+	assert_int_equal(ops_detect_chip(&b->ops, chips_find_name("MX25L6406E"), &id),
+			 OPS_E_UNKNOWN);
+	assert_non_null(strstr(b->ops.msg, "answers as W25Q128"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -409,6 +439,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_protect_matches_model, setup_wp, teardown),
 		cmocka_unit_test_setup_teardown(test_write_across_16m, setup_256, teardown),
 		cmocka_unit_test_setup_teardown(test_sst, setup_sst, teardown),
+		cmocka_unit_test_setup_teardown(test_detect_fallbacks, setup_wp, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
