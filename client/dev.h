@@ -37,6 +37,7 @@ enum dev_err {
 #define DEV_SILENCE_MS       1000   /* no byte for this long: resend */
 #define DEV_STARTUP_MS       2500   /* an Uno resets on open: bootloader + setup */
 #define DEV_BOOT_BAUD        115200 /* the sketch starts at this rate */
+#define DEV_AUTO_MAX_BAUD    2000000 /* fastest exact rate of a 16 MHz AVR */
 #define DEV_RATE_TEST_MS     300    /* silence that fails a rate test */
 #define DEV_RATE_PROBATION_MS 1200  /* the device returns to its boot rate after
 				     * 1000 ms without a good frame */

@@ -146,7 +146,7 @@ static int session_open(struct ctx *c)
 {
 	unsigned flags = 0;
 	const char *force = getenv("SPIFLASH_FORCE_LIBSERIALPORT");
-	uint32_t baud = c->o.rate ? c->o.rate : 115200;
+	uint32_t baud = DEV_BOOT_BAUD;     /* the sketch starts there */
 	int err;
 
 	if (force && *force && strcmp(force, "0"))
@@ -174,10 +174,24 @@ static int session_open(struct ctx *c)
 	err = dev_open(&c->dev, &c->link, DEV_STARTUP_MS);
 	if (err)
 		return fail(c, err);
+	/* --rate forces a rate; without it, the fastest that passes its test */
+	if (c->o.rate && c->o.rate != c->link.baud) {
+		err = dev_set_rate(&c->dev, c->o.rate);
+		if (err == DEV_E_RATE) {
+			error("'%s' does not work at %u baud (the link test failed); try a lower --rate, or leave it out to choose automatically",
+			      c->o.device, (unsigned)c->o.rate);
+			return EXIT_DEVICE;
+		}
+	} else if (!c->o.rate) {
+		err = dev_auto_rate(&c->dev, DEV_AUTO_MAX_BAUD);
+	}
+	if (err)
+		return fail(c, err);
 	if (c->o.verbose)
-		fprintf(stderr, "spiflash: firmware %u.%u.%u on '%s', protocol %u, max payload %u\n",
+		fprintf(stderr, "spiflash: firmware %u.%u.%u on '%s', protocol %u, max payload %u, %u baud\n",
 			c->dev.hello.fw_major, c->dev.hello.fw_minor, c->dev.hello.fw_patch,
-			c->dev.hello.board, c->dev.version, c->dev.max_payload);
+			c->dev.hello.board, c->dev.version, c->dev.max_payload,
+			(unsigned)c->link.baud);
 	return EXIT_OK;
 }
 
@@ -595,8 +609,11 @@ int main(int argc, char **argv)
 			c->dev.stats.requests, c->dev.stats.resends, c->dev.stats.bad_frames,
 			c->dev.stats.frame_errs);
 out:
-	if (c->link_open)
+	if (c->link_open) {
+		/* leave the sketch at its boot rate for the next session */
+		dev_close(&c->dev);
 		link_close(&c->link);
+	}
 	free(c);
 	return rc;
 }

@@ -13,6 +13,7 @@
  */
 #include "ops.h"
 #include "ops_util.h"
+#include "ops_chip.h"
 #include "dev_stream.h"
 
 #include <stdlib.h>
@@ -267,7 +268,7 @@ static int write_range(struct ops *o, const char *phase, uint32_t addr, const ui
 		return err;
 	if (rb > o->chip.size)
 		rb = o->chip.size;
-	err = ops_check_writable(o);
+	err = ops_check_writable_range(o, ra, (uint32_t)(rb - ra));
 	if (err)
 		return err;
 	buf = malloc(rb - ra);
