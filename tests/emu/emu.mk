@@ -10,7 +10,7 @@ EMU_HDRS := tests/emu/emu_spi.h tests/emu/emu_bridge.h tests/emu/emu_image.h \
 # The chip model's fragment defines FLASHCHIP_SRCS; it may be read after this
 # one, and prerequisites expand at parse time, hence the default (the recipe
 # expands later and uses the final value).
-FLASHCHIP_SRCS ?= tests/emu/flashchip.c tests/emu/fc_parts.c
+FLASHCHIP_SRCS ?= tests/emu/flashchip.c tests/emu/fc_parts.c tests/emu/fc_fault.c
 
 # simavr's headers use GNU extensions: gnu99 instead of the tree's c99.
 EMU_CFLAGS = $(filter-out -std=c99,$(HOST_CFLAGS)) -std=gnu99 \

@@ -46,6 +46,7 @@ struct emu_opts {
 	const char *image;
 	const char *link;
 	const char *fault;
+	const char *chip_fault;
 	uint32_t latency_ms;
 	uint32_t baud;                   /* hint only: simavr derives it from UBRR */
 	uint32_t replug_ms;              /* --replug delay */
@@ -103,6 +104,11 @@ static const char usage[] =
 	"  --fault SPEC       seeded link faults, e.g. seed=7,flip=100,drop=50,\n"
 	"                     dup=50,stall=10,stall-ms=200,dir=to|from|both (ppm),\n"
 	"                     unplug-after=BYTES,reset-after=BYTES (both ways)\n"
+	"  --chip-fault SPEC  chip faults: stuck=ADDR:MASK (bits that stay 1, up to 8),\n"
+	"                     slow-erase[=FACTOR] (busy FACTOR x the maximum, 10),\n"
+	"                     miso-stuck-after=N[:VAL] (after N SPI bytes MISO reads\n"
+	"                     VAL, default FF), protect-after=N (after N programs/\n"
+	"                     erases every BP bit is set); the stats line counts them\n"
 	"  -v                 verbose (twice: simavr warnings, three: traces)\n"
 	"  --help\n"
 	"prints the pty path as the first line of stdout; SIGUSR1 prints\n"
@@ -188,7 +194,8 @@ static int emu_parse_args(int argc, char **argv, struct emu_opts *o,
 		}
 		if (strcmp(name, "--chip") && strcmp(name, "--image") &&
 		    strcmp(name, "--link") && strcmp(name, "--latency-ms") &&
-		    strcmp(name, "--baud") && strcmp(name, "--fault")) {
+		    strcmp(name, "--baud") && strcmp(name, "--fault") &&
+		    strcmp(name, "--chip-fault")) {
 			snprintf(err, errlen, "unknown option '%s'", a);
 			return -1;
 		}
@@ -208,6 +215,8 @@ static int emu_parse_args(int argc, char **argv, struct emu_opts *o,
 			o->link = val;
 		else if (!strcmp(name, "--fault"))
 			o->fault = val;
+		else if (!strcmp(name, "--chip-fault"))
+			o->chip_fault = val;
 		else if (parse_u32(val, !strcmp(name, "--baud") ? &o->baud : &o->latency_ms)) {
 			snprintf(err, errlen, "option '%s' wants a number, not '%s'", name, val);
 			return -1;
@@ -294,6 +303,11 @@ static void print_stats(const struct emu *e)
 		(unsigned long long)b->to_dev, (unsigned long long)b->from_dev,
 		(unsigned long long)e->spi.bytes,
 		(unsigned long)e->chip.stats.programs, (unsigned long)e->chip.stats.erases);
+	if (e->opt.chip_fault)
+		fprintf(stderr, "spiflash-emu: chip faults: miso_stuck=%u protected=%u "
+			"spi_bytes=%llu writes=%lu\n", e->chip.fault.miso_stuck,
+			e->chip.fault.protected_now, (unsigned long long)e->chip.fault.bytes,
+			(unsigned long)e->chip.fault.writes);
 	if (e->opt.verbose)
 		fprintf(stderr, "spiflash-emu: resets=%llu rx_overruns=%llu out_dropped_no_client=%llu "
 			"out_dropped_full=%llu spi_idle_bytes=%llu spi_wcol=%llu "
@@ -395,6 +409,7 @@ int main(int argc, char **argv)
 	struct emu *e;
 	const struct fc_part *part;
 	struct emu_fault fault;
+	struct fc_faults chip_fault;
 	elf_firmware_t fw;
 	struct sigaction sa;
 	char err[512];
@@ -413,6 +428,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (e->opt.fault && emu_fault_parse(e->opt.fault, &fault, err, sizeof(err)) < 0) {
+		fprintf(stderr, "spiflash-emu: %s\n", err);
+		return 2;
+	}
+	if (e->opt.chip_fault &&
+	    fc_fault_parse(e->opt.chip_fault, &chip_fault, err, sizeof(err)) < 0) {
 		fprintf(stderr, "spiflash-emu: %s\n", err);
 		return 2;
 	}
@@ -438,6 +458,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	fc_init(&e->chip, part, e->img.mem, e->opt.max_times ? FC_O_MAXTIME : 0);
+	if (e->opt.chip_fault)
+		e->chip.fault = chip_fault;
 
 	avr_global_logger_set(emu_logger);
 	if (access(e->opt.firmware, R_OK) < 0) {

@@ -52,6 +52,11 @@ static void start_op(struct fc_chip *c, uint64_t now, uint32_t typ_us, uint32_t 
 {
 	uint64_t us = (c->opts & FC_O_MAXTIME) ? max_us : typ_us;
 
+	if (clears_wel == 2) {          /* an erase: maybe slower than its maximum */
+		us = fc_fault_erase_us(c, us, max_us);
+		clears_wel = 1;
+	}
+
 	if (us == 0) {
 		if (clears_wel)
 			c->sr1 &= (uint8_t)~SR1_WEL;
@@ -329,21 +334,21 @@ uint8_t fc_transfer(struct fc_chip *c, uint8_t mosi, uint64_t now)
 	if (c->pos++ == 0) {
 		c->cmd = mosi;
 		c->ignored = (uint8_t)!accept(c, mosi, now);
-		return 0xFF;
+		return fc_fault_miso(c, 0xFF);
 	}
 	if (c->ignored)
-		return 0xFF;
+		return fc_fault_miso(c, 0xFF);
 	n = c->pos - 2;                 /* index after the opcode */
 	if (n < c->alen) {
 		c->addr = (c->addr << 8) | mosi;
-		return 0xFF;
+		return fc_fault_miso(c, 0xFF);
 	}
 	n -= c->alen;
 	if (n < c->dummy)
-		return 0xFF;
+		return fc_fault_miso(c, 0xFF);
 	n -= c->dummy;
 	c->ndata = n + 1;
-	return data_byte(c, n, mosi, now);
+	return fc_fault_miso(c, data_byte(c, n, mosi, now));
 }
 
 /* ---- operations latched on the rising edge of chip select ---- */
@@ -428,9 +433,11 @@ static void latch_program(struct fc_chip *c, uint64_t now)
 			count++;
 		}
 	}
+	fc_fault_programmed(c, base, ps);
 	c->stats.programs++;
 	c->stats.bytes_programmed += count;
 	start_op(c, now, p->t_pp_typ, p->t_pp_max, 1);
+	fc_fault_latched(c);
 }
 
 static void latch_erase(struct fc_chip *c, uint32_t bsize, uint32_t typ, uint32_t max,
@@ -449,7 +456,8 @@ static void latch_erase(struct fc_chip *c, uint32_t bsize, uint32_t typ, uint32_
 	}
 	memset(c->mem + base, 0xFF, bsize);
 	c->stats.erases++;
-	start_op(c, now, typ, max, 1);
+	start_op(c, now, typ, max, 2);
+	fc_fault_latched(c);
 }
 
 static void latch_chip_erase(struct fc_chip *c, uint64_t now)
@@ -466,7 +474,8 @@ static void latch_chip_erase(struct fc_chip *c, uint64_t now)
 	}
 	memset(c->mem, 0xFF, p->size);
 	c->stats.erases++;
-	start_op(c, now, p->t_ce_typ, p->t_ce_max, 1);
+	start_op(c, now, p->t_ce_typ, p->t_ce_max, 2);
+	fc_fault_latched(c);
 }
 
 /* SST AAI word program: ADh A23-A0 D0 D1, then ADh D0 D1 ..., WRDI ends it.
@@ -493,12 +502,14 @@ static void latch_aai(struct fc_chip *c, uint64_t now)
 	}
 	c->mem[a] &= c->arg[0];
 	c->mem[a + 1] &= c->arg[1];
+	fc_fault_programmed(c, a, 2);
 	c->aai = 1;
 	c->aai_addr = a + 2;
 	c->sr1 |= SR1_AAI;
 	c->stats.programs++;
 	c->stats.bytes_programmed += 2;
 	start_op(c, now, p->t_pp_typ, p->t_pp_max, 0);
+	fc_fault_latched(c);
 }
 
 static void soft_reset(struct fc_chip *c, uint64_t now)

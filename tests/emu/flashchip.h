@@ -88,6 +88,32 @@ struct fc_stats {
 	uint64_t bytes_programmed;
 };
 
+/*
+ * Injected chip faults (all off when zeroed; set after fc_init).  Parsed from
+ * "stuck=ADDR:MASK,slow-erase[=FACTOR],miso-stuck-after=N[:VAL],protect-after=N"
+ * by fc_fault_parse (fc_fault.c).
+ */
+#define FC_STUCK_MAX 8
+struct fc_faults {
+	struct { uint32_t addr; uint8_t mask; } stuck[FC_STUCK_MAX];
+	unsigned nstuck;            /* cells whose mask bits stay 1: never program */
+	uint32_t slow_erase;        /* erases take FACTOR x the datasheet maximum */
+	uint32_t miso_stuck_after;  /* after N bytes clocked, MISO reads miso_value */
+	uint8_t miso_value;         /* FFh: pulled up (dead chip), 00h: stuck low */
+	uint32_t protect_after;     /* after N programs/erases latched, every BP bit set */
+	/* counters and what has fired */
+	uint64_t bytes;
+	uint32_t writes;
+	uint8_t miso_stuck, protected_now;
+};
+int fc_fault_parse(const char *spec, struct fc_faults *f, char *err, size_t errlen);
+/* Hooks of flashchip.c into fc_fault.c. */
+struct fc_chip;
+uint8_t fc_fault_miso(struct fc_chip *c, uint8_t miso);
+void fc_fault_programmed(struct fc_chip *c, uint32_t base, uint32_t len);
+void fc_fault_latched(struct fc_chip *c);
+uint64_t fc_fault_erase_us(const struct fc_chip *c, uint64_t us, uint32_t max_us);
+
 struct fc_chip {
 	const struct fc_part *part;
 	uint8_t *mem;            /* part->size bytes, owned by the caller (may be an mmap) */
@@ -118,6 +144,7 @@ struct fc_chip {
 	uint8_t buf_mask[32];    /* which offsets of buf were clocked in */
 	uint8_t arg[4];          /* first data bytes of a register write */
 	struct fc_stats stats;
+	struct fc_faults fault;
 };
 
 /* Power-up: status registers from the part, 3-byte mode (4-byte if SR3 ADP),

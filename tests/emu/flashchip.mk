@@ -1,7 +1,7 @@
 # The flash chip model (used by the emulator and by host unit tests) and its
 # unit test.  HOST_CFLAGS and BUILD come from the top-level Makefile.
 
-FLASHCHIP_SRCS := tests/emu/flashchip.c tests/emu/fc_parts.c
+FLASHCHIP_SRCS := tests/emu/flashchip.c tests/emu/fc_parts.c tests/emu/fc_fault.c
 FLASHCHIP_HDRS := tests/emu/flashchip.h
 
 UNIT_TESTS += $(BUILD)/test_flashchip
@@ -13,3 +13,8 @@ $(BUILD)/test_flashchip: tests/unit/test_flashchip.c $(FLASHCHIP_SRCS) $(FLASHCH
 .PHONY: test-flashchip
 test-flashchip: $(BUILD)/test_flashchip
 	$(BUILD)/test_flashchip
+
+# The injected chip faults (fc_fault.c).
+UNIT_TESTS += $(BUILD)/test_fc_fault
+$(BUILD)/test_fc_fault: tests/unit/test_fc_fault.c $(FLASHCHIP_SRCS) $(FLASHCHIP_HDRS) | $(BUILD)
+	$(CC) $(HOST_CFLAGS) -Itests/emu -o $@ tests/unit/test_fc_fault.c $(FLASHCHIP_SRCS) -lcmocka
