@@ -12,7 +12,7 @@ $(BUILD)/test_proto: tests/unit/test_proto.c $(PROTO_SRCS) protocol/proto.h | $(
 
 E2E_TESTS += tests/e2e/test_proto_copy.sh
 
-FW_CORE_SRCS := $(FW_SRC_DIR)/fw_core.c $(FW_SRC_DIR)/fw_flash.c
+FW_CORE_SRCS := $(FW_SRC_DIR)/fw_core.c $(FW_SRC_DIR)/fw_flash.c $(FW_SRC_DIR)/fw_serprog.c
 UNIT_TESTS += $(BUILD)/test_fw_core
 $(BUILD)/test_fw_core: tests/unit/test_fw_core.c tests/unit/fw_host_hal.c $(FW_CORE_SRCS) \
 		$(PROTO_SRCS) $(FLASHCHIP_SRCS) $(wildcard $(FW_SRC_DIR)/*.h) tests/emu/flashchip.h | $(BUILD)

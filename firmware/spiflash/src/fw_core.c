@@ -448,6 +448,7 @@ void fw_core_init(struct fw_core *c)
 	memset(c, 0, sizeof(*c));
 	proto_dec_init(&c->dec, c->pool.rx[0], FW_RX_CAP);
 	flash_init(&c->flash);
+	fw_serprog_init(&c->serprog);
 	c->flash.tick = core_tick;
 	c->flash.tick_ctx = c;
 	c->last_rx_ms = hal_millis();
@@ -458,6 +459,14 @@ void fw_core_poll(struct fw_core *c)
 {
 	uint32_t now;
 
+	/* Between frames the line may carry flashrom's serprog (fw_serprog.h,
+	 * PROTOCOL.md section 7); the A5 that ends a serprog session starts a
+	 * frame.  Checked here, not per byte in rx_pump: frames cost nothing. */
+	if (!c->have_ready && !proto_dec_busy(&c->dec) &&
+	    fw_serprog_poll(&c->serprog, c->pool.tx2, sizeof(c->pool.tx2))) {
+		proto_dec_feed(&c->dec, PROTO_SOF);
+		c->last_rx_ms = hal_millis();
+	}
 	rx_pump(c);
 	if (c->have_ready) {
 		struct fw_req q = c->ready;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "fw_flash.h"
+#include "fw_serprog.h"
 #include "proto.h"
 
 #ifdef __cplusplus
@@ -82,6 +83,7 @@ struct fw_core {
 	uint32_t last_good_ms;       /* last good frame */
 	uint32_t last_rx_ms;
 	uint32_t last_pending_ms;
+	struct fw_serprog serprog;   /* flashrom's protocol between frames */
 };
 
 void fw_core_init(struct fw_core *c);

@@ -1,0 +1,12 @@
+# serprog both ways and linux_spi: the firmware's serprog mode on the host,
+# the client's raw-SPI backends against fakes, and end-to-end tests with
+# Debian's flashrom against the emulated firmware.  Included by the top
+# Makefile after firmware.mk, client.mk and tests.mk.
+
+UNIT_TESTS += $(BUILD)/test_fw_serprog
+$(BUILD)/test_fw_serprog: tests/unit/test_fw_serprog.c tests/unit/fw_host_hal.c $(FW_CORE_SRCS) \
+		$(PROTO_SRCS) $(FLASHCHIP_SRCS) $(wildcard $(FW_SRC_DIR)/*.h) \
+		tests/emu/flashchip.h | $(BUILD)
+	$(CC) $(HOST_CFLAGS) $(PROTO_CFLAGS) -I$(FW_SRC_DIR) -Itests/unit -Itests/emu -o $@ \
+		tests/unit/test_fw_serprog.c tests/unit/fw_host_hal.c $(FW_CORE_SRCS) \
+		$(PROTO_SRCS) $(FLASHCHIP_SRCS) $(CMOCKA_LIBS) -lz
