@@ -8,11 +8,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backup.h"
 #include "clock.h"
 #include "dev.h"
 #include "file.h"
 #include "info.h"
 #include "link.h"
+#include "lock.h"
 #include "ops.h"
 #include "ops_chip.h"
 #include "opts.h"
@@ -37,6 +39,7 @@ struct ctx {
 	struct dev dev;
 	struct ops ops;
 	struct progress prog;
+	struct lock lock;
 	int link_open;
 };
 
@@ -151,6 +154,10 @@ static int session_open(struct ctx *c)
 
 	if (force && *force && strcmp(force, "0"))
 		flags |= LINK_FORCE_SERIALPORT;
+	if (lock_take(&c->lock, c->o.device, c->ops.msg, sizeof(c->ops.msg))) {
+		error("%s", c->ops.msg);
+		return EXIT_DEVICE;
+	}
 	err = link_open(&c->link, c->o.device, baud, flags);
 	switch (err) {
 	case LINK_OK:
@@ -276,6 +283,23 @@ static int may_write(struct ctx *c, uint32_t addr, uint32_t len)
 	    c->ops.chip.name, was);
 	err = ops_check_writable_range(&c->ops, addr, len);
 	return err ? fail(c, err) : EXIT_OK;
+}
+
+/* Before a write or an erase changes a sector: its old bytes to a file. */
+static int save_old(struct ctx *c, uint32_t addr, const uint8_t *want, uint32_t len)
+{
+	struct backup b;
+	char msg[1400];
+	int err;
+
+	if (c->o.no_backup)
+		return EXIT_OK;
+	err = backup_save(&c->ops, c->o.backup, NULL, addr, want, len, &b, msg, sizeof(msg));
+	if (err)
+		return err == BACKUP_E_FILE ? (error("%s", msg), EXIT_ERROR) : fail(c, err);
+	if (backup_note(&b, c->o.device, msg, sizeof(msg)))
+		say(c, "spiflash: %s\n", msg);
+	return EXIT_OK;
 }
 
 /* The chip range of the command: --flash-offset and -l, or the rest of the chip. */
@@ -404,6 +428,11 @@ static int cmd_write_or_verify(struct ctx *c, int write)
 		if (rc)
 			goto out;
 	}
+	if (write) {
+		rc = save_old(c, (uint32_t)c->o.flash_offset, buf, len);
+		if (rc)
+			goto out;
+	}
 	if (write)
 		err = ops_write(&c->ops, (uint32_t)c->o.flash_offset, buf, len, !c->o.no_verify);
 	else
@@ -446,6 +475,9 @@ static int cmd_erase(struct ctx *c)
 			if (rc && !(c->ops.chip.flags & CHIP_F_NO_4K))
 				return rc;
 		}
+		rc = save_old(c, 0, NULL, c->ops.chip.size);
+		if (rc)
+			return rc;
 		err = ops_erase_chip(&c->ops, !c->o.no_verify);
 		if (err)
 			return fail(c, err);
@@ -457,6 +489,9 @@ static int cmd_erase(struct ctx *c)
 	if (rc)
 		return rc;
 	rc = may_write(c, addr, len);
+	if (rc)
+		return rc;
+	rc = save_old(c, addr, NULL, len);
 	if (rc)
 		return rc;
 	err = ops_erase(&c->ops, addr, len, !c->o.no_verify);
@@ -576,6 +611,7 @@ int main(int argc, char **argv)
 		error("out of memory");
 		return EXIT_ERROR;
 	}
+	c->lock.fd = -1;
 	if (opts_parse(argc, argv, &c->o, err, sizeof(err))) {
 		error("%s", err);
 		fputs("try 'spiflash --help'\n", stderr);

@@ -22,6 +22,8 @@ enum {
 	OPT_UNPROTECT,
 	OPT_ALL,
 	OPT_READ_PASSES,
+	OPT_BACKUP,
+	OPT_NO_BACKUP,
 };
 
 static const struct option long_opts[] = {
@@ -41,6 +43,8 @@ static const struct option long_opts[] = {
 	{ "unprotect",    no_argument,       NULL, OPT_UNPROTECT },
 	{ "all",          no_argument,       NULL, OPT_ALL },
 	{ "read-passes",  required_argument, NULL, OPT_READ_PASSES },
+	{ "backup",       required_argument, NULL, OPT_BACKUP },
+	{ "no-backup",    no_argument,       NULL, OPT_NO_BACKUP },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -208,6 +212,12 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			o->read_passes = (unsigned)v;
 			o->given |= OPTS_HAVE_READ_PASSES;
 			break;
+		case OPT_BACKUP:
+			if (!*optarg)
+				return fail(err, errlen, "empty backup file name");
+			o->backup = optarg;
+			break;
+		case OPT_NO_BACKUP: o->no_backup = 1; break;
 		case ':':
 			return fail(err, errlen, "option '%s' needs a value", argv[optind - 1]);
 		default:
@@ -269,5 +279,13 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	if ((o->given & OPTS_HAVE_READ_PASSES) && o->cmd != OPTS_CMD_READ &&
 	    o->cmd != OPTS_CMD_VERIFY && o->cmd != OPTS_CMD_WRITE)
 		return fail(err, errlen, "option '--read-passes' is for 'read', 'verify' and 'write'");
+	if ((o->backup || o->no_backup) && o->cmd != OPTS_CMD_WRITE && o->cmd != OPTS_CMD_ERASE)
+		return fail(err, errlen, "options '--backup' and '--no-backup' are for 'write' and 'erase'");
+	if (o->backup && o->no_backup)
+		return fail(err, errlen, "options '--backup' and '--no-backup' conflict");
+	if ((o->backup || o->no_backup) && o->cmd != OPTS_CMD_WRITE && o->cmd != OPTS_CMD_ERASE)
+		return fail(err, errlen, "options '--backup' and '--no-backup' are for 'write' and 'erase'");
+	if (o->backup && o->no_backup)
+		return fail(err, errlen, "options '--backup' and '--no-backup' conflict");
 	return OPTS_OK;
 }

@@ -50,6 +50,8 @@ struct opts {
 	int all;                   /* --all: protect the whole chip */
 	const char *chip;          /* --chip NAME, NULL if not given */
 	unsigned read_passes;      /* --read-passes N: extra full reads to compare */
+	const char *backup;        /* --backup FILE: where write/erase save old bytes */
+	int no_backup;             /* --no-backup */
 };
 
 #define OPTS_READ_PASSES_MAX 16

@@ -81,6 +81,11 @@ static const struct row rows[] = {
 	{ { "read", "-d", "D", "-f", "x", "--read-passes", "99" }, "invalid read passes '99'" },
 	{ { "read", "-d", "D", "-f", "x", "--read-passes", "x" }, "invalid read passes 'x'" },
 	{ { "erase", "-d", "D", "--read-passes", "1" }, "'--read-passes' is for" },
+	{ { "write", "-d", "D", "-f", "x", "--backup", "b.bin" }, NULL, OPTS_CMD_WRITE, "D", "x" },
+	{ { "erase", "-d", "D", "--no-backup" }, NULL, OPTS_CMD_ERASE, "D" },
+	{ { "read", "-d", "D", "-f", "x", "--backup", "b.bin" }, "are for 'write' and 'erase'" },
+	{ { "erase", "-d", "D", "--backup", "b", "--no-backup" }, "'--no-backup' conflict" },
+	{ { "erase", "-d", "D", "--backup=" }, "empty backup file name" },
 	{ { "info", "-d", "D", "--chip", "" }, "empty chip name" },
 	/* bad */
 	{ { NULL }, "no command given" },
