@@ -7,7 +7,7 @@ set -u
 build=${BUILD:-build}
 passed=0
 failed=0
-for h in sfdp proto_dec; do
+for h in sfdp proto_dec opts; do
 	bin="$build/replay_$h"
 	if [ ! -x "$bin" ]; then
 		echo "FAIL: $bin not built"

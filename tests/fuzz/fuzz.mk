@@ -13,7 +13,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_FLAGS := -std=c99 -O1 -g -D_DEFAULT_SOURCE -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_HARNESSES := sfdp proto_dec
+FUZZ_HARNESSES := sfdp proto_dec opts
 
 # The replay builds use ASan/UBSan when this compiler links them (gcc does on
 # Debian 12); otherwise they still run every seed, just without the checks.
@@ -24,6 +24,7 @@ FUZZ_REPLAY_SAN := $(shell echo 'int main(void){return 0;}' | \
 SFDP_SRCS := client/sfdp.c
 FUZZ_SFDP_SRCS := tests/fuzz/fuzz_sfdp.c $(SFDP_SRCS)
 FUZZ_PROTO_SRCS := tests/fuzz/fuzz_proto_dec.c $(PROTO_SRCS)
+FUZZ_OPTS_SRCS := tests/fuzz/fuzz_opts.c client/opts.c
 
 $(BUILD)/replay_sfdp: $(FUZZ_SFDP_SRCS) tests/fuzz/replay_main.c client/sfdp.h | $(BUILD)
 	$(CC) $(HOST_CFLAGS) $(FUZZ_REPLAY_SAN) -Iclient -o $@ \
@@ -32,6 +33,10 @@ $(BUILD)/replay_sfdp: $(FUZZ_SFDP_SRCS) tests/fuzz/replay_main.c client/sfdp.h |
 $(BUILD)/replay_proto_dec: $(FUZZ_PROTO_SRCS) tests/fuzz/replay_main.c protocol/proto.h | $(BUILD)
 	$(CC) $(HOST_CFLAGS) $(FUZZ_REPLAY_SAN) $(PROTO_CFLAGS) -o $@ \
 		tests/fuzz/replay_main.c $(FUZZ_PROTO_SRCS)
+
+$(BUILD)/replay_opts: $(FUZZ_OPTS_SRCS) tests/fuzz/replay_main.c client/opts.h | $(BUILD)
+	$(CC) $(HOST_CFLAGS) $(FUZZ_REPLAY_SAN) -Iclient -o $@ \
+		tests/fuzz/replay_main.c $(FUZZ_OPTS_SRCS)
 
 # The SFDP unit test, under the sanitizers too: it cuts every dump at every
 # length into exact-size heap blocks, which only ASan can check.
@@ -47,7 +52,7 @@ E2E_TESTS += tests/e2e/test_fuzz_replay.sh
 # wherever this file is included (make expands a rule's prerequisites when
 # it reads the rule).
 test test-unit: $(BUILD)/test_sfdp
-test test-e2e: $(BUILD)/replay_sfdp $(BUILD)/replay_proto_dec
+test test-e2e: $(BUILD)/replay_sfdp $(BUILD)/replay_proto_dec $(BUILD)/replay_opts
 
 $(BUILD)/fuzz:
 	mkdir -p $@
@@ -57,6 +62,9 @@ $(BUILD)/fuzz/fuzz_sfdp: $(FUZZ_SFDP_SRCS) client/sfdp.h | $(BUILD)/fuzz
 
 $(BUILD)/fuzz/fuzz_proto_dec: $(FUZZ_PROTO_SRCS) protocol/proto.h | $(BUILD)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(PROTO_CFLAGS) -o $@ $(FUZZ_PROTO_SRCS)
+
+$(BUILD)/fuzz/fuzz_opts: $(FUZZ_OPTS_SRCS) client/opts.h | $(BUILD)/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Iclient -o $@ $(FUZZ_OPTS_SRCS)
 
 # Runs every harness (even after one crashes), prints its executions and
 # crashes, and fails if any crashed.
