@@ -20,6 +20,7 @@
 #include "opts.h"
 #include "ports.h"
 #include "progress.h"
+#include "recheck.h"
 
 #define SPIFLASH_VERSION "0.1.0"
 
@@ -40,6 +41,7 @@ struct ctx {
 	struct ops ops;
 	struct progress prog;
 	struct lock lock;
+	struct recheck alive;      /* the JEDEC ID at attach, compared at the end */
 	int link_open;
 };
 
@@ -247,7 +249,16 @@ static int attach(struct ctx *c)
 	else if (c->o.verbose)
 		fprintf(stderr, "spiflash: chip %s (%u KiB)\n", c->ops.chip.name,
 			c->ops.chip.size / 1024);
-	return EXIT_OK;
+	err = recheck_init(&c->alive, &c->ops);
+	return err ? fail(c, err) : EXIT_OK;
+}
+
+/* After a command that trusted what the chip said: is it still answering? */
+static int still_there(struct ctx *c, const char *what)
+{
+	int err = recheck_chip(&c->alive, &c->ops, what);
+
+	return err ? fail(c, err) : EXIT_OK;
 }
 
 /*
@@ -357,6 +368,9 @@ static int cmd_read(struct ctx *c)
 		rc = fail(c, err);
 		goto out;
 	}
+	rc = still_there(c, "read");
+	if (rc)
+		goto out;
 	if (file_out_commit(&out, buf, len, msg, sizeof(msg))) {
 		error("%s", msg);
 		rc = EXIT_ERROR;
@@ -441,6 +455,9 @@ static int cmd_write_or_verify(struct ctx *c, int write)
 		rc = fail(c, err);
 		goto out;
 	}
+	rc = still_there(c, write ? "write" : "verify");
+	if (rc)
+		goto out;
 	if (write && (c->o.verbose || c->o.no_verify))
 		stats_line(c, "wrote", (uint32_t)c->o.flash_offset, len);
 	if (!write || !c->o.no_verify)
@@ -481,6 +498,9 @@ static int cmd_erase(struct ctx *c)
 		err = ops_erase_chip(&c->ops, !c->o.no_verify);
 		if (err)
 			return fail(c, err);
+		rc = still_there(c, "erase");
+		if (rc)
+			return rc;
 		say(c, "erased the whole chip %s%s\n", c->ops.chip.name,
 		    c->o.no_verify ? "" : " (blank checked)");
 		return EXIT_OK;
@@ -497,6 +517,9 @@ static int cmd_erase(struct ctx *c)
 	err = ops_erase(&c->ops, addr, len, !c->o.no_verify);
 	if (err)
 		return fail(c, err);
+	rc = still_there(c, "erase");
+	if (rc)
+		return rc;
 	if (c->o.verbose)
 		stats_line(c, "erased", addr, len);
 	say(c, "erased 0x%06x-0x%06x (%u bytes)\n", addr, addr + len - 1, len);
@@ -517,6 +540,9 @@ static int cmd_blank(struct ctx *c)
 	err = ops_blank(&c->ops, addr, len);
 	if (err)
 		return fail(c, err);
+	rc = still_there(c, "blank check");
+	if (rc)
+		return rc;
 	say(c, "blank 0x%06x-0x%06x\n", addr, addr + len - 1);
 	return EXIT_OK;
 }
