@@ -460,14 +460,17 @@ void fw_core_poll(struct fw_core *c)
 	uint32_t now;
 
 	/* Between frames the line may carry flashrom's serprog (fw_serprog.h,
-	 * PROTOCOL.md section 7); the A5 that ends a serprog session starts a
-	 * frame.  Checked here, not per byte in rx_pump: frames cost nothing. */
+	 * PROTOCOL.md section 7): bytes between frames are fw_serprog's, also
+	 * those that arrive after it looked, and the decoder gets bytes only
+	 * once the A5 that fw_serprog hands back has started a frame.  So
+	 * frames cost nothing per byte, and no serprog byte is lost. */
 	if (!c->have_ready && !proto_dec_busy(&c->dec) &&
 	    fw_serprog_poll(&c->serprog, c->pool.tx2, sizeof(c->pool.tx2))) {
 		proto_dec_feed(&c->dec, PROTO_SOF);
 		c->last_rx_ms = hal_millis();
 	}
-	rx_pump(c);
+	if (proto_dec_busy(&c->dec))
+		rx_pump(c);
 	if (c->have_ready) {
 		struct fw_req q = c->ready;
 

@@ -94,8 +94,8 @@ static void op_spiop(struct fw_serprog *s, uint8_t *buf, uint16_t n)
 {
 	uint8_t p[6];
 	uint32_t slen, rlen, i;
-	uint16_t half = n / 2, k = 1;
-	uint8_t ok, *b = buf;
+	uint16_t k = 1;
+	uint8_t ok;
 
 	if (!get_params(p, sizeof(p)))
 		goto lost;
@@ -118,17 +118,20 @@ static void op_spiop(struct fw_serprog *s, uint8_t *buf, uint16_t n)
 	}
 	hal_spi_select();
 	hal_spi_write(buf, (uint16_t)slen);
-	/* The answer leaves in pieces from the two halves of buf in turn,
-	 * the first behind the ACK: one is read from the chip while the
-	 * other goes out, so a read of any length needs no more RAM. */
+	/* The answer leaves in pieces of buf, the first behind the ACK, so a
+	 * read of any length needs no more RAM.  A piece is read from the chip
+	 * once the one before has left: the line, not the bus, is the
+	 * bottleneck (reading 535 bytes at 8 MHz takes 2 % of their time on
+	 * the line at 115200), so one buffer does. */
 	buf[0] = FW_SP_ACK;
 	for (;;) {
-		uint16_t m = (uint16_t)(half - k);
+		uint16_t m = (uint16_t)(n - k);
 
 		if (m > rlen)
 			m = (uint16_t)rlen;
-		hal_spi_read(b + k, m);
-		hal_uart_send(b, (uint16_t)(k + m));   /* waits for the other half */
+		hal_uart_tx_wait();
+		hal_spi_read(buf + k, m);
+		hal_uart_send(buf, (uint16_t)(k + m));
 		rlen -= m;
 		if (!rlen)
 			break;
@@ -138,7 +141,6 @@ static void op_spiop(struct fw_serprog *s, uint8_t *buf, uint16_t n)
 			s->state = 0;
 			break;
 		}
-		b = b == buf ? buf + half : buf;
 		k = 0;
 	}
 	hal_uart_tx_wait();

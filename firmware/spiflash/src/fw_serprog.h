@@ -53,8 +53,10 @@ enum fw_sp_state {
 };
 
 /* A parameter byte must follow the previous one within this, or the
- * command is dropped unanswered (and the session with it). */
-#define FW_SP_BYTE_MS       100
+ * command is dropped unanswered (and the session with it).  flashrom
+ * writes a command byte and its parameters with two system calls, which a
+ * loaded host can hold apart for tens of milliseconds. */
+#define FW_SP_BYTE_MS       500
 /*
  * Write-n limit advertised (Q_WRNMAXLEN).  O_SPIOP accepts slen up to the
  * whole buffer it is given (fw_core's receive pool, 536 bytes); 512 leaves

@@ -129,8 +129,12 @@ uint16_t hal_uart_rx_capacity(void)
 
 void hal_uart_tx_wait(void)
 {
-	/* bounded: the interrupt sends a byte every 10 bit times */
-	while (tx_left)
+	/* Bounded: the interrupt sends a byte every 10 bit times.  It clears
+	 * UDRIE0 after the last byte: one register read.  tx_left is 16 bits
+	 * and may be read torn (0x0100 seen as 0 while the interrupt moves it
+	 * to 0x00FF), which let a buffer of over 256 bytes be reused while
+	 * its last 256 were still going out. */
+	while (UCSR0B & _BV(UDRIE0))
 		;
 }
 
