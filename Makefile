@@ -26,6 +26,7 @@ include tests/emu/emu.mk
 include client/client.mk
 include tests/tests.mk
 include tests/fuzz/fuzz.mk
+include tests/soak/soak.mk
 
 # After every fragment: prerequisites expand when read, so UNIT_TESTS must
 # be complete here.

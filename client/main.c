@@ -21,6 +21,7 @@
 #include "ports.h"
 #include "progress.h"
 #include "recheck.h"
+#include "resume.h"
 
 #define SPIFLASH_VERSION "0.1.0"
 
@@ -297,20 +298,65 @@ static int may_write(struct ctx *c, uint32_t addr, uint32_t len)
 }
 
 /* Before a write or an erase changes a sector: its old bytes to a file. */
-static int save_old(struct ctx *c, uint32_t addr, const uint8_t *want, uint32_t len)
+static int save_old(struct ctx *c, uint32_t addr, const uint8_t *want, uint32_t len,
+		    struct backup *b)
 {
-	struct backup b;
 	char msg[1400];
 	int err;
 
+	memset(b, 0, sizeof(*b));
 	if (c->o.no_backup)
 		return EXIT_OK;
-	err = backup_save(&c->ops, c->o.backup, NULL, addr, want, len, &b, msg, sizeof(msg));
+	err = backup_save(&c->ops, c->o.backup, NULL, addr, want, len, b, msg, sizeof(msg));
 	if (err)
 		return err == BACKUP_E_FILE ? (error("%s", msg), EXIT_ERROR) : fail(c, err);
-	if (backup_note(&b, c->o.device, msg, sizeof(msg)))
+	if (backup_note(b, c->o.device, msg, sizeof(msg)))
 		say(c, "spiflash: %s\n", msg);
 	return EXIT_OK;
+}
+
+/*
+ * Write want (NULL: erase) to [addr, addr + len): the old bytes saved first
+ * and journaled, and bytes around the range that an unfinished run left
+ * erased put back from its backup (resume.h).
+ */
+static int change(struct ctx *c, uint32_t addr, const uint8_t *want, uint32_t len)
+{
+	struct resume r;
+	struct backup b;
+	int err, rc;
+
+	resume_init(&r, NULL, c->alive.id);
+	err = resume_plan(&r, &c->ops, addr, want, len);
+	if (err)
+		return fail(c, err);
+	if (r.restored) {
+		say(c, "spiflash: putting back %u bytes around the range that an unfinished run left erased, from '%s'\n",
+		    r.restored, r.from);
+		addr = r.lo;
+		len = r.hi - r.lo;
+		want = r.want;
+	}
+	rc = save_old(c, addr, want, len, &b);
+	if (rc)
+		goto out;
+	if (b.len)
+		resume_add(&r, b.addr, b.addr + b.len, b.path);
+	err = want ? ops_write(&c->ops, addr, want, len, !c->o.no_verify) :
+		     ops_erase(&c->ops, addr, len, !c->o.no_verify);
+	if (err) {
+		rc = fail(c, err);
+		if (b.len)
+			fprintf(stderr, "spiflash: the old bytes of 0x%06x-0x%06x are in '%s'; the same command again finishes the job%s\n",
+				b.addr, b.addr + b.len - 1, b.path,
+				r.journal[0] ? " and puts back any byte around the range left erased" : "");
+		goto out;
+	}
+	resume_done(&r, addr, addr + len);
+	rc = EXIT_OK;
+out:
+	resume_free(&r);
+	return rc;
 }
 
 /* The chip range of the command: --flash-offset and -l, or the rest of the chip. */
@@ -443,17 +489,15 @@ static int cmd_write_or_verify(struct ctx *c, int write)
 			goto out;
 	}
 	if (write) {
-		rc = save_old(c, (uint32_t)c->o.flash_offset, buf, len);
+		rc = change(c, (uint32_t)c->o.flash_offset, buf, len);
 		if (rc)
 			goto out;
-	}
-	if (write)
-		err = ops_write(&c->ops, (uint32_t)c->o.flash_offset, buf, len, !c->o.no_verify);
-	else
+	} else {
 		err = ops_verify(&c->ops, (uint32_t)c->o.flash_offset, buf, len);
-	if (err) {
-		rc = fail(c, err);
-		goto out;
+		if (err) {
+			rc = fail(c, err);
+			goto out;
+		}
 	}
 	rc = still_there(c, write ? "write" : "verify");
 	if (rc)
@@ -492,7 +536,9 @@ static int cmd_erase(struct ctx *c)
 			if (rc && !(c->ops.chip.flags & CHIP_F_NO_4K))
 				return rc;
 		}
-		rc = save_old(c, 0, NULL, c->ops.chip.size);
+		struct backup b;
+
+		rc = save_old(c, 0, NULL, c->ops.chip.size, &b);
 		if (rc)
 			return rc;
 		err = ops_erase_chip(&c->ops, !c->o.no_verify);
@@ -511,12 +557,9 @@ static int cmd_erase(struct ctx *c)
 	rc = may_write(c, addr, len);
 	if (rc)
 		return rc;
-	rc = save_old(c, addr, NULL, len);
+	rc = change(c, addr, NULL, len);
 	if (rc)
 		return rc;
-	err = ops_erase(&c->ops, addr, len, !c->o.no_verify);
-	if (err)
-		return fail(c, err);
 	rc = still_there(c, "erase");
 	if (rc)
 		return rc;
