@@ -29,6 +29,7 @@ int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, 
 		    uint8_t *buf, uint8_t *state, dev_stream_progress_fn progress, void *arg);
 
 #define DEV_PIPE_DEPTH  8
+#define DEV_PIPE_MAX_BAUD 1000000   /* pipelining above this overruns a 328P */
 #define DEV_PIPE_DATA   256
 
 struct dev_pipe_req {

@@ -224,6 +224,14 @@ void proto_dec_reset(struct proto_dec *d);
 /* Nonzero while a frame has started and not yet ended. */
 int proto_dec_busy(const struct proto_dec *d);
 enum proto_dec_result proto_dec_feed(struct proto_dec *d, uint8_t byte);
+/*
+ * Feed up to n bytes; stops after the byte that completes or breaks a frame.
+ * Returns the bytes consumed and sets *res as proto_dec_feed would for the
+ * last of them.  The same result as feeding one by one, several times faster
+ * for the data inside a frame: at 2 Mbaud an AVR has 88 cycles a byte.
+ */
+size_t proto_dec_feed_buf(struct proto_dec *d, const uint8_t *p, size_t n,
+			  enum proto_dec_result *res);
 
 const char *proto_status_str(int status);
 

@@ -283,6 +283,58 @@ static void test_encode_inplace(void **state)
 	assert_int_equal(proto_encode_inplace(b, PROTO_INPLACE_PAYLOAD + 10, 1, 1, 20), 0);
 }
 
+/* Bulk feeding gives the same results as byte-by-byte feeding, on good
+ * frames, damaged ones, garbage and oversize frames, whatever the split. */
+static void test_feed_buf_equals_feed(void **state)
+{
+	static uint8_t stream[20000], b1[300], b2[300], p[300];
+	struct proto_dec d1, d2;
+	size_t n = 0, i, k;
+	uint32_t x = 99;
+	int frames1 = 0, frames2 = 0, errors1 = 0, errors2 = 0;
+
+	(void)state;
+	while (n < sizeof(stream) - PROTO_WIRE_MAX(300)) {
+		size_t len;
+
+		x = x * 1103515245u + 12345u;
+		len = (x >> 8) % 300;
+		for (i = 0; i < len; i++)
+			p[i] = (uint8_t)(x >> (i % 24)) & ((x >> 5) & 1 ? 0xFF : 0x0F);
+		n += proto_encode((uint8_t)x, (uint8_t)(x >> 3), p, len, stream + n, sizeof(stream) - n);
+		if ((x >> 12) % 5 == 0 && n > 10)
+			stream[n - 1 - (x >> 16) % 8] ^= (uint8_t)(1 << ((x >> 20) % 8));
+		if ((x >> 12) % 7 == 0)
+			stream[n++] = (uint8_t)(x >> 24);
+	}
+	proto_dec_init(&d1, b1, 200);
+	proto_dec_init(&d2, b2, 200);
+	for (i = 0; i < n; i++) {
+		int r = proto_dec_feed(&d1, stream[i]);
+
+		frames1 += r == PROTO_DEC_FRAME;
+		errors1 += r == PROTO_DEC_ERROR;
+	}
+	for (i = 0; i < n; ) {
+		enum proto_dec_result r;
+		size_t chunk = 1 + (i * 7) % 97;
+
+		if (chunk > n - i)
+			chunk = n - i;
+		k = proto_dec_feed_buf(&d2, stream + i, chunk, &r);
+		assert_true(k >= 1 && k <= chunk);
+		if (r == PROTO_DEC_NONE)
+			assert_int_equal(k, chunk);
+		frames2 += r == PROTO_DEC_FRAME;
+		errors2 += r == PROTO_DEC_ERROR;
+		i += k;
+	}
+	assert_true(frames1 > 20);
+	assert_true(errors1 > 5);
+	assert_int_equal(frames1, frames2);
+	assert_int_equal(errors1, errors2);
+}
+
 static int hexval(int c)
 {
 	if (c >= '0' && c <= '9')
@@ -352,6 +404,7 @@ int main(void)
 		cmocka_unit_test(test_roundtrip_sizes),
 		cmocka_unit_test(test_encode_limits),
 		cmocka_unit_test(test_encode_inplace),
+		cmocka_unit_test(test_feed_buf_equals_feed),
 		cmocka_unit_test(test_every_bit_flip_rejected),
 		cmocka_unit_test(test_truncated_then_good),
 		cmocka_unit_test(test_garbage_then_frame),

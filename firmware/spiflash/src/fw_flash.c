@@ -140,35 +140,28 @@ int8_t flash_write_enable(struct flash *f, uint8_t opcode)
 /*
  * Poll WIP until clear, for at most max_ms plus a margin for clock error.
  * The status register is read continuously in one transaction, as the
- * datasheets allow, releasing CS every millisecond so keepalives can go out.
+ * datasheets allow; the tick (keepalives, receiving) does not touch the bus.
  */
 int8_t flash_wait_ready(struct flash *f, uint32_t max_ms)
 {
 	uint32_t start = hal_millis();
 	uint32_t limit = max_ms + max_ms / 8 + 5;
-	uint32_t last = start;
 	int8_t rc = PROTO_E_TIMEOUT;
 
 	hal_spi_select();
 	hal_spi_xfer(FLASH_OP_RDSR);
 	for (;;) {
 		uint8_t sr = hal_spi_xfer(0xFF);
-		uint32_t now;
 
 		if (!(sr & FLASH_SR1_WIP)) {
 			rc = PROTO_OK;
 			break;
 		}
-		now = hal_millis();
-		if ((uint32_t)(now - start) > limit)
+		if ((uint32_t)(hal_millis() - start) > limit)
 			break;
-		if (now != last) {
-			last = now;
-			hal_spi_deselect();
-			tick(f);
-			hal_spi_select();
-			hal_spi_xfer(FLASH_OP_RDSR);
-		}
+		/* every poll: at 2 Mbaud the next request arrives at 180 bytes
+		 * a millisecond and must be decoded while the chip works */
+		tick(f);
 	}
 	hal_spi_deselect();
 	return rc;
@@ -181,7 +174,16 @@ static int8_t program_page(struct flash *f, uint32_t addr, const uint8_t *data, 
 	if (rc)
 		return rc;
 	begin_addr_cmd(f, FLASH_OP_PP, FLASH_OP_PP4, addr);
-	hal_spi_write(data, n);
+	/* in pieces, with a tick between them: at 2 Mbaud a whole page of SPI
+	 * is long enough for the receive ring to fill */
+	while (n) {
+		uint16_t k = n < 64 ? n : 64;
+
+		hal_spi_write(data, k);
+		data += k;
+		n -= k;
+		tick(f);
+	}
 	end_addr_cmd(f);
 	return flash_wait_ready(f, f->t_page_max_ms);
 }

@@ -20,6 +20,14 @@ void hal_init(void);
 int16_t hal_uart_getc(void);
 /* Nonzero when a received byte is waiting. */
 uint8_t hal_uart_rx_pending(void);
+/* The received bytes that lie in one piece in the receive ring (*n of
+ * them, maybe 0), to be handed on with hal_uart_consume: a bulk path for
+ * 2 Mbaud, where a function call per byte is too slow. */
+const uint8_t *hal_uart_peek(uint16_t *n);
+void hal_uart_consume(uint16_t n);
+/* Bytes lost because the receive ring was full (saturates at 255): never
+ * more than 0 when the host keeps to rx_buffer; reported in FRAME_ERR. */
+uint8_t hal_uart_rx_drops(void);
 /* Bytes the receive ring holds before it must drop. */
 uint16_t hal_uart_rx_capacity(void);
 /*

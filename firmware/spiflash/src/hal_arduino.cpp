@@ -63,25 +63,34 @@ static SPISettings spi_settings(8000000UL, MSBFIRST, SPI_MODE0);
 #error "SPIFLASH_BAUD is more than 2.5 % off with this F_CPU"
 #endif
 
-#define RX_RING 128          /* power of two */
+/* 256 entries: the 8-bit indices wrap by themselves, and at 2 Mbaud a
+ * 268-byte request arrives faster than the main loop decodes it. */
+#define RX_RING 256
 static volatile uint8_t rx_ring[RX_RING];
 static volatile uint8_t rx_head;   /* written by the ISR only */
 static uint8_t rx_tail;            /* written by the main loop only */
+static volatile uint8_t rx_drops;  /* bytes lost to a full ring, saturating */
 static const uint8_t *volatile tx_ptr;
 static volatile uint16_t tx_left;
 
 ISR(HAL_RX_VECT)
 {
 	uint8_t b = UDR0;
-	uint8_t next = (uint8_t)((rx_head + 1) & (RX_RING - 1));
+	uint8_t next = (uint8_t)(rx_head + 1);
 
 	if (next != rx_tail) {
 		rx_ring[rx_head] = b;
 		rx_head = next;
+	} else if (rx_drops != 0xFF) {
+		rx_drops++;
 	}
 }
 
-/* Sends the next byte of the current buffer and stops itself at the end. */
+uint8_t hal_uart_rx_drops(void)
+{
+	return rx_drops;
+}
+
 ISR(HAL_UDRE_VECT)
 {
 	UDR0 = *tx_ptr++;
@@ -113,13 +122,28 @@ int16_t hal_uart_getc(void)
 	if (rx_tail == rx_head)
 		return -1;
 	b = rx_ring[rx_tail];
-	rx_tail = (uint8_t)((rx_tail + 1) & (RX_RING - 1));
+	rx_tail = (uint8_t)(rx_tail + 1);
 	return b;
 }
 
 uint8_t hal_uart_rx_pending(void)
 {
 	return rx_tail != rx_head;
+}
+
+const uint8_t *hal_uart_peek(uint16_t *n)
+{
+	uint8_t head = rx_head;
+
+	/* bytes up to the head, or up to the end of the ring if it wrapped;
+	 * the ISR writes only past the head, so these are stable */
+	*n = head >= rx_tail ? (uint16_t)(head - rx_tail) : (uint16_t)(RX_RING - rx_tail);
+	return (const uint8_t *)&rx_ring[rx_tail];
+}
+
+void hal_uart_consume(uint16_t n)
+{
+	rx_tail = (uint8_t)(rx_tail + n);
 }
 
 uint16_t hal_uart_rx_capacity(void)
@@ -204,9 +228,31 @@ uint8_t hal_uart_rx_pending(void)
 	return Serial.available() > 0;
 }
 
+static uint8_t cdc_byte;
+
+const uint8_t *hal_uart_peek(uint16_t *n)
+{
+	int c = Serial.peek();
+
+	*n = c < 0 ? 0 : 1;
+	cdc_byte = (uint8_t)c;
+	return &cdc_byte;
+}
+
+void hal_uart_consume(uint16_t n)
+{
+	while (n--)
+		Serial.read();
+}
+
 uint16_t hal_uart_rx_capacity(void)
 {
 	return 63;
+}
+
+uint8_t hal_uart_rx_drops(void)
+{
+	return 0;
 }
 
 void hal_uart_send(const uint8_t *buf, uint16_t len)

@@ -36,8 +36,14 @@ uint16_t proto_crc16(const uint8_t *buf, size_t len)
 {
 	uint16_t crc = 0;
 
+	/* the checks of whole frames: no call per byte on the AVR, where a
+	 * 268-byte frame must be checked in a fraction of its arrival time */
 	while (len--)
+#ifdef __AVR__
+		crc = _crc_xmodem_update(crc, *buf++);
+#else
 		crc = proto_crc16_update(crc, *buf++);
+#endif
 	return crc;
 }
 
@@ -311,6 +317,38 @@ enum proto_dec_result proto_dec_feed(struct proto_dec *d, uint8_t byte)
 	d->code = byte;
 	d->left = (uint8_t)(byte - 1);
 	return PROTO_DEC_NONE;
+}
+
+size_t proto_dec_feed_buf(struct proto_dec *d, const uint8_t *p, size_t n,
+			  enum proto_dec_result *res)
+{
+	size_t i = 0;
+
+	*res = PROTO_DEC_NONE;
+	while (i < n) {
+		/* the data bytes of a COBS block go straight into the body; a 0x00
+		 * there (a frame cut short) and a full buffer take the slow path */
+		if (d->state == DEC_FRAME && d->left && d->len < d->cap) {
+			uint8_t *body = d->body;
+			uint16_t len = d->len, cap = d->cap;
+			uint8_t left = d->left;
+
+			while (i < n && left && len < cap && p[i] != 0) {
+				body[len++] = p[i++];
+				left--;
+			}
+			d->len = len;
+			d->left = left;
+			if (i == n)
+				break;
+			if (left && len < cap && p[i] != 0)
+				continue;
+		}
+		*res = proto_dec_feed(d, p[i++]);
+		if (*res != PROTO_DEC_NONE)
+			break;
+	}
+	return i;
 }
 
 const char *proto_status_str(int status)
