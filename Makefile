@@ -6,7 +6,7 @@ CC ?= cc
 HOST_CFLAGS ?= -std=c99 -O2 -g -Wall -Wextra -Werror=implicit-function-declaration -D_DEFAULT_SOURCE
 PKG_CONFIG ?= pkg-config
 
-.PHONY: all test clean demo deps
+.PHONY: all test clean demo deps bench
 all:
 
 deps:
@@ -27,6 +27,10 @@ include client/client.mk
 include tests/tests.mk
 include tests/fuzz/fuzz.mk
 include tests/soak/soak.mk
+
+# Throughput in the emulator, in simulated time (see BENCHMARKS.md).
+bench: all
+	tools/bench.sh
 
 # After every fragment: prerequisites expand when read, so UNIT_TESTS must
 # be complete here.
