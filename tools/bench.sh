@@ -23,6 +23,10 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
+# a private copy of the binaries: a rebuild during a long run cannot touch it
+mkdir -p "$tmp/bin"
+cp "$BUILD/spiflash" "$BUILD/spiflash-emu" "$BUILD/spiflash.elf" "$tmp/bin/" || exit 1
+BUILD="$tmp/bin"
 
 # W25Q80, typical times from its datasheet (as in the emulator's part table)
 T_BE64_US=150000
