@@ -3,6 +3,7 @@
  */
 #include "dev.h"
 #include "dev_priv.h"
+#include "dev_spi.h"
 #include "clock.h"
 
 #include <string.h>
@@ -119,7 +120,7 @@ int dev_request(struct dev *d, uint8_t op, const uint8_t *req, size_t len, unsig
 	uint8_t seq;
 	int sends, silences = 0, r, status = 0;
 
-	if (len > d->max_payload)
+	if (len > d->max_payload || d->spi)
 		return DEV_E_ARG;
 	/* a device without keepalives is silent while it works */
 	if (!(d->hello.caps & PROTO_CAP_PENDING))
@@ -201,8 +202,13 @@ static int parse_hello(struct dev *d)
 int dev_hello(struct dev *d)
 {
 	uint8_t v = PROTO_VERSION;
-	int err = dev_request(d, PROTO_OP_HELLO, &v, 1, 0);
+	int err;
 
+	if (d->spi) {
+		dev_spi_hello(d);    /* what the host emulates */
+		return DEV_OK;
+	}
+	err = dev_request(d, PROTO_OP_HELLO, &v, 1, 0);
 	return err ? err : parse_hello(d);
 }
 
@@ -316,6 +322,8 @@ int dev_close(struct dev *d)
 {
 	int err = DEV_OK;
 
+	if (d->spi)
+		return dev_spi_close(d);
 	if (d->link && d->link->baud && d->link->baud != DEV_BOOT_BAUD && d->answered)
 		err = dev_set_rate(d, DEV_BOOT_BAUD);
 	return err;

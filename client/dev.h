@@ -49,6 +49,23 @@ struct dev_stats {
 	unsigned stream_blank_blocks;   /* all-FF blocks that did not cross the line */
 };
 
+/*
+ * A raw SPI master (a serprog programmer, Linux spidev): when struct dev has
+ * one, every dev_* function below is carried out on the host instead
+ * (dev_spi.c: write enable and WEL check, page splitting, busy polling with
+ * deadlines, 4-byte addressing, CRC-32 with zlib), and HELLO describes what
+ * the host emulates.  xfer is one chip-select-low transaction: wn bytes out,
+ * then rn bytes in; it returns 0 or a negative enum dev_err.
+ */
+struct dev_spi_master {
+	const char *name;           /* "serprog", "linux_spi" */
+	int (*xfer)(void *ctx, const uint8_t *w, size_t wn, uint8_t *r, size_t rn);
+	size_t max_write, max_read; /* per transaction */
+	void (*close)(void *ctx);   /* also frees ctx */
+	/* optional (NULL): clock at most hz, *set gets the clock chosen */
+	int (*set_clock)(void *ctx, uint32_t hz, uint32_t *set);
+};
+
 struct dev {
 	struct link *link;
 	uint8_t seq;
@@ -66,7 +83,17 @@ struct dev {
 	uint8_t wire[PROTO_WIRE_MAX_LEN];
 	uint8_t resp[PROTO_MAX_PAYLOAD];   /* payload of the last response, after status */
 	uint16_t resp_len;
+	/* raw SPI master instead of the sketch (dev_spi.c), NULL: the sketch */
+	const struct dev_spi_master *spi;
+	void *spi_ctx;
+	struct proto_chip spi_chip;  /* geometry from dev_chip */
+	struct link spi_line;        /* d->link then: its baud says what a byte
+				      * costs, for ops' read-or-erase choice */
 };
+
+/* Start a session over a raw SPI master (owned from now on: dev_close
+ * closes it).  line_baud: the serial rate with the same byte cost. */
+int dev_open_spi(struct dev *d, const struct dev_spi_master *m, void *ctx, uint32_t line_baud);
 
 /* Wait for the sketch on an open link and say HELLO.  startup_ms bounds it. */
 int dev_open(struct dev *d, struct link *l, unsigned startup_ms);

@@ -3,6 +3,7 @@
  * fields with explicit little-endian shifts and checking response lengths.
  */
 #include "dev.h"
+#include "dev_spi.h"
 
 #include <string.h>
 
@@ -16,6 +17,8 @@ int dev_ping(struct dev *d, const uint8_t *buf, size_t len)
 {
 	int err;
 
+	if (d->spi)
+		return DEV_OK;      /* no serial line to test */
 	if (len > dev_read_max(d))
 		return DEV_E_ARG;
 	err = dev_request(d, PROTO_OP_PING, buf, len, 0);
@@ -29,6 +32,8 @@ int dev_spi_clock(struct dev *d, uint32_t hz, uint32_t *set)
 	uint8_t p[4];
 	int err;
 
+	if (d->spi)
+		return dev_spi_set_clock(d, hz, set);
 	proto_put32(p, hz);
 	err = dev_request(d, PROTO_OP_SPI_CLOCK, p, sizeof(p), 0);
 	if (!err)
@@ -42,6 +47,8 @@ int dev_chip(struct dev *d, const struct proto_chip *c)
 {
 	uint8_t p[PROTO_CHIP_LEN];
 
+	if (d->spi)
+		return dev_spi_chip(d, c);
 	proto_put16(p, c->page_size);
 	p[2] = c->addr_mode;
 	proto_put32(p + 3, c->size);
@@ -53,6 +60,8 @@ int dev_jedec(struct dev *d, uint8_t *id, uint8_t n)
 {
 	int err;
 
+	if (d->spi)
+		return dev_spi_jedec(d, id, n);
 	if (n < 1 || n > 16)
 		return DEV_E_ARG;
 	err = dev_request(d, PROTO_OP_JEDEC, &n, 1, 0);
@@ -75,6 +84,8 @@ int dev_sfdp(struct dev *d, uint32_t addr, uint8_t *buf, uint16_t len)
 	uint8_t p[6];
 	int err;
 
+	if (d->spi)
+		return dev_spi_sfdp(d, addr, buf, len);
 	if (len > dev_read_max(d))
 		return DEV_E_ARG;
 	proto_put32(p, addr);
@@ -92,6 +103,8 @@ int dev_read(struct dev *d, uint32_t addr, uint8_t *buf, uint16_t len)
 	uint8_t p[6];
 	int err;
 
+	if (d->spi)
+		return dev_spi_read(d, addr, buf, len);
 	if (len > dev_read_max(d))
 		return DEV_E_ARG;
 	proto_put32(p, addr);
@@ -110,6 +123,8 @@ int dev_program(struct dev *d, uint32_t addr, const uint8_t *buf, size_t len,
 	uint8_t p[PROTO_MAX_PAYLOAD];
 	size_t pages;
 
+	if (d->spi)
+		return dev_spi_program(d, addr, buf, len, t_page_max_ms, page_size);
 	if (len == 0 || len > dev_program_max(d) || !page_size)
 		return DEV_E_ARG;
 	proto_put32(p, addr);
@@ -124,6 +139,8 @@ int dev_erase(struct dev *d, uint32_t addr, uint8_t opcode, uint32_t max_ms)
 {
 	uint8_t p[9];
 
+	if (d->spi)
+		return dev_spi_erase(d, addr, opcode, max_ms);
 	proto_put32(p, addr);
 	p[4] = opcode;
 	proto_put32(p + 5, max_ms);
@@ -132,8 +149,11 @@ int dev_erase(struct dev *d, uint32_t addr, uint8_t opcode, uint32_t max_ms)
 
 int dev_read_sr(struct dev *d, uint8_t opcode, uint8_t *val)
 {
-	int err = dev_request(d, PROTO_OP_READ_SR, &opcode, 1, 0);
+	int err;
 
+	if (d->spi)
+		return dev_spi_read_sr(d, opcode, val);
+	err = dev_request(d, PROTO_OP_READ_SR, &opcode, 1, 0);
 	if (!err)
 		err = want_len(d, 1);
 	if (!err)
@@ -146,6 +166,8 @@ int dev_write_sr(struct dev *d, uint8_t opcode, uint8_t flags, const uint8_t *va
 {
 	uint8_t p[3 + 3 + 2];
 
+	if (d->spi)
+		return dev_spi_write_sr(d, opcode, flags, val, n, max_ms);
 	/* PROTOCOL.md: u8 opcode, u8 flags, u8 n, n bytes, u16 max_ms */
 	if (n < 1 || n > 3)
 		return DEV_E_ARG;
@@ -162,6 +184,8 @@ int dev_crc32(struct dev *d, uint32_t addr, uint32_t len, uint32_t *crc)
 	uint8_t p[8];
 	int err;
 
+	if (d->spi)
+		return dev_spi_crc32(d, addr, len, crc);
 	proto_put32(p, addr);
 	proto_put32(p + 4, len);
 	err = dev_request(d, PROTO_OP_CRC32, p, sizeof(p), spi_ms(len));
@@ -178,6 +202,8 @@ int dev_crc32_multi(struct dev *d, uint32_t addr, uint16_t count, uint32_t unit,
 	uint16_t i;
 	int err;
 
+	if (d->spi)
+		return dev_spi_crc32_multi(d, addr, count, unit, crcs);
 	if (!count || (size_t)count * 4 > dev_read_max(d))
 		return DEV_E_ARG;
 	proto_put32(p, addr);
@@ -197,6 +223,8 @@ int dev_blank(struct dev *d, uint32_t addr, uint32_t len, uint32_t *first)
 	uint8_t p[8];
 	int err;
 
+	if (d->spi)
+		return dev_spi_blank(d, addr, len, first);
 	proto_put32(p, addr);
 	proto_put32(p + 4, len);
 	err = dev_request(d, PROTO_OP_BLANK, p, sizeof(p), spi_ms(len));
@@ -212,6 +240,8 @@ int dev_xfer(struct dev *d, const uint8_t *w, size_t wlen, uint8_t *r, uint16_t 
 	uint8_t p[PROTO_MAX_PAYLOAD];
 	int err;
 
+	if (d->spi)
+		return dev_spi_xfer(d, w, wlen, r, rlen);
 	if (wlen + 2 > d->max_payload || rlen > dev_read_max(d))
 		return DEV_E_ARG;
 	proto_put16(p, rlen);
