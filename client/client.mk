@@ -22,7 +22,7 @@ $(BUILD)/test_opts: tests/unit/test_opts.c client/opts.c client/opts.h | $(BUILD
 E2E_TESTS += tests/e2e/test_client.sh
 
 # dev and ops against the real firmware core and chip model, in process
-CLIENT_CORE_SRCS := client/dev.c client/dev_cmd.c client/dev_stream.c client/ops.c client/ops_chip.c client/ops_write.c client/chips.c
+CLIENT_CORE_SRCS := client/dev.c client/dev_cmd.c client/dev_spi.c client/dev_stream.c client/ops.c client/ops_chip.c client/ops_write.c client/chips.c
 include client/chips.mk
 UNIT_TESTS += $(BUILD)/test_ops
 $(BUILD)/test_ops: tests/unit/test_ops.c tests/unit/fw_host_hal.c $(CLIENT_CORE_SRCS) $(CLIENT_HDRS) \
