@@ -37,8 +37,7 @@ static uint32_t want_crc(const uint8_t *want, uint32_t off, uint32_t n)
 	return (uint32_t)crc;
 }
 
-/* mkdir -p for the default directory; 0 or -1 with errno. */
-static int make_dirs(char *path)
+int backup_make_dirs(char *path)
 {
 	char *p;
 
@@ -94,7 +93,7 @@ static int open_file(const struct ops *o, const char *path, const char *dir, uin
 			snprintf(d, sizeof(d), "%s/.local/state/spiflash", base);
 		else
 			snprintf(d, sizeof(d), ".");
-		if (make_dirs(d) < 0) {
+		if (backup_make_dirs(d) < 0) {
 			snprintf(msg, msglen, "cannot create the backup directory '%s': %s; give --backup FILE or --no-backup",
 				 d, strerror(errno));
 			return -1;

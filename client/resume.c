@@ -1,6 +1,8 @@
 /* resume: the journal of unfinished writes and erases (see resume.h). */
 #include "resume.h"
 
+#include "backup.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -36,21 +38,19 @@ void resume_init(struct resume *r, const char *dir, const uint8_t id[3])
 		 id[1], id[2]);
 }
 
-static int all_ff(const uint8_t *b, uint32_t n)
-{
-	while (n--)
-		if (*b++ != 0xFF)
-			return 0;
-	return 1;
-}
-
-/* Fill out[0, n) with the bytes of [a, a + n) from a pending backup that
- * covers them and does not hold them erased; 1 when found. */
+/*
+ * The bytes of [a, a + n) from a pending backup, into out, when the chip's
+ * bytes (in out) look like that backup half put back: every byte either
+ * equal to it or erased, and at least one erased where the backup is not.
+ * 1 when found and out replaced.
+ */
 static int from_backup(struct resume *r, uint32_t a, uint32_t n, uint8_t *out)
 {
 	char line[1200], path[1100];
+	uint8_t old[SECTOR];
 	unsigned long lo, hi;
 	FILE *j = fopen(r->journal, "r"), *f;
+	uint32_t i, lost;
 	int found = 0;
 
 	if (!j)
@@ -62,10 +62,17 @@ static int from_backup(struct resume *r, uint32_t a, uint32_t n, uint8_t *out)
 		f = fopen(path, "rb");
 		if (!f)
 			continue;
-		if (fseek(f, (long)(a - lo), SEEK_SET) == 0 && fread(out, 1, n, f) == n &&
-		    !all_ff(out, n)) {
-			found = 1;
-			snprintf(r->from, sizeof(r->from), "%.1000s", path);
+		if (fseek(f, (long)(a - lo), SEEK_SET) == 0 && fread(old, 1, n, f) == n) {
+			for (i = 0, lost = 0; i < n; i++) {
+				if (out[i] != old[i] && out[i] != 0xFF)
+					break;
+				lost += out[i] != old[i];
+			}
+			if (i == n && lost) {
+				memcpy(out, old, n);
+				found = 1;
+				snprintf(r->from, sizeof(r->from), "%.1000s", path);
+			}
 		}
 		fclose(f);
 	}
@@ -91,14 +98,14 @@ int resume_plan(struct resume *r, struct ops *o, uint32_t lo, const uint8_t *wan
 		err = ops_read(o, s_lo, head, lo - s_lo);
 		if (err)
 			return err;
-		if (all_ff(head, lo - s_lo) && from_backup(r, s_lo, lo - s_lo, head))
+		if (from_backup(r, s_lo, lo - s_lo, head))
 			nh = lo - s_lo;
 	}
 	if (hi < s_hi) {
 		err = ops_read(o, hi, tail, s_hi - hi);
 		if (err)
 			return err;
-		if (all_ff(tail, s_hi - hi) && from_backup(r, hi, s_hi - hi, tail))
+		if (from_backup(r, hi, s_hi - hi, tail))
 			nt = s_hi - hi;
 	}
 	if (!nh && !nt)
@@ -124,8 +131,16 @@ void resume_add(const struct resume *r, uint32_t lo, uint32_t hi, const char *ba
 	char line[1200];
 	int n;
 
+	char dir[1024], *slash;
+
 	if (!r->journal[0])
 		return;
+	snprintf(dir, sizeof(dir), "%s", r->journal);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		backup_make_dirs(dir);
+	}
 	fd = open(r->journal, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return;

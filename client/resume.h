@@ -11,12 +11,13 @@
  *                             sectors dropped
  *   on the next write/erase   resume_plan: for the first and the last sector
  *                             of the range, when the part outside the range
- *                             is all FF on the chip but not in a pending
- *                             backup, the range grows to the whole sector
- *                             and those bytes come from the backup
+ *                             matches a pending backup except for bytes
+ *                             left erased (FF), the range grows to the whole
+ *                             sector and those bytes come from the backup
  *
- * Only bytes the failed run left erased are restored, so a deliberate change
- * made in between is never undone.  Without a backup (--no-backup) nothing
+ * Only bytes the failed run left erased are restored, and only when every
+ * other byte there still matches the backup, so a deliberate change made in
+ * between is never undone.  Without a backup (--no-backup) nothing
  * can be restored.  STATE is the backup directory.
  */
 #ifndef RESUME_H

@@ -418,7 +418,9 @@ def main():
                 try:
                     r = w.job(s)
                 except Exception as e:        # the harness itself: report, go on
-                    r = {"seed": s, "class": "harness-error", "err": repr(e), "op": "?",
+                    import traceback
+                    r = {"seed": s, "class": "harness-error",
+                         "err": repr(e) + " " + traceback.format_exc().replace("\n", " | "), "op": "?",
                          "fault": "?", "rate": 0, "notes": [], "cmds": []}
                 with lock:
                     results.append(r)
