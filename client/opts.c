@@ -24,6 +24,7 @@ enum {
 	OPT_READ_PASSES,
 	OPT_BACKUP,
 	OPT_NO_BACKUP,
+	OPT_SPI_SPEED,
 };
 
 static const struct option long_opts[] = {
@@ -45,6 +46,8 @@ static const struct option long_opts[] = {
 	{ "read-passes",  required_argument, NULL, OPT_READ_PASSES },
 	{ "backup",       required_argument, NULL, OPT_BACKUP },
 	{ "no-backup",    no_argument,       NULL, OPT_NO_BACKUP },
+	{ "programmer",   required_argument, NULL, 'p' },
+	{ "spi-speed",    required_argument, NULL, OPT_SPI_SPEED },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -156,7 +159,7 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		err[0] = '\0';
 	optind = 0;      /* glibc: 0 reinitialises getopt completely */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":d:f:l:qvh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:f:l:p:qvh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			if (!*optarg)
@@ -218,6 +221,22 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			o->backup = optarg;
 			break;
 		case OPT_NO_BACKUP: o->no_backup = 1; break;
+		case 'p':
+			if (!strcmp(optarg, "spiflash"))
+				o->programmer = OPTS_PGM_SPIFLASH;
+			else if (!strcmp(optarg, "serprog"))
+				o->programmer = OPTS_PGM_SERPROG;
+			else if (!strcmp(optarg, "linux_spi"))
+				o->programmer = OPTS_PGM_LINUX_SPI;
+			else
+				return fail(err, errlen, "unknown programmer '%s': expected spiflash, serprog or linux_spi",
+					    optarg);
+			break;
+		case OPT_SPI_SPEED:
+			if (opts_hz(optarg, &o->spi_speed) || !o->spi_speed)
+				return fail(err, errlen, "invalid SPI speed '%s': expected Hz such as 8M or 512k",
+					    optarg);
+			break;
 		case ':':
 			return fail(err, errlen, "option '%s' needs a value", argv[optind - 1]);
 		default:
@@ -288,4 +307,30 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	if (o->backup && o->no_backup)
 		return fail(err, errlen, "options '--backup' and '--no-backup' conflict");
 	return OPTS_OK;
+}
+
+int opts_hz(const char *s, uint32_t *hz)
+{
+	uint64_t v = 0, mul = 1;
+	const char *p = s;
+
+	if (!*p)
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (uint64_t)(*p - '0');
+		if (v > 1000000000u)
+			return -1;
+	}
+	if (p == s)
+		return -1;
+	if (*p == 'k' || *p == 'K')
+		mul = 1000;
+	else if (*p == 'M')
+		mul = 1000000;
+	if (mul > 1)
+		p++;
+	if (*p || v * mul > 1000000000u)
+		return -1;
+	*hz = (uint32_t)(v * mul);
+	return 0;
 }

@@ -30,6 +30,14 @@ enum opts_given {
 	OPTS_HAVE_READ_PASSES  = 1 << 4,
 };
 
+/* -p/--programmer: what is on the other end of -d. */
+enum opts_programmer {
+	OPTS_PGM_AUTO = 0,         /* not given: spiflash, or serprog if it answers that */
+	OPTS_PGM_SPIFLASH,         /* the spiflash sketch */
+	OPTS_PGM_SERPROG,          /* any flashrom serprog programmer */
+	OPTS_PGM_LINUX_SPI,        /* a Linux spidev, e.g. /dev/spidev0.0 */
+};
+
 struct opts {
 	enum opts_cmd cmd;
 	const char *cmd_name;      /* as typed */
@@ -52,6 +60,8 @@ struct opts {
 	unsigned read_passes;      /* --read-passes N: extra full reads to compare */
 	const char *backup;        /* --backup FILE: where write/erase save old bytes */
 	int no_backup;             /* --no-backup */
+	enum opts_programmer programmer;
+	uint32_t spi_speed;        /* --spi-speed in Hz, 0: the programmer's default */
 };
 
 #define OPTS_READ_PASSES_MAX 16
@@ -73,5 +83,9 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen);
 int opts_number(const char *s, int allow_suffix, uint64_t *v);
 
 const char *opts_cmd_name(enum opts_cmd c);
+
+/* A clock: "8000000", "8M", "512k" (k = 1000, M = 1000000) into Hz, at
+ * most 1 GHz; 0 or -1. */
+int opts_hz(const char *s, uint32_t *hz);
 
 #endif

@@ -112,6 +112,10 @@ static const struct row rows[] = {
 	{ { "erase", "-d", "D", "--flash-offset", "4096" }, "needs -l" },
 	{ { "read", "-d", "", "-f", "x" }, "empty device name" },
 	{ { "read", "-d", "D", "-f", "x", "-q", "-v" }, "conflict" },
+	{ { "read", "-d", "D", "-f", "x", "-p", "ft2232" }, "unknown programmer 'ft2232'" },
+	{ { "read", "-d", "D", "-f", "x", "--spi-speed", "fast" }, "invalid SPI speed 'fast'" },
+	{ { "read", "-d", "D", "-f", "x", "--spi-speed", "0" }, "invalid SPI speed '0'" },
+	{ { "read", "-d", "D", "-f", "x", "--spi-speed", "8G" }, "invalid SPI speed '8G'" },
 };
 
 static void run_row(const struct row *r)
@@ -205,9 +209,40 @@ static void test_number(void **state)
 	assert_int_equal(opts_number(" 1", 1, &v), -1);
 }
 
+/* -p and --spi-speed: fields the row table does not carry */
+static void test_programmer(void **state)
+{
+	static const struct { const char *argv[8]; enum opts_programmer p; uint32_t hz; } r[] = {
+		{ { "spiflash", "info", "-d", "D" }, OPTS_PGM_AUTO, 0 },
+		{ { "spiflash", "info", "-d", "D", "-p", "spiflash" }, OPTS_PGM_SPIFLASH, 0 },
+		{ { "spiflash", "info", "-d", "D", "-p", "serprog" }, OPTS_PGM_SERPROG, 0 },
+		{ { "spiflash", "info", "-d", "D", "--programmer=linux_spi", "--spi-speed", "8M" },
+		  OPTS_PGM_LINUX_SPI, 8000000 },
+		{ { "spiflash", "info", "-d", "D", "--spi-speed=512k" }, OPTS_PGM_AUTO, 512000 },
+		{ { "spiflash", "info", "-d", "D", "--spi-speed", "100000" }, OPTS_PGM_AUTO, 100000 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(r) / sizeof(r[0]); i++) {
+		struct opts o;
+		char err[200], *argv[8];
+		int argc = 0;
+
+		/* getopt permutes argv: a copy */
+		while (r[i].argv[argc]) {
+			argv[argc] = (char *)r[i].argv[argc];
+			argc++;
+		}
+		assert_int_equal(opts_parse(argc, argv, &o, err, sizeof(err)), OPTS_OK);
+		assert_int_equal(o.programmer, r[i].p);
+		assert_int_equal(o.spi_speed, r[i].hz);
+	}
+}
+
 int main(void)
 {
-	struct CMUnitTest tests[NROWS + 2];
+	struct CMUnitTest tests[NROWS + 3];
 	static char names[NROWS][48];
 	size_t i;
 
@@ -222,5 +257,6 @@ int main(void)
 	}
 	tests[NROWS] = (struct CMUnitTest)cmocka_unit_test(test_reentrant);
 	tests[NROWS + 1] = (struct CMUnitTest)cmocka_unit_test(test_number);
-	return _cmocka_run_group_tests("opts", tests, NROWS + 2, NULL, NULL);
+	tests[NROWS + 2] = (struct CMUnitTest)cmocka_unit_test(test_programmer);
+	return _cmocka_run_group_tests("opts", tests, NROWS + 3, NULL, NULL);
 }
