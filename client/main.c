@@ -702,6 +702,13 @@ int main(int argc, char **argv)
 		rc = EXIT_OK;
 		goto out;
 	}
+	if (!c->o.device && c->o.cmd != OPTS_CMD_PORTS) {
+		/* replaced by the one-attached-programmer pick (ports.h) */
+		error("command '%s' needs a device: give -d PORT (see 'spiflash ports')",
+		      c->o.cmd_name);
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	c->prog.enabled = !c->o.quiet && isatty(STDERR_FILENO);
 	ops_init(&c->ops, &c->dev, progress_cb, &c->prog);
 	c->ops.read_passes = c->o.read_passes;

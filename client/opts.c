@@ -25,6 +25,11 @@ enum {
 	OPT_BACKUP,
 	OPT_NO_BACKUP,
 	OPT_SPI_SPEED,
+	OPT_JSON,
+	OPT_LAYOUT,
+	OPT_FMAP,
+	OPT_REGION_FILE,
+	OPT_PROBE,
 };
 
 static const struct option long_opts[] = {
@@ -48,6 +53,13 @@ static const struct option long_opts[] = {
 	{ "no-backup",    no_argument,       NULL, OPT_NO_BACKUP },
 	{ "programmer",   required_argument, NULL, 'p' },
 	{ "spi-speed",    required_argument, NULL, OPT_SPI_SPEED },
+	{ "json",         no_argument,       NULL, OPT_JSON },
+	{ "region",       required_argument, NULL, 'i' },
+	{ "include",      required_argument, NULL, 'i' },    /* flashrom's name */
+	{ "layout",       required_argument, NULL, OPT_LAYOUT },
+	{ "fmap",         no_argument,       NULL, OPT_FMAP },
+	{ "region-file",  no_argument,       NULL, OPT_REGION_FILE },
+	{ "probe",        no_argument,       NULL, OPT_PROBE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -147,6 +159,40 @@ static int parse_size(const char *what, const char *arg, uint64_t unit, uint64_t
 	return OPTS_OK;
 }
 
+/* Regions, several devices, --json and --probe: which commands take them. */
+static int check_scripting(const struct opts *o, const char *cmd, char *err, size_t errlen)
+{
+	int ranged = o->cmd == OPTS_CMD_READ || o->cmd == OPTS_CMD_WRITE ||
+		     o->cmd == OPTS_CMD_VERIFY || o->cmd == OPTS_CMD_ERASE ||
+		     o->cmd == OPTS_CMD_BLANK;
+
+	if (o->ndevices > 1 && (o->cmd == OPTS_CMD_READ || o->cmd == OPTS_CMD_PORTS))
+		return fail(err, errlen, "command '%s' takes one -d: to read several chips, loop in the shell (see 'man spiflash', EXAMPLES)",
+			    cmd);
+	if (o->probe && o->cmd != OPTS_CMD_PORTS)
+		return fail(err, errlen, "option '--probe' is for 'ports'");
+	if (o->json && o->cmd == OPTS_CMD_READ && o->file && !strcmp(o->file, "-"))
+		return fail(err, errlen, "options '--json' and '-f -' both use stdout: give 'read' a file name");
+	if ((o->layout || o->fmap) && !o->region)
+		return fail(err, errlen, "options '--layout' and '--fmap' choose a region: give -i NAME");
+	if (o->region_file && !o->region)
+		return fail(err, errlen, "option '--region-file' needs -i NAME");
+	if (!o->region)
+		return OPTS_OK;
+	if (!ranged)
+		return fail(err, errlen, "command '%s' takes no region", cmd);
+	if (!o->layout && !o->fmap)
+		return fail(err, errlen, "region '%s' needs --layout FILE or --fmap", o->region);
+	if (o->layout && o->fmap)
+		return fail(err, errlen, "options '--layout' and '--fmap' conflict: give one");
+	if (o->given & (OPTS_HAVE_LENGTH | OPTS_HAVE_FLASH_OFFSET | OPTS_HAVE_FILE_OFFSET))
+		return fail(err, errlen, "region '%s' sets the range: drop -l, --flash-offset and --file-offset",
+			    o->region);
+	if (o->region_file && o->cmd != OPTS_CMD_WRITE && o->cmd != OPTS_CMD_VERIFY)
+		return fail(err, errlen, "option '--region-file' is for 'write' and 'verify'");
+	return OPTS_OK;
+}
+
 int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 {
 	const char *cmd = NULL;
@@ -159,13 +205,30 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		err[0] = '\0';
 	optind = 0;      /* glibc: 0 reinitialises getopt completely */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":d:f:l:p:qvh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:f:i:l:p:qvh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			if (!*optarg)
 				return fail(err, errlen, "empty device name");
-			o->device = optarg;
+			if (o->ndevices == OPTS_MAX_DEVICES)
+				return fail(err, errlen, "too many devices: at most %u -d", OPTS_MAX_DEVICES);
+			o->devices[o->ndevices++] = optarg;
+			o->device = o->devices[0];
 			break;
+		case 'i':
+			if (!*optarg)
+				return fail(err, errlen, "empty region name");
+			o->region = optarg;
+			break;
+		case OPT_LAYOUT:
+			if (!*optarg)
+				return fail(err, errlen, "empty layout file name");
+			o->layout = optarg;
+			break;
+		case OPT_JSON: o->json = 1; break;
+		case OPT_FMAP: o->fmap = 1; break;
+		case OPT_REGION_FILE: o->region_file = 1; break;
+		case OPT_PROBE: o->probe = 1; break;
 		case 'f':
 			if (!*optarg)
 				return fail(err, errlen, "empty file name");
@@ -264,9 +327,8 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		return fail(err, errlen, "unknown command '%s': expected " CMD_LIST, cmd);
 	o->cmd = cmds[i].cmd;
 	o->cmd_name = cmds[i].name;
-	if (cmds[i].needs_device && !o->device)
-		return fail(err, errlen, "command '%s' needs a device: give -d PORT (see 'spiflash ports')",
-			    cmd);
+	/* needs_device without -d: main takes the one programmer attached, or
+	 * lists the candidates (a pure parser cannot look) */
 	if (cmds[i].needs_file && !o->file)
 		return fail(err, errlen, "command '%s' needs a file: give -f FILE ('-' for %s)", cmd,
 			    o->cmd == OPTS_CMD_READ ? "stdout" : "stdin");
@@ -306,7 +368,7 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		return fail(err, errlen, "options '--backup' and '--no-backup' are for 'write' and 'erase'");
 	if (o->backup && o->no_backup)
 		return fail(err, errlen, "options '--backup' and '--no-backup' conflict");
-	return OPTS_OK;
+	return check_scripting(o, cmd, err, errlen);
 }
 
 int opts_hz(const char *s, uint32_t *hz)

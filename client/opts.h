@@ -38,10 +38,12 @@ enum opts_programmer {
 	OPTS_PGM_LINUX_SPI,        /* a Linux spidev, e.g. /dev/spidev0.0 */
 };
 
+#define OPTS_MAX_DEVICES 16
+
 struct opts {
 	enum opts_cmd cmd;
 	const char *cmd_name;      /* as typed */
-	const char *device;        /* -d, NULL if not given */
+	const char *device;        /* -d, NULL if not given (then the one attached programmer) */
 	const char *file;          /* -f, "-" for stdin/stdout, NULL if not given */
 	uint64_t length;           /* bytes (-l is in KiB) */
 	uint64_t flash_offset;     /* bytes */
@@ -62,6 +64,16 @@ struct opts {
 	int no_backup;             /* --no-backup */
 	enum opts_programmer programmer;
 	uint32_t spi_speed;        /* --spi-speed in Hz, 0: the programmer's default */
+	/* -d given several times: the same command on every device, in
+	 * parallel (multi.h); device is devices[0] */
+	const char *devices[OPTS_MAX_DEVICES];
+	unsigned ndevices;
+	int json;                  /* --json: one JSON object on stdout (report.h) */
+	const char *region;        /* -i/--region NAME: one region of --layout or --fmap */
+	const char *layout;        /* --layout FILE: flashrom layout "start:end name" */
+	int fmap;                  /* --fmap: regions from the FMAP of the image or chip */
+	int region_file;           /* --region-file: -f holds the region only */
+	int probe;                 /* ports --probe: ask each port who answers */
 };
 
 #define OPTS_READ_PASSES_MAX 16

@@ -87,10 +87,24 @@ static const struct row rows[] = {
 	{ { "erase", "-d", "D", "--backup", "b", "--no-backup" }, "'--no-backup' conflict" },
 	{ { "erase", "-d", "D", "--backup=" }, "empty backup file name" },
 	{ { "info", "-d", "D", "--chip", "" }, "empty chip name" },
+	/* no -d: main picks the one programmer attached */
+	{ { "read", "-f", "x" }, NULL, OPTS_CMD_READ, NULL, "x" },
+	/* scripting and regions */
+	{ { "read", "-d", "D", "-d", "E", "-f", "x" }, "takes one -d" },
+	{ { "info", "-d", "D", "--probe" }, "'--probe' is for 'ports'" },
+	{ { "read", "-d", "D", "-f", "-", "--json" }, "both use stdout" },
+	{ { "write", "-d", "D", "-f", "x", "--layout", "l" }, "give -i NAME" },
+	{ { "write", "-d", "D", "-f", "x", "--region-file" }, "needs -i NAME" },
+	{ { "write", "-d", "D", "-f", "x", "-i", "art" }, "needs --layout FILE or --fmap" },
+	{ { "info", "-d", "D", "-i", "art", "--fmap" }, "takes no region" },
+	{ { "write", "-d", "D", "-f", "x", "-i", "a", "--fmap", "-l", "4" }, "sets the range" },
+	{ { "read", "-d", "D", "-f", "x", "-i", "a", "--fmap", "--region-file" },
+	  "'--region-file' is for 'write' and 'verify'" },
+	{ { "read", "-d", "D", "-f", "x", "-i", "" }, "empty region name" },
 	/* bad */
 	{ { NULL }, "no command given" },
 	{ { "frobnicate", "-d", "D" }, "unknown command 'frobnicate'" },
-	{ { "read", "-f", "x" }, "needs a device" },
+	{ { "read", "-f", "x", "-i", "r", "--fmap", "--layout", "l" }, "conflict: give one" },
 	{ { "read", "-d", "D" }, "needs a file" },
 	{ { "write", "-d", "D" }, "needs a file" },
 	{ { "read", "-d", "D", "-f", "x", "-l", "0" }, "is zero" },
@@ -240,9 +254,33 @@ static void test_programmer(void **state)
 	}
 }
 
+/* -d several times, --json, regions, --probe: fields the rows do not carry */
+static void test_scripting(void **state)
+{
+	char *a[] = { "spiflash", "write", "-d", "A", "-d", "B", "--device=C", "-f", "x",
+		      "--json", "--layout", "l.txt", "--include", "art", "--region-file", NULL };
+	char *b[] = { "spiflash", "ports", "--probe", "--json", NULL };
+	char *c[] = { "spiflash", "verify", "-f", "x", "-i", "rw", "--fmap", NULL };
+	char err[200];
+	struct opts o;
+
+	(void)state;
+	assert_int_equal(opts_parse(15, a, &o, err, sizeof(err)), OPTS_OK);
+	assert_int_equal(o.ndevices, 3);
+	assert_string_equal(o.device, "A");
+	assert_string_equal(o.devices[2], "C");
+	assert_true(o.json && o.region_file && !o.fmap);
+	assert_string_equal(o.layout, "l.txt");
+	assert_string_equal(o.region, "art");
+	assert_int_equal(opts_parse(4, b, &o, err, sizeof(err)), OPTS_OK);
+	assert_true(o.probe && o.json && o.ndevices == 0 && !o.device);
+	assert_int_equal(opts_parse(7, c, &o, err, sizeof(err)), OPTS_OK);
+	assert_true(o.fmap && !o.layout && !o.device);
+}
+
 int main(void)
 {
-	struct CMUnitTest tests[NROWS + 3];
+	struct CMUnitTest tests[NROWS + 4];
 	static char names[NROWS][48];
 	size_t i;
 
@@ -258,5 +296,6 @@ int main(void)
 	tests[NROWS] = (struct CMUnitTest)cmocka_unit_test(test_reentrant);
 	tests[NROWS + 1] = (struct CMUnitTest)cmocka_unit_test(test_number);
 	tests[NROWS + 2] = (struct CMUnitTest)cmocka_unit_test(test_programmer);
-	return _cmocka_run_group_tests("opts", tests, NROWS + 3, NULL, NULL);
+	tests[NROWS + 3] = (struct CMUnitTest)cmocka_unit_test(test_scripting);
+	return _cmocka_run_group_tests("opts", tests, NROWS + 4, NULL, NULL);
 }
