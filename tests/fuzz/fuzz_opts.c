@@ -76,12 +76,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(memchr(err, '\0', sizeof(err)) != NULL);
 	if (r == OPTS_OK) {
 		CHECK(err[0] == '\0');
+		/* --help, --version and --list-chips succeed before the
+		 * command's checks (documented): the rest holds for commands */
 		if (!o.help && !o.version && !o.list_chips) {
 			CHECK(o.cmd > OPTS_CMD_NONE && o.cmd <= OPTS_CMD_UNPROTECT);
 			CHECK(o.cmd_name && !strcmp(o.cmd_name, opts_cmd_name(o.cmd)));
+			CHECK(!(o.backup && o.no_backup));
+			CHECK(!o.backup || o.cmd == OPTS_CMD_WRITE || o.cmd == OPTS_CMD_ERASE);
+			CHECK(o.device || o.cmd == OPTS_CMD_PORTS);
 		}
 		CHECK(!(o.quiet && o.verbose));
-		CHECK(!(o.backup && o.no_backup));
 		CHECK(o.read_passes <= OPTS_READ_PASSES_MAX);
 		CHECK(o.length <= 0x100000000ULL && o.flash_offset <= 0x100000000ULL &&
 		      o.file_offset <= 0x100000000ULL);

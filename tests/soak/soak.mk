@@ -13,3 +13,6 @@ soak: all
 		--table $(BUILD)/soak-table.md
 
 E2E_TESTS += tests/soak/test_soak_short.sh
+
+# The bad-input table: options, files, devices, chips; nothing written.
+E2E_TESTS += tests/e2e/test_bad_input.sh
