@@ -25,6 +25,7 @@ static struct host_board {
 	struct { size_t at; uint32_t rate; } changes[8];
 	unsigned nchanges;
 	uint32_t out_baud0;        /* rate of out[0] */
+	uint64_t kicks, last_kick_ns, max_kick_gap_ns;   /* hal_watchdog_kick */
 } hb;
 
 void host_hal_attach(struct fc_chip *chip)
@@ -224,6 +225,28 @@ uint32_t hal_spi_set_clock(uint32_t hz)
 uint32_t hal_millis(void)
 {
 	return (uint32_t)(hb.now_ns / 1000000u);
+}
+
+/* Kicks, and the longest simulated time between two of them. */
+void hal_watchdog_kick(void)
+{
+	uint64_t gap = hb.now_ns - hb.last_kick_ns;
+
+	if (hb.kicks && gap > hb.max_kick_gap_ns)
+		hb.max_kick_gap_ns = gap;
+	hb.kicks++;
+	hb.last_kick_ns = hb.now_ns;
+}
+
+uint32_t host_hal_watchdog_max_gap_ms(void)
+{
+	return (uint32_t)(hb.max_kick_gap_ns / 1000000u);
+}
+
+void host_hal_watchdog_clear(void)
+{
+	hb.kicks = 0;
+	hb.max_kick_gap_ns = 0;
 }
 
 void hal_idle(void)

@@ -20,6 +20,10 @@ const uint8_t *host_hal_output(size_t *len);
 void host_hal_output_clear(void);
 void host_hal_advance_ms(uint32_t ms);
 uint64_t host_hal_now_ns(void);
+/* The longest simulated time between two watchdog kicks since the clear
+ * (the board resets after 2 s without one). */
+uint32_t host_hal_watchdog_max_gap_ms(void);
+void host_hal_watchdog_clear(void);
 /* The line rate the firmware last set. */
 uint32_t host_hal_baud(void);
 /* The rate output byte `offset` (since the last clear) was sent at. */

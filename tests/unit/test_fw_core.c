@@ -386,6 +386,21 @@ static void test_busy_deadline(void **state)
 	assert_true(b->pendings >= 1);
 }
 
+/* The board resets after 2 s without a watchdog kick: a chip erase at its
+ * datasheet maximum (seconds) must keep kicking, and so must a stream. */
+static void test_watchdog_kicked_in_long_operations(void **state)
+{
+	struct bench *b = *state;
+	uint32_t ce_max = b->chip.part->t_ce_max / 1000;
+
+	assert_true(ce_max > 2000);
+	b->chip.opts |= FC_O_MAXTIME;
+	host_hal_watchdog_clear();
+	assert_int_equal(do_erase(b, 0, 0xC7, ce_max + 1000), PROTO_OK);
+	assert_true(host_hal_now_ns() / 1000000u >= ce_max);
+	assert_true(host_hal_watchdog_max_gap_ms() < 100);
+}
+
 static void test_status_registers(void **state)
 {
 	struct bench *b = *state;
@@ -632,6 +647,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_crc_draws_frame_err, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_chip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_deadline, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_watchdog_kicked_in_long_operations, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status_registers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xfer_and_ping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipelined_programs, setup, teardown),

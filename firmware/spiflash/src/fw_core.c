@@ -356,6 +356,7 @@ static int16_t op_read_stream(struct fw_core *c, struct req *r)
 		uint16_t plen = (uint16_t)(4 + n);
 		size_t wl;
 
+		hal_watchdog_kick();
 		if (hal_uart_rx_pending() || c->have_ready)
 			return PROTO_E_ABORTED;
 		/* b went out two blocks ago; wait if it is still going */
@@ -479,6 +480,7 @@ void fw_core_poll(struct fw_core *c)
 	uint32_t now;
 	uint8_t got = 0;
 
+	hal_watchdog_kick();
 	/* Between frames the line may carry flashrom's serprog (fw_serprog.h,
 	 * PROTOCOL.md section 7): bytes between frames are fw_serprog's, also
 	 * those that arrive after it looked, and the decoder gets bytes only

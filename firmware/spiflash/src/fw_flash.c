@@ -64,6 +64,7 @@ static void end_addr_cmd(struct flash *f)
 
 static void tick(struct flash *f)
 {
+	hal_watchdog_kick();
 	if (f->tick)
 		f->tick(f->tick_ctx);
 }

@@ -64,6 +64,14 @@ uint32_t hal_millis(void);
 /* Nothing to do: may sleep until the next interrupt. */
 void hal_idle(void);
 
+/*
+ * The watchdog: hal_init arms it (2 s), and the board resets if it is not
+ * kicked for that long, so no input and no stuck loop can wedge the sketch.
+ * fw_core_poll kicks it once a turn, fw_flash on every tick of a long
+ * operation, the stream and serprog loops once a block.
+ */
+void hal_watchdog_kick(void);
+
 /* Board name for HELLO, at most 16 characters, and the CPU clock. */
 const char *hal_board(void);
 uint32_t hal_f_cpu(void);

@@ -129,6 +129,7 @@ static void op_spiop(struct fw_serprog *s, uint8_t *buf, uint16_t n)
 
 		if (m > rlen)
 			m = (uint16_t)rlen;
+		hal_watchdog_kick();
 		hal_uart_tx_wait();
 		hal_spi_read(buf + k, m);
 		hal_uart_send(buf, (uint16_t)(k + m));

@@ -9,6 +9,7 @@
  * ATmega32U4 (Leonardo, Pro Micro) talks USB CDC, where Serial is the way in
  * and USB's own flow control keeps the host from overrunning it.
  */
+#include <avr/wdt.h>
 #include <Arduino.h>
 #include <SPI.h>
 #include <avr/interrupt.h>
@@ -282,12 +283,23 @@ void hal_idle(void)
 
 void hal_init(void)
 {
+	/* A watchdog reset leaves WDRF set and the watchdog running at its
+	 * shortest period: clear both before anything slow (old bootloaders
+	 * do not). */
+	MCUSR &= (uint8_t)~(1u << WDRF);
+	wdt_disable();
 	pinMode(SPIFLASH_CS_PIN, OUTPUT);
 	digitalWrite(SPIFLASH_CS_PIN, HIGH);
 	SPI.begin();
 	/* The sketch is the only SPI user: one transaction for its lifetime. */
 	SPI.beginTransaction(spi_settings);
 	uart_init();
+	wdt_enable(WDTO_2S);
+}
+
+void hal_watchdog_kick(void)
+{
+	wdt_reset();
 }
 
 void hal_spi_select(void)
