@@ -359,9 +359,8 @@ static int16_t op_read_stream(struct fw_core *c, struct req *r)
 		hal_watchdog_kick();
 		if (hal_uart_rx_pending() || c->have_ready)
 			return PROTO_E_ABORTED;
-		/* b went out two blocks ago; wait if it is still going */
-		if (which == 1 || blocks >= 2)
-			hal_uart_tx_wait();
+		/* b went out two blocks ago and is free: hal_uart_send of the
+		 * last block waited for it to finish before starting */
 		if (flash_read(&c->flash, addr, data, n) == 0xFF &&
 		    (flags & PROTO_STREAM_SKIP_BLANK)) {
 			type = PROTO_OP_DATA_BLANK;
@@ -440,6 +439,9 @@ static void handle(struct fw_core *c, const struct fw_req *q)
 	r.out = OUT(c);
 	r.seq = q->seq;
 	rc = dispatch(c, q->type, &r);
+	/* a long request (a stream, a chip erase) is not silence: the rate
+	 * fallback counts from the end of it */
+	c->last_good_ms = hal_millis();
 	ok = rc >= 0;
 	*status = ok ? PROTO_OK : (uint8_t)rc;
 	if (!ok)

@@ -188,8 +188,39 @@ static uint16_t frame_crc(uint8_t type, uint8_t seq, const uint8_t *payload, siz
 	uint16_t crc = proto_crc16_update(proto_crc16_update(0, type), seq);
 
 	while (n--)
+#ifdef __AVR__
+		crc = _crc_xmodem_update(crc, *payload++);
+#else
 		crc = proto_crc16_update(crc, *payload++);
+#endif
 	return crc;
+}
+
+/* cobs_frame for a body in one piece: the same bytes, without the per-byte
+ * piece lookup, for the 512-byte stream blocks the device sends at 2 Mbaud. */
+static size_t cobs_frame_contig(const uint8_t *body, size_t body_len, uint8_t *out)
+{
+	const uint8_t *end = body + body_len;
+	uint8_t *code = out + 1, *o = out + 2;
+
+	out[0] = PROTO_SOF;
+	while (body < end) {
+		uint8_t b = *body++;
+
+		if (b == 0) {
+			*code = (uint8_t)(o - code);
+			code = o++;
+			continue;
+		}
+		*o++ = b;
+		if (o - code == 0xFF) {
+			*code = 0xFF;
+			code = o++;
+		}
+	}
+	*code = (uint8_t)(o - code);
+	*o++ = PROTO_EOF;
+	return (size_t)(o - out);
 }
 
 size_t proto_encode(uint8_t type, uint8_t seq, const uint8_t *payload,
@@ -215,7 +246,6 @@ size_t proto_encode_inplace(uint8_t *buf, size_t cap, uint8_t type, uint8_t seq,
 			    size_t payload_len)
 {
 	uint8_t *body = buf + PROTO_INPLACE_OFS;
-	struct body_view v;
 
 	if (payload_len > PROTO_MAX_PAYLOAD || cap < PROTO_WIRE_MAX(payload_len) ||
 	    cap < PROTO_INPLACE_PAYLOAD + payload_len + PROTO_CRC_LEN)
@@ -224,12 +254,7 @@ size_t proto_encode_inplace(uint8_t *buf, size_t cap, uint8_t type, uint8_t seq,
 	body[1] = seq;
 	proto_put16(body + PROTO_HDR_LEN + payload_len,
 		    frame_crc(type, seq, body + PROTO_HDR_LEN, payload_len));
-	/* one contiguous body: the view's pieces follow each other */
-	v.hdr = body;
-	v.payload = body + PROTO_HDR_LEN;
-	v.payload_len = payload_len;
-	v.crc = body + PROTO_HDR_LEN + payload_len;
-	return cobs_frame(&v, PROTO_HDR_LEN + payload_len + PROTO_CRC_LEN, buf);
+	return cobs_frame_contig(body, PROTO_HDR_LEN + payload_len + PROTO_CRC_LEN, buf);
 }
 
 void proto_dec_init(struct proto_dec *d, uint8_t *body, uint16_t cap)
