@@ -27,6 +27,7 @@ include client/client.mk
 include tests/tests.mk
 include tests/fuzz/fuzz.mk
 include tests/soak/soak.mk
+include tools/install.mk client/scripting.mk
 
 # Throughput in the emulator, in simulated time (see BENCHMARKS.md).
 bench: all
