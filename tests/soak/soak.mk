@@ -16,3 +16,7 @@ E2E_TESTS += tests/soak/test_soak_short.sh
 
 # The bad-input table: options, files, devices, chips; nothing written.
 E2E_TESTS += tests/e2e/test_bad_input.sh
+
+# A write cut by an unplug or a reset is finished by the same command; the
+# decoder survives half frames, oversize frames and noise.
+E2E_TESTS += tests/e2e/test_unplug_resume.sh

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# A write interrupted by an unplug (and by a reset of the AVR) in the middle
+# of programming is finished by running the same command again on the port
+# that comes back: exit 3 with a message first, then VERIFIED, the file's
+# bytes in the chip, every byte around the range as it was (the sectors the
+# first run erased are put back from its backup), and the second run doing
+# only what was left.  Then the firmware's decoder against abuse on the line:
+# half a frame and silence, an oversize frame, a burst of noise: the next
+# command is answered, and the AVR did not need a reset to get there.
+set -u
+. tests/e2e/lib.sh
+
+SF=build/spiflash
+T=$E2E_TMP
+SIZE=$((128 * 1024))
+OFF=$((0x3003))
+head -c 20000 /dev/urandom >"$T/src.bin"
+
+# same_outside A B OFFSET LENGTH: equal except in [OFFSET, +LENGTH)
+same_outside() {
+	cmp -s -n "$3" "$1" "$2" && cmp -s -i "$(($3 + $4)):$(($3 + $4))" "$1" "$2"
+}
+in_chip() {
+	cmp -s -n 20000 "$T/src.bin" <(tail -c +$((OFF + 1)) "$1")
+}
+
+# interrupted NAME FAULT: the first run dies mid-write, the second finishes
+interrupted() {
+	local name=$1 fault=$2 img="$T/$1.bin" dev2 out
+	head -c $SIZE /dev/urandom >"$img"
+	cp "$img" "$T/$name-before.bin"
+	if ! emu_start "$name" --chip W25X10 --image "$img" --fault "$fault" --replug=200; then
+		fail "$name: emulator starts"
+		return
+	fi
+	local devvar="EMU_DEV_$name" outf="$E2E_TMP/emu-$name.out"
+	timeout 60 $SF -d "${!devvar}" -f "$T/src.bin" --flash-offset $OFF write >"$T/out" 2>"$T/err1"
+	local rc=$?
+	if [ "$rc" -eq 3 ] && grep -q "the same command again finishes the job" "$T/err1"; then
+		ok "$name: the first run stops with exit 3 and says how to finish"
+	else
+		fail "$name: first run exit $rc: $(tail -c 300 "$T/err1")"
+	fi
+	if ! cmp -s "$img" "$T/$name-before.bin" && ! in_chip "$img"; then
+		ok "$name: it stopped half way (the chip is neither the old nor the new)"
+	else
+		fail "$name: the fault did not land mid-write"
+	fi
+	# the port to use now: a replugged one, or the same after a reset
+	dev2=${!devvar}
+	for _ in $(seq 1 30); do
+		out=$(sed -n 2p "$outf")
+		[ -n "$out" ] && [ -e "$out" ] && { dev2=$out; break; }
+		[ "${fault#reset}" != "$fault" ] && break
+		sleep 0.1
+	done
+	timeout 60 $SF -v -d "$dev2" -f "$T/src.bin" --flash-offset $OFF write >"$T/out" 2>"$T/err2"
+	rc=$?
+	if [ "$rc" -eq 0 ] && grep -q VERIFIED "$T/err2"; then
+		ok "$name: the same command again finishes the job"
+	else
+		fail "$name: second run exit $rc: $(tail -c 300 "$T/err2")"
+	fi
+	check "$name: the file's bytes are in the chip" in_chip "$img"
+	check "$name: every byte around the range is as before" \
+		same_outside "$img" "$T/$name-before.bin" $OFF 20000
+	if grep -Eq ' [1-9][0-9]* sectors unchanged| [1-9][0-9]* programmed without erase' "$T/err2"; then
+		ok "$name: the second run did only what was left: $(grep -o '[0-9]* sectors unchanged, [0-9]* programmed without erase' "$T/err2")"
+	else
+		fail "$name: the second run redid everything: $(grep wrote "$T/err2")"
+	fi
+	emu_stop "$name"
+}
+
+# unplug-after / reset-after count bytes both ways: 60000 lands in the
+# programming of a 20000-byte write (after the backup and the reads)
+interrupted unplug unplug-after=60000
+interrupted reset reset-after=60000
+
+# --- abuse on the line --------------------------------------------------------
+img="$T/abuse.bin"
+head -c $SIZE /dev/urandom >"$img"
+cp "$img" "$T/abuse-before.bin"
+if emu_start abuse -v --chip W25X10 --image "$img"; then
+	python3 - "$EMU_DEV_abuse" <<'EOF'
+import os, random, sys, termios, time, tty
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)
+tty.setraw(fd)
+termios.tcsetattr(fd, termios.TCSANOW, termios.tcgetattr(fd))
+os.write(fd, bytes([0xA5, 0x04, 0x01, 0x03]))   # half a JEDEC request
+time.sleep(0.6)                                  # silence: the decoder drops it
+os.write(fd, bytes([0xA5]) + bytes([0x01]) * 3000 + bytes([0x00]))   # oversize
+time.sleep(0.3)
+rng = random.Random(7)                           # noise: no frame start, no serprog opcode
+noise = bytes(b for b in (rng.randrange(0x80, 0x100) for _ in range(16384)) if b != 0xA5)
+for i in range(0, len(noise), 512):
+    os.write(fd, noise[i:i + 512])
+time.sleep(0.5)
+os.close(fd)
+EOF
+	run_rc=0
+	timeout 20 $SF -d "$EMU_DEV_abuse" info >"$T/out" 2>"$T/err" || run_rc=$?
+	if [ "$run_rc" -eq 0 ] && grep -q "ef 30 11" "$T/out"; then
+		ok "after half a frame, an oversize frame and 16 KiB of noise the device answers"
+	else
+		fail "device after abuse: exit $run_rc: $(head -c 300 "$T/err")"
+	fi
+	check "the abuse changed no chip byte" cmp -s "$img" "$T/abuse-before.bin"
+	pid=$EMU_PID_abuse
+	kill -USR1 "$pid"
+	for _ in $(seq 1 30); do grep -q 'resets=' "$EMU_ERR_abuse" && break; sleep 0.1; done
+	if grep -q 'resets=0 ' "$EMU_ERR_abuse"; then
+		ok "the decoder recovered on its own: no reset (watchdog or otherwise)"
+	else
+		fail "the AVR was reset: $(grep -o 'resets=[0-9]*' "$EMU_ERR_abuse")"
+	fi
+	emu_stop abuse
+else
+	fail "abuse emulator starts"
+fi
+e2e_summary
