@@ -109,9 +109,9 @@ for rate in $rates; do
 		# --no-backup: the backup of the old contents is a read of the
 		# range, measured by the read column; the write figure is erase +
 		# program + verify
-		sf=("$BUILD/spiflash" -q -d "$dev" --rate "$rate" --no-backup)
+		sf=("$BUILD/spiflash" -q -d "$dev" --rate "$rate")
 		tr=$(timed "${sf[@]}" -l "$kib" -f "$tmp/dump.bin" read) || exit 1
-		tw=$(timed "${sf[@]}" -f "$tmp/data.bin" write) || exit 1
+		tw=$(timed "${sf[@]}" --no-backup -f "$tmp/data.bin" write) || exit 1
 		tv=$(timed "${sf[@]}" -f "$tmp/data.bin" verify) || exit 1
 		emu_stop
 		if ! cmp -s "$tmp/data.bin" <(head -c "$bytes" "$tmp/chip.bin"); then
