@@ -83,7 +83,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(o.cmd_name && !strcmp(o.cmd_name, opts_cmd_name(o.cmd)));
 			CHECK(!(o.backup && o.no_backup));
 			CHECK(!o.backup || o.cmd == OPTS_CMD_WRITE || o.cmd == OPTS_CMD_ERASE);
-			CHECK(o.device || o.cmd == OPTS_CMD_PORTS);
 		}
 		CHECK(!(o.quiet && o.verbose));
 		CHECK(o.read_passes <= OPTS_READ_PASSES_MAX);
