@@ -129,14 +129,19 @@ static void sleep_us(unsigned us)
 	nanosleep(&ts, NULL);
 }
 
-/* Poll WIP until clear; past max_ms (plus margins) E_TIMEOUT, so a stuck
- * MISO never hangs us.  Short waits poll flat out, long ones every 1 ms. */
+/*
+ * Poll WIP until clear; E_TIMEOUT when a poll sent after max_ms (plus
+ * margins) still reads busy, so a stuck MISO never hangs us.  The time a
+ * poll was sent counts, not when its answer came: a slow round trip (USB,
+ * a loaded host) must not fail a chip that finished in time.  Short waits
+ * poll flat out, long ones every 1 ms.
+ */
 static int wait_ready(struct dev *d, uint32_t max_ms)
 {
 	uint64_t start = clock_ms(), limit = (uint64_t)max_ms + max_ms / 8 + POLL_SLACK_MS;
 
 	for (;;) {
-		uint64_t spent;
+		uint64_t sent = clock_ms() - start;
 		uint8_t sr;
 		int err = rdsr(d, OP_RDSR, &sr);
 
@@ -144,10 +149,9 @@ static int wait_ready(struct dev *d, uint32_t max_ms)
 			return err;
 		if (!(sr & SR1_WIP))
 			return DEV_OK;
-		spent = clock_ms() - start;
-		if (spent > limit)
+		if (sent > limit)
 			return REMOTE(PROTO_E_TIMEOUT);
-		if (spent >= 2)
+		if (clock_ms() - start >= 2)
 			sleep_us(1000);
 	}
 }

@@ -22,6 +22,8 @@
 #include "progress.h"
 #include "recheck.h"
 #include "resume.h"
+#include "spi_linux.h"
+#include "spi_serprog.h"
 
 #define SPIFLASH_VERSION "0.1.0"
 
@@ -161,6 +163,15 @@ static int session_open(struct ctx *c)
 		error("%s", c->ops.msg);
 		return EXIT_DEVICE;
 	}
+	/* a spidev: no serial link, the host sequences the flash itself */
+	if (c->o.programmer == OPTS_PGM_LINUX_SPI ||
+	    (c->o.programmer == OPTS_PGM_AUTO && !strncmp(c->o.device, "/dev/spidev", 11))) {
+		err = spi_linux_attach(&c->dev, c->o.device, c->o.spi_speed, c->ops.msg,
+				       sizeof(c->ops.msg));
+		if (err)
+			error("%s", c->ops.msg);
+		return err ? EXIT_DEVICE : EXIT_OK;
+	}
 	err = link_open(&c->link, c->o.device, baud, flags);
 	switch (err) {
 	case LINK_OK:
@@ -181,8 +192,27 @@ static int session_open(struct ctx *c)
 	if (c->o.verbose)
 		fprintf(stderr, "spiflash: '%s' opened with %s at %u baud\n", c->o.device,
 			c->link.ops->name, (unsigned)baud);
-	err = dev_open(&c->dev, &c->link, DEV_STARTUP_MS);
+	/* serprog asked for, or found when no sketch answers (spi_serprog.h) */
+	err = c->o.programmer == OPTS_PGM_SERPROG ? DEV_E_NOANSWER :
+	      dev_open(&c->dev, &c->link, DEV_STARTUP_MS);
+	if (err == DEV_E_NOANSWER && c->o.programmer != OPTS_PGM_SPIFLASH) {
+		err = spi_serprog_attach(&c->dev, &c->link, SPI_SERPROG_SYNC_MS, c->o.spi_speed,
+					 c->ops.msg, sizeof(c->ops.msg));
+		if (err && c->o.programmer == OPTS_PGM_SERPROG) {
+			error("%s on '%s'", c->ops.msg, c->o.device);
+			return EXIT_DEVICE;
+		}
+		if (!err) {
+			if (c->o.verbose)
+				fprintf(stderr, "spiflash: serprog programmer '%s' on '%s', host-side sequencing\n",
+					spi_serprog_name(&c->dev), c->o.device);
+			return EXIT_OK;
+		}
+		err = DEV_E_NOANSWER;
+	}
 	if (err)
+		return fail(c, err);
+	if (c->o.spi_speed && (err = dev_spi_clock(&c->dev, c->o.spi_speed, NULL)) != 0)
 		return fail(c, err);
 	/* --rate forces a rate; without it, the fastest that passes its test */
 	if (c->o.rate && c->o.rate != c->link.baud) {
@@ -601,7 +631,11 @@ static int cmd_info(struct ctx *c)
 	rc = session_open(c);
 	if (rc)
 		return rc;
-	err = info_print(stdout, &c->ops, force, c->o.device, c->link.ops->name, c->link.baud);
+	/* the path in use: the sketch over a link back end, or a raw SPI master */
+	err = info_print(stdout, &c->ops, force, c->o.device,
+			 !c->dev.spi ? c->link.ops->name : c->link_open ?
+			 "serprog, host-side sequencing" : "linux_spi, host-side sequencing",
+			 c->link_open ? c->link.baud : 0);
 	return err ? fail(c, err) : EXIT_OK;
 }
 
@@ -725,6 +759,8 @@ out:
 		/* leave the sketch at its boot rate for the next session */
 		dev_close(&c->dev);
 		link_close(&c->link);
+	} else if (c->dev.spi) {
+		dev_close(&c->dev);     /* a spidev */
 	}
 	free(c);
 	return rc;
