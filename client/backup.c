@@ -127,6 +127,25 @@ static int write_all(int fd, const uint8_t *buf, size_t n)
 	return fsync(fd);
 }
 
+/*
+ * A chip whose MISO stopped answering reads as all FF or all 00, CRCs and
+ * all: a backup of that would be worse than none.  The ID read again after
+ * the read must still be a real one.
+ */
+static int still_answering(struct ops *o)
+{
+	uint8_t id[3];
+	int err = dev_jedec(o->dev, id, 3);
+
+	if (err)
+		return err;
+	if ((id[0] == 0xFF && id[1] == 0xFF && id[2] == 0xFF) || (!id[0] && !id[1] && !id[2]))
+		return ops_fail(o, OPS_E_UNSTABLE,
+				"the chip stopped answering while its old bytes were being saved (JEDEC ID now %02x %02x %02x): nothing was changed; check the clip and the wiring",
+				id[0], id[1], id[2]);
+	return 0;
+}
+
 int backup_save(struct ops *o, const char *path, const char *dir, uint32_t addr,
 		const uint8_t *want, uint32_t len, struct backup *b, char *msg,
 		size_t msglen)
@@ -169,6 +188,9 @@ int backup_save(struct ops *o, const char *path, const char *dir, uint32_t addr,
 	if (!buf)
 		return ops_fail(o, OPS_E_NOMEM, "out of memory for a %u-byte backup", hi - lo);
 	err = ops_read(o, lo, buf, hi - lo);
+	if (err)
+		goto out;
+	err = still_answering(o);
 	if (err)
 		goto out;
 	fd = open_file(o, path, dir, lo, b, msg, msglen);

@@ -372,6 +372,16 @@ static int change(struct ctx *c, uint32_t addr, const uint8_t *want, uint32_t le
 		goto out;
 	if (b.len)
 		resume_add(&r, b.addr, b.addr + b.len, b.path);
+	if (c->o.no_backup) {
+		/* the bytes around the range are not the user's to lose */
+		char msg[1400];
+
+		err = resume_guard(&r, &c->ops, addr, want, len, msg, sizeof(msg));
+		if (err) {
+			rc = err == BACKUP_E_FILE ? (error("%s", msg), EXIT_ERROR) : fail(c, err);
+			goto out;
+		}
+	}
 	err = want ? ops_write(&c->ops, addr, want, len, !c->o.no_verify) :
 		     ops_erase(&c->ops, addr, len, !c->o.no_verify);
 	if (err) {

@@ -150,7 +150,46 @@ void resume_add(const struct resume *r, uint32_t lo, uint32_t hi, const char *ba
 	close(fd);
 }
 
-void resume_done(const struct resume *r, uint32_t lo, uint32_t hi)
+int resume_guard(struct resume *r, struct ops *o, uint32_t lo, const uint8_t *want,
+		 uint32_t len, char *msg, size_t msglen)
+{
+	uint32_t hi = lo + len, a[2], e[2];
+	char dir[1024], *slash;
+	struct backup b;
+	unsigned i, n = 0;
+	int err;
+
+	if (!r->journal[0] || !len)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s", r->journal);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return 0;
+	*slash = '\0';
+	if (lo % SECTOR) {                      /* the first sector, partly ours */
+		a[n] = lo;
+		e[n] = lo - lo % SECTOR + SECTOR < hi ? lo - lo % SECTOR + SECTOR : hi;
+		n++;
+	}
+	if (hi % SECTOR && (!n || hi - hi % SECTOR >= e[0])) {   /* the last one */
+		a[n] = hi - hi % SECTOR > lo ? hi - hi % SECTOR : lo;
+		e[n] = hi;
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		err = backup_save(o, NULL, dir, a[i], want ? want + (a[i] - lo) : NULL,
+				  e[i] - a[i], &b, msg, msglen);
+		if (err)
+			return err;
+		if (!b.len)
+			continue;
+		resume_add(r, b.addr, b.addr + b.len, b.path);
+		snprintf(r->guard[r->nguard++], sizeof(r->guard[0]), "%s", b.path);
+	}
+	return 0;
+}
+
+void resume_done(struct resume *r, uint32_t lo, uint32_t hi)
 {
 	char tmp[1100], line[1200];
 	unsigned long a, b;
@@ -184,6 +223,8 @@ void resume_done(const struct resume *r, uint32_t lo, uint32_t hi)
 	} else {
 		unlink(tmp);
 	}
+	while (r->nguard)
+		unlink(r->guard[--r->nguard]);
 }
 
 void resume_free(struct resume *r)

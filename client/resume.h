@@ -34,6 +34,8 @@ struct resume {
 	uint8_t *want;           /* its bytes (owned), NULL: unchanged */
 	unsigned restored;       /* bytes around the range taken from a backup */
 	char from[1024];         /* the backup they came from */
+	char guard[2][1024];     /* resume_guard's files, deleted by resume_done */
+	unsigned nguard;
 };
 
 /* Journal of the chip with this ID in dir (NULL: the default backup dir). */
@@ -43,7 +45,15 @@ void resume_init(struct resume *r, const char *dir, const uint8_t id[3]);
 int resume_plan(struct resume *r, struct ops *o, uint32_t lo, const uint8_t *want,
 		uint32_t len);
 void resume_add(const struct resume *r, uint32_t lo, uint32_t hi, const char *backup);
-void resume_done(const struct resume *r, uint32_t lo, uint32_t hi);
+/*
+ * With --no-backup: the bytes around the range in its first and last sector
+ * are not the user's to lose, so those (at most two) sectors, if they
+ * change, are still saved to the state directory and journaled; resume_done
+ * deletes them.  0, an ops/dev error, or BACKUP_E_FILE with msg.
+ */
+int resume_guard(struct resume *r, struct ops *o, uint32_t lo, const uint8_t *want,
+		 uint32_t len, char *msg, size_t msglen);
+void resume_done(struct resume *r, uint32_t lo, uint32_t hi);
 void resume_free(struct resume *r);
 /* The default backup/state directory into buf; 0 or -1. */
 int resume_state_dir(char *buf, size_t n);
