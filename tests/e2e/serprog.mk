@@ -10,3 +10,11 @@ $(BUILD)/test_fw_serprog: tests/unit/test_fw_serprog.c tests/unit/fw_host_hal.c 
 	$(CC) $(HOST_CFLAGS) $(PROTO_CFLAGS) -I$(FW_SRC_DIR) -Itests/unit -Itests/emu -o $@ \
 		tests/unit/test_fw_serprog.c tests/unit/fw_host_hal.c $(FW_CORE_SRCS) \
 		$(PROTO_SRCS) $(FLASHCHIP_SRCS) $(CMOCKA_LIBS) -lz
+
+# -p linux_spi over a fake spidev (the ioctl seam) on the chip model
+UNIT_TESTS += $(BUILD)/test_spi_linux
+$(BUILD)/test_spi_linux: tests/unit/test_spi_linux.c client/spi_linux.c $(CLIENT_CORE_SRCS) \
+		$(CLIENT_HDRS) $(PROTO_SRCS) $(FLASHCHIP_SRCS) | $(BUILD)
+	$(CC) $(HOST_CFLAGS) -Iclient -Itests/emu -o $@ tests/unit/test_spi_linux.c \
+		client/spi_linux.c $(CLIENT_CORE_SRCS) $(PROTO_SRCS) $(FLASHCHIP_SRCS) \
+		$(CMOCKA_LIBS) -lz
