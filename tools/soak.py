@@ -406,13 +406,17 @@ def main():
     seeds = list(range(args.seed, args.seed + args.n))
     results, lock = [], threading.Lock()
     t0 = time.time()
+    stop = threading.Event()
+    # SIGTERM/SIGINT: finish the jobs under way, then print the table so far
+    signal.signal(signal.SIGTERM, lambda *a: stop.set())
+    signal.signal(signal.SIGINT, lambda *a: stop.set())
 
     def work(wid):
         w = Worker(wid, args, root)
         try:
             while True:
                 with lock:
-                    if not seeds:
+                    if not seeds or stop.is_set():
                         return
                     s = seeds.pop(0)
                 try:
@@ -425,6 +429,11 @@ def main():
                 with lock:
                     results.append(r)
                     show(r, len(results), args)
+                    if len(results) % 50 == 0:
+                        print("-- %d jobs in %.0f s: %s" % (len(results), time.time() - t0, ", ".join(
+                            "%s %d" % (c, sum(1 for x in results if x["class"] == c))
+                            for c in ("completed", "failed-clean", "failed-unclean", "silent"))))
+                        sys.stdout.flush()
         finally:
             w.close()
 
@@ -432,7 +441,8 @@ def main():
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        while t.is_alive():
+            t.join(0.5)
     shutil.rmtree(root, ignore_errors=True)
     ok = report(results, time.time() - t0, args)
     sys.exit(0 if ok else 1)
@@ -485,7 +495,8 @@ def report(results, secs, args):
         ("backups saved / wrong (MUST be 0)", "%d / %d" % (backups, bw)),
         ("seconds", "%.0f" % secs),
     ]
-    lines = ["| soak (seeds %d-%d) | |" % (args.seed, args.seed + args.n - 1), "|---|---|"]
+    lines = ["| soak (seeds %d-%d%s) | |" % (args.seed, args.seed + args.n - 1,
+             ", stopped after %d" % n if n < args.n else ""), "|---|---|"]
     lines += ["| %s | %s |" % r for r in rows]
     by = {}
     for r in results:
