@@ -162,3 +162,9 @@ void json_null(struct json *j, const char *key)
 	member(j, key);
 	fputs("null", j->out);
 }
+
+void json_raw(struct json *j, const char *key, const char *text, size_t len)
+{
+	member(j, key);
+	fwrite(text, 1, len, j->out);
+}

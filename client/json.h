@@ -37,6 +37,8 @@ void json_uint(struct json *j, const char *key, uint64_t v);
 void json_int(struct json *j, const char *key, int64_t v);
 void json_bool(struct json *j, const char *key, int v);
 void json_null(struct json *j, const char *key);
+/* A value already in JSON (another writer's object), copied as it is. */
+void json_raw(struct json *j, const char *key, const char *text, size_t len);
 /* Write s as a quoted JSON string (used by the above; public for tests). */
 void json_quote(FILE *out, const char *s, size_t len);
 

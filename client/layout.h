@@ -24,12 +24,12 @@ struct layout {
 };
 
 enum layout_err {
-	LAYOUT_E_SYNTAX = -500,    /* a line is not "start:end name" */
-	LAYOUT_E_RANGE = -501,     /* end before start, or past 4 GiB */
-	LAYOUT_E_DUP = -502,       /* a name given twice */
-	LAYOUT_E_TOOMANY = -503,   /* more than LAYOUT_MAX regions */
-	LAYOUT_E_NONAME = -504,    /* layout_find: no such region */
-	LAYOUT_E_EMPTY = -505,     /* no region at all */
+	LAYOUT_E_SYNTAX = -700,    /* a line is not "start:end name" */
+	LAYOUT_E_RANGE = -701,     /* end before start, or past 4 GiB */
+	LAYOUT_E_DUP = -702,       /* a name given twice */
+	LAYOUT_E_TOOMANY = -703,   /* more than LAYOUT_MAX regions */
+	LAYOUT_E_NONAME = -704,    /* layout_find: no such region */
+	LAYOUT_E_EMPTY = -705,     /* no region at all */
 };
 
 /* Parse a layout file's text (len bytes; need not be NUL-terminated).

@@ -19,8 +19,12 @@
 #include "ops_chip.h"
 #include "opts.h"
 #include "ports.h"
+#include "ports_probe.h"
 #include "progress.h"
 #include "recheck.h"
+#include "region.h"
+#include "report.h"
+#include "multi.h"
 #include "resume.h"
 #include "spi_linux.h"
 #include "spi_serprog.h"
@@ -46,6 +50,9 @@ struct ctx {
 	struct lock lock;
 	struct recheck alive;      /* the JEDEC ID at attach, compared at the end */
 	int link_open;
+	struct report rep;         /* for --json (report.h) */
+	struct region region;      /* -i NAME (region.h) */
+	char picked[256];          /* the device found when -d was left out */
 };
 
 
@@ -62,8 +69,10 @@ static void say(const struct ctx *c, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int error(const char *fmt, ...)
+/* Print an error, and keep the first one for --json.  Every caller has its
+ * struct ctx *c in scope (NULL before it exists): the macro passes it. */
+static int cerror(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int cerror(struct ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -72,8 +81,14 @@ static int error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	if (c) {
+		va_start(ap, fmt);
+		report_verror(&c->rep, fmt, ap);
+		va_end(ap);
+	}
 	return -1;
 }
+#define error(...) cerror(c, __VA_ARGS__)
 
 /* Map an error of any module to an exit code, printing what went wrong. */
 static int fail(struct ctx *c, int err)
@@ -251,6 +266,13 @@ static const struct chip *forced_chip(struct ctx *c, int *rc)
 	return f;
 }
 
+/* A region that is not there, or a region file of the wrong size, is a
+ * usage error; a layout or image that cannot be read, a file error. */
+static int region_exit(int err)
+{
+	return err == REGION_E_NONAME || err == REGION_E_SIZE ? EXIT_USAGE : EXIT_ERROR;
+}
+
 /* Connect and detect the chip. */
 static int attach(struct ctx *c)
 {
@@ -280,6 +302,11 @@ static int attach(struct ctx *c)
 	else if (c->o.verbose)
 		fprintf(stderr, "spiflash: chip %s (%u KiB)\n", c->ops.chip.name,
 			c->ops.chip.size / 1024);
+	report_chip(&c->rep, &c->ops);
+	err = region_from_chip(&c->o, &c->ops, &c->region, c->ops.msg, sizeof(c->ops.msg));
+	if (err)
+		return err <= REGION_E_FILE && err >= REGION_E_NOFMAP ?
+		       (error("%s", c->ops.msg), region_exit(err)) : fail(c, err);
 	err = recheck_init(&c->alive, &c->ops);
 	return err ? fail(c, err) : EXIT_OK;
 }
@@ -340,6 +367,7 @@ static int save_old(struct ctx *c, uint32_t addr, const uint8_t *want, uint32_t 
 	err = backup_save(&c->ops, c->o.backup, NULL, addr, want, len, b, msg, sizeof(msg));
 	if (err)
 		return err == BACKUP_E_FILE ? (error("%s", msg), EXIT_ERROR) : fail(c, err);
+	snprintf(c->rep.backup, sizeof(c->rep.backup), "%s", b->path);
 	if (backup_note(b, c->o.device, msg, sizeof(msg)))
 		say(c, "spiflash: %s\n", msg);
 	return EXIT_OK;
@@ -414,6 +442,7 @@ static int chip_range(struct ctx *c, uint32_t *addr, uint32_t *len)
 		return fail(c, err);
 	*addr = (uint32_t)a;
 	*len = (uint32_t)l;
+	report_range(&c->rep, *addr, *len);
 	return EXIT_OK;
 }
 
@@ -523,6 +552,7 @@ static int cmd_write_or_verify(struct ctx *c, int write)
 		rc = fail(c, err);
 		goto out;
 	}
+	report_range(&c->rep, (uint32_t)c->o.flash_offset, len);
 	if (write) {
 		rc = may_write(c, (uint32_t)c->o.flash_offset, len);
 		if (rc)
@@ -630,9 +660,16 @@ static int cmd_blank(struct ctx *c)
 	return EXIT_OK;
 }
 
+/* report_info's way to main's mapping of errors to exit codes */
+static int fail_cb(void *arg, int err)
+{
+	return fail(arg, err);
+}
+
 static int cmd_info(struct ctx *c)
 {
 	const struct chip *force;
+	const char *backend;
 	int rc, err;
 
 	force = forced_chip(c, &rc);
@@ -642,9 +679,12 @@ static int cmd_info(struct ctx *c)
 	if (rc)
 		return rc;
 	/* the path in use: the sketch over a link back end, or a raw SPI master */
-	err = info_print(stdout, &c->ops, force, c->o.device,
-			 !c->dev.spi ? c->link.ops->name : c->link_open ?
-			 "serprog, host-side sequencing" : "linux_spi, host-side sequencing",
+	backend = !c->dev.spi ? c->link.ops->name : c->link_open ?
+		  "serprog, host-side sequencing" : "linux_spi, host-side sequencing";
+	if (c->o.json)
+		return report_info(stdout, &c->rep, &c->ops, force, backend,
+				   c->link_open ? c->link.baud : 0, fail_cb, c);
+	err = info_print(stdout, &c->ops, force, c->o.device, backend,
 			 c->link_open ? c->link.baud : 0);
 	return err ? fail(c, err) : EXIT_OK;
 }
@@ -688,11 +728,8 @@ static int cmd_unprotect(struct ctx *c)
 
 static int cmd_ports(struct ctx *c)
 {
-	int n = ports_list(stdout);
-
-	(void)c;
-	if (n < 0) {
-		error("cannot list serial ports: %s", link_strerror(n));
+	if (ports_command(stdout, getenv("SPIFLASH_PORTS"), c->o.probe, c->o.json)) {
+		error("cannot list serial ports");
 		return EXIT_ERROR;
 	}
 	return EXIT_OK;
@@ -713,22 +750,102 @@ static const struct cmd_struct {
 	{ OPTS_CMD_UNPROTECT, cmd_unprotect },
 };
 
+/* The command on c->o.device; with --json, its result object on stdout. */
+static int dispatch(struct ctx *c)
+{
+	enum opts_cmd cmd = c->o.cmd;
+	size_t i;
+	int rc = EXIT_ERROR;
+
+	report_init(&c->rep, c->o.cmd_name, c->o.device, c->o.file);
+	if (c->region.resolved || c->region.need_chip)
+		c->rep.have_region = 1;
+	if (cmd == OPTS_CMD_WRITE || cmd == OPTS_CMD_ERASE)
+		c->rep.verified = !c->o.no_verify;
+	else if (cmd == OPTS_CMD_VERIFY)
+		c->rep.verified = 1;
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (commands[i].cmd == cmd)
+			rc = commands[i].fn(c);
+	progress_end(&c->prog);
+	if (c->rep.have_region) {
+		snprintf(c->rep.region, sizeof(c->rep.region), "%s", c->o.region);
+		c->rep.region_offset = c->region.offset;
+		c->rep.region_length = c->region.length;
+	}
+	if (c->link_open && (cmd == OPTS_CMD_WRITE || cmd == OPTS_CMD_ERASE))
+		report_stats(&c->rep, &c->ops.stats);
+	if (c->o.json && cmd != OPTS_CMD_INFO && cmd != OPTS_CMD_PORTS)
+		report_print(stdout, &c->rep, rc);
+	return rc;
+}
+
+/* A child of multi_run: the command on one of several devices. */
+static int dispatch_one(void *arg, const char *device)
+{
+	struct ctx *c = arg;
+
+	c->o.device = device;
+	c->o.ndevices = 1;
+	return dispatch(c);
+}
+
+/* Before connecting: -d left out (the one programmer attached), -i NAME,
+ * several -d.  *done set when the command has run (several devices). */
+static int prepare(struct ctx *c, int *done)
+{
+	struct multi_opts m = { c->o.devices, c->o.ndevices, c->o.cmd_name, c->o.json, c->o.quiet };
+	char msg[1024];
+	int err;
+
+	*done = 0;
+	if (!c->o.device && c->o.cmd != OPTS_CMD_PORTS) {
+		if (ports_find_one(getenv("SPIFLASH_PORTS"), c->picked, sizeof(c->picked), msg,
+				   sizeof(msg))) {
+			error("%s", msg);
+			return EXIT_DEVICE;
+		}
+		c->o.device = c->o.devices[0] = c->picked;
+		c->o.ndevices = 1;
+		say(c, "spiflash: using '%s', the one programmer that answers\n", c->picked);
+	}
+	err = region_plan(&c->o, &c->region, msg, sizeof(msg));
+	if (err) {
+		error("%s", msg);
+		return region_exit(err);
+	}
+	if (c->o.ndevices < 2)
+		return EXIT_OK;
+	*done = 1;
+	err = multi_run(&m, dispatch_one, c, stdout, stderr, msg, sizeof(msg));
+	if (err < 0) {
+		error("%s", msg);
+		return EXIT_ERROR;
+	}
+	return err;
+}
+
 int main(int argc, char **argv)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
 	char err[256];
-	size_t i;
-	int rc = EXIT_ERROR;
+	int rc = EXIT_ERROR, done;
 
 	if (!c) {
 		error("out of memory");
 		return EXIT_ERROR;
 	}
 	c->lock.fd = -1;
+	report_init(&c->rep, NULL, NULL, NULL);
 	if (opts_parse(argc, argv, &c->o, err, sizeof(err))) {
 		error("%s", err);
 		fputs("try 'spiflash --help'\n", stderr);
 		rc = EXIT_USAGE;
+		/* a script that asked for JSON gets its object even now */
+		for (done = 1; done < argc && strcmp(argv[done], "--json"); done++)
+			;
+		if (done < argc)
+			report_print(stdout, &c->rep, rc);
 		goto out;
 	}
 	if (c->o.help) {
@@ -737,7 +854,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (c->o.version) {
-		printf("spiflash %s (protocol %u)\n", SPIFLASH_VERSION, PROTO_VERSION);
+		printf("spiflash %s (protocols: spiflash %u, serprog 1)\n", SPIFLASH_VERSION,
+		       PROTO_VERSION);
 		rc = EXIT_OK;
 		goto out;
 	}
@@ -746,20 +864,17 @@ int main(int argc, char **argv)
 		rc = EXIT_OK;
 		goto out;
 	}
-	if (!c->o.device && c->o.cmd != OPTS_CMD_PORTS) {
-		/* replaced by the one-attached-programmer pick (ports.h) */
-		error("command '%s' needs a device: give -d PORT (see 'spiflash ports')",
-		      c->o.cmd_name);
-		rc = EXIT_USAGE;
-		goto out;
-	}
 	c->prog.enabled = !c->o.quiet && isatty(STDERR_FILENO);
 	ops_init(&c->ops, &c->dev, progress_cb, &c->prog);
 	c->ops.read_passes = c->o.read_passes;
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (commands[i].cmd == c->o.cmd)
-			rc = commands[i].fn(c);
-	progress_end(&c->prog);
+	report_init(&c->rep, c->o.cmd_name, c->o.device, c->o.file);
+	rc = prepare(c, &done);
+	if (rc || done) {
+		if (rc && !done && c->o.json)
+			report_print(stdout, &c->rep, rc);
+		goto out;
+	}
+	rc = dispatch(c);
 	if (c->o.verbose && c->link_open)
 		fprintf(stderr, "spiflash: %u requests, %u resends, %u damaged frames, %u frame errors\n",
 			c->dev.stats.requests, c->dev.stats.resends, c->dev.stats.bad_frames,

@@ -137,7 +137,7 @@ run 2 "is zero" "zero length: exit 2" -- $SF -d "$DEV" -f "$T/small.bin" -l 0 wr
 run 2 "invalid flash offset 'abc'" "non-numeric offset: exit 2" -- \
 	$SF -d "$DEV" -f "$T/small.bin" --flash-offset abc write
 run 2 "invalid length '1O'" "non-numeric length: exit 2" -- $SF -d "$DEV" -f "$T/small.bin" -l 1O write
-run 2 "needs a device" "missing -d: exit 2" -- $SF -f "$T/small.bin" write
+run 3 "no serial port found" "missing -d, no programmer attached: exit 3" -- env SPIFLASH_PORTS= $SF -f "$T/small.bin" write
 run 2 "unknown command" "unknown command: exit 2" -- $SF -d "$DEV" flash
 run 3 "no such port" "missing port: exit 3" -- $SF -d /dev/ttyNOPE0 -f "$T/small.bin" write
 run 3 "not a serial port" "/dev/null is not a serial port: exit 3" -- \

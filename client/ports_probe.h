@@ -1,0 +1,75 @@
+/*
+ * ports_probe: which serial ports have a programmer behind them, for
+ * 'ports --probe' and for choosing the device when -d is left out.
+ */
+#ifndef PORTS_PROBE_H
+#define PORTS_PROBE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum ports_kind {
+	PORTS_UNPROBED = 0,
+	PORTS_NOTHING,             /* opened, nothing we know answered */
+	PORTS_SPIFLASH,            /* the spiflash sketch said HELLO */
+	PORTS_SERPROG,             /* a serprog programmer answered SYNCNOP */
+	PORTS_BUSY,                /* another spiflash holds it */
+	PORTS_NOOPEN,              /* cannot be opened (permission, gone) */
+};
+
+enum ports_err {
+	PORTS_E_NONE = -760,       /* no programmer answers: msg says what was tried */
+	PORTS_E_MANY = -761,       /* several answer: msg lists them */
+	PORTS_E_LIST = -762,       /* the system's port list failed */
+	PORTS_E_NOMEM = -763,
+};
+
+struct ports_entry {
+	char name[256];
+	int usb;
+	uint16_t vid, pid;
+	char description[128];
+	const char *guess;         /* ports_guess(), or NULL */
+	enum ports_kind kind;
+	char board[17];            /* from HELLO, when kind is PORTS_SPIFLASH */
+};
+
+struct ports_set {
+	struct ports_entry *e;
+	unsigned n;
+};
+
+/* The ports to consider: those in list (colon-separated, the value of
+ * SPIFLASH_PORTS) if not NULL, else every port the system lists.  0 or a
+ * negative enum ports_err. */
+int ports_collect(struct ports_set *s, const char *list);
+void ports_free(struct ports_set *s);
+
+/* Open path and ask: HELLO (waiting out an Uno's reset), then serprog's
+ * SYNCNOP.  board gets the sketch's board name (17 bytes) if it answers. */
+enum ports_kind ports_probe(const char *path, char *board);
+
+/* Probe every USB port of s (and every port of an explicit list: those are
+ * the ones the user named); others stay PORTS_UNPROBED.  A serial port
+ * without USB is a PC's COM port or a console: opening it proves nothing. */
+void ports_probe_all(struct ports_set *s, int explicit_list);
+
+/* The one programmer of s: 0 with dev filled, PORTS_E_NONE or PORTS_E_MANY
+ * with msg listing what was found. */
+int ports_pick(const struct ports_set *s, char *dev, size_t devlen, char *msg, size_t msglen);
+
+/* 'ports' output: one tab-separated line a port, or a JSON object. */
+void ports_print(FILE *out, const struct ports_set *s, int probed);
+void ports_print_json(FILE *out, const struct ports_set *s, int probed);
+
+const char *ports_kind_name(enum ports_kind k);
+
+/* -d left out: collect (list as in ports_collect), probe, pick. */
+int ports_find_one(const char *list, char *dev, size_t devlen, char *msg, size_t msglen);
+
+/* The 'ports' command: collect, probe if asked, print text or JSON.  0 or
+ * PORTS_E_LIST / PORTS_E_NOMEM. */
+int ports_command(FILE *out, const char *list, int probe, int json);
+
+#endif
