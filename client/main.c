@@ -775,7 +775,7 @@ static int dispatch(struct ctx *c)
 	}
 	if (c->link_open && (cmd == OPTS_CMD_WRITE || cmd == OPTS_CMD_ERASE))
 		report_stats(&c->rep, &c->ops.stats);
-	if (c->o.json && cmd != OPTS_CMD_INFO && cmd != OPTS_CMD_PORTS)
+	if (c->o.json && !c->rep.printed && cmd != OPTS_CMD_PORTS)
 		report_print(stdout, &c->rep, rc);
 	return rc;
 }

@@ -150,5 +150,6 @@ int report_info(FILE *out, struct report *r, struct ops *o, const struct chip *f
 	}
 	report_members(&j, r, rc);
 	json_object_end(&j);
+	r->printed = 1;
 	return rc;
 }

@@ -30,6 +30,7 @@ struct report {
 	struct ops_stats stats;
 	char backup[1024];
 	char error[512];            /* the first error: the cause, not a follow-on */
+	int printed;                /* report_info printed the object already */
 };
 
 void report_init(struct report *r, const char *command, const char *device, const char *file);

@@ -6,3 +6,4 @@ $(BUILD)/test_regions: tests/unit/test_regions.c client/json.c client/layout.c c
 		client/json.h client/layout.h client/fmap.h | $(BUILD)
 	$(CC) $(HOST_CFLAGS) -Iclient -fsanitize=address,undefined -o $@ tests/unit/test_regions.c \
 		client/json.c client/layout.c client/fmap.c $(CMOCKA_LIBS)
+E2E_TESTS += tests/e2e/test_scripting.sh
