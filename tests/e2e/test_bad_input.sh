@@ -69,7 +69,7 @@ row 2 "invalid rate 'abc'" "non-numeric rate" -- $S -d "$DEV" --rate abc info
 row 2 "invalid rate '0'" "zero rate" -- $S -d "$DEV" --rate 0 info
 row 2 "conflict" "--quiet with --verbose" -- $S -q -v -d "$DEV" info
 row 2 "needs a file" "read without -f" -- $S -d "$DEV" read
-row 2 "needs a device" "write without -d" -- $S -f small.bin write
+row 2 "invalid rate '30000000'" "rate above 20 Mbaud" -- $S -d "$DEV" --rate 30000000 info
 row 2 "needs a value" "-d without its value" -- $S info -d
 row 2 "refusing to guess" "erase with an offset and no length" -- $S -d "$DEV" --flash-offset 0x1000 erase
 row 2 "takes no file" "erase with -f" -- $S -d "$DEV" -f small.bin erase
