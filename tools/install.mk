@@ -27,3 +27,4 @@ uninstall:
 all: firmware-boards
 
 E2E_TESTS += tests/e2e/test_install.sh
+E2E_TESTS += tests/e2e/test_sketch_ide.sh
