@@ -14,10 +14,10 @@ $(BUILD)/test_chips: tests/unit/test_chips.c $(CHIPS_SRCS) $(CLIENT_HDRS) tests/
 # protection decode/encode by table, and against the chip model: unprotect
 # keeps QE, protect sets exactly the range the model then refuses
 UNIT_TESTS += $(BUILD)/test_wp
-$(BUILD)/test_wp: tests/unit/test_wp.c tests/unit/fw_host_hal.c $(CLIENT_CORE_SRCS) $(CLIENT_HDRS) \
+$(BUILD)/test_wp: tests/unit/test_wp.c tests/unit/fw_bench.c tests/unit/fw_host_hal.c $(CLIENT_CORE_SRCS) $(CLIENT_HDRS) \
 		$(FW_CORE_SRCS) $(PROTO_SRCS) $(FLASHCHIP_SRCS) | $(BUILD)
 	$(CC) $(HOST_CFLAGS) -Iclient -I$(FW_SRC_DIR) -Itests/unit -Itests/emu -o $@ \
-		tests/unit/test_wp.c tests/unit/fw_host_hal.c $(CLIENT_CORE_SRCS) \
+		tests/unit/test_wp.c tests/unit/fw_bench.c tests/unit/fw_host_hal.c $(CLIENT_CORE_SRCS) \
 		$(FW_CORE_SRCS) $(PROTO_SRCS) $(FLASHCHIP_SRCS) $(CMOCKA_LIBS) -lz
 
 E2E_TESTS += tests/e2e/test_chips.sh

@@ -25,8 +25,8 @@ E2E_TESTS += tests/e2e/test_client.sh
 CLIENT_CORE_SRCS := client/dev.c client/dev_cmd.c client/dev_spi.c client/dev_stream.c client/ops.c client/ops_chip.c client/ops_write.c client/chips.c
 include client/chips.mk
 UNIT_TESTS += $(BUILD)/test_ops
-$(BUILD)/test_ops: tests/unit/test_ops.c tests/unit/fw_host_hal.c $(CLIENT_CORE_SRCS) $(CLIENT_HDRS) \
+$(BUILD)/test_ops: tests/unit/test_ops.c tests/unit/fw_bench.c tests/unit/fw_bench.h tests/unit/fw_host_hal.c $(CLIENT_CORE_SRCS) $(CLIENT_HDRS) \
 		$(FW_CORE_SRCS) $(PROTO_SRCS) $(FLASHCHIP_SRCS) | $(BUILD)
 	$(CC) $(HOST_CFLAGS) -Iclient -I$(FW_SRC_DIR) -Itests/unit -Itests/emu -o $@ \
-		tests/unit/test_ops.c tests/unit/fw_host_hal.c $(CLIENT_CORE_SRCS) \
+		tests/unit/test_ops.c tests/unit/fw_bench.c tests/unit/fw_host_hal.c $(CLIENT_CORE_SRCS) \
 		$(FW_CORE_SRCS) $(PROTO_SRCS) $(FLASHCHIP_SRCS) $(CMOCKA_LIBS) -lz

@@ -14,155 +14,12 @@
 #include "dev.h"
 #include "ops.h"
 #include "fw_core.h"
+#include "fw_bench.h"
 #include "fw_host_hal.h"
-#include "flashchip.h"
-
-struct bench {
-	struct fc_chip chip;
-	uint8_t *mem;
-	struct fw_core core;
-	uint8_t out[8192];
-	size_t out_len, out_pos;
-	int corrupt_next_write;     /* flip a byte of the next request */
-	unsigned corrupt_after;     /* ... once this many requests have gone */
-	uint32_t host_baud;         /* the rate the client set on its side */
-	uint32_t max_ok_baud;       /* above this the "cable" garbles every byte */
-	unsigned writes;
-	struct link link;
-	struct dev dev;
-	struct ops ops;
-};
-
-/* A UART at the wrong rate, or a rate the cable cannot carry, turns a byte
- * into another. */
-static uint8_t garble_byte(const struct bench *b, uint8_t byte, uint32_t dev)
-{
-	return b->host_baud == dev && dev <= b->max_ok_baud ? byte : (uint8_t)(byte ^ 0x55);
-}
-
-static void garble(const struct bench *b, uint8_t *buf, size_t len)
-{
-	for (; len; len--, buf++)
-		*buf = garble_byte(b, *buf, host_hal_baud());
-}
-
-static void pump(struct bench *b)
-{
-	size_t n, i;
-	const uint8_t *o;
-	int guard = 0;
-
-	while (host_hal_input_left() && guard++ < 1000000)
-		fw_core_poll(&b->core);
-	for (i = 0; i < 4; i++)
-		fw_core_poll(&b->core);
-	o = host_hal_output(&n);
-	if (b->out_pos == b->out_len)
-		b->out_pos = b->out_len = 0;
-	if (n > sizeof(b->out) - b->out_len)
-		n = sizeof(b->out) - b->out_len;
-	/* each byte as the client's UART receives it at the device's rate of
-	 * the moment it was sent */
-	for (i = 0; i < n; i++)
-		b->out[b->out_len + i] = garble_byte(b, o[i], host_hal_baud_at(i));
-	b->out_len += n;
-	host_hal_output_clear();
-}
-
-static int fl_write(void *ctx, const uint8_t *buf, size_t len, unsigned timeout_ms)
-{
-	struct bench *b = ctx;
-	static uint8_t copy[PROTO_WIRE_MAX_LEN];
-
-	(void)timeout_ms;
-	memcpy(copy, buf, len);
-	if (b->corrupt_next_write && len > 4 && b->writes >= b->corrupt_after) {
-		copy[3] ^= 0x10;
-		b->corrupt_next_write--;
-	}
-	b->writes++;
-	garble(b, copy, len);
-	/* the firmware drops a half frame after 100 ms of silence: let time
-	 * pass between requests as it would on a real line */
-	host_hal_advance_ms(1);
-	host_hal_input(copy, len);
-	pump(b);
-	return LINK_OK;
-}
-
-static int fl_read(void *ctx, uint8_t *buf, size_t len, unsigned timeout_ms)
-{
-	struct bench *b = ctx;
-	size_t n = b->out_len - b->out_pos;
-
-	(void)timeout_ms;
-	if (n == 0) {
-		host_hal_advance_ms(10);
-		pump(b);
-		n = b->out_len - b->out_pos;
-	}
-	if (n > len)
-		n = len;
-	memcpy(buf, b->out + b->out_pos, n);
-	b->out_pos += n;
-	return (int)n;
-}
-
-static int fl_flush(void *ctx)
-{
-	struct bench *b = ctx;
-
-	b->out_pos = b->out_len = 0;
-	host_hal_output_clear();
-	return LINK_OK;
-}
-
-static int fl_baud(void *ctx, uint32_t baud)
-{
-	struct bench *b = ctx;
-
-	b->host_baud = baud;
-	return LINK_OK;
-}
-
-static void fl_close(void *ctx)
-{
-	(void)ctx;
-}
-
-static const struct link_ops fl_ops = {
-	.name = "fw_core", .close = fl_close, .read = fl_read, .write = fl_write,
-	.flush_input = fl_flush, .set_baud = fl_baud,
-};
-
-static struct bench *bench_new(const char *part)
-{
-	struct bench *b = calloc(1, sizeof(*b));
-	const struct fc_part *p = fc_part_find(part);
-	uint32_t i;
-
-	assert_non_null(b);
-	assert_non_null(p);
-	b->mem = malloc(p->size);
-	assert_non_null(b->mem);
-	srand(1);
-	for (i = 0; i < p->size; i++)
-		b->mem[i] = (uint8_t)rand();
-	fc_init(&b->chip, p, b->mem, 0);
-	host_hal_attach(&b->chip);
-	fw_core_init(&b->core);
-	pump(b);       /* READY, left unread as on a pty */
-	b->link.ops = &fl_ops;
-	b->link.ctx = b;
-	b->link.baud = 115200;
-	b->host_baud = 115200;
-	b->max_ok_baud = 2000000;
-	return b;
-}
 
 static int setup_part(void **state, const char *part)
 {
-	struct bench *b = bench_new(part);
+	struct fw_bench *b = fw_bench_new(part, 1);
 
 	assert_int_equal(dev_open(&b->dev, &b->link, 500), 0);
 	ops_init(&b->ops, &b->dev, NULL, NULL);
@@ -182,16 +39,13 @@ static int setup_wp(void **state)
 
 static int teardown(void **state)
 {
-	struct bench *b = *state;
-
-	free(b->mem);
-	free(b);
+	fw_bench_free(*state);
 	return 0;
 }
 
 static void test_hello(void **state)
 {
-	struct bench *b = *state;
+	struct fw_bench *b = *state;
 
 	assert_int_equal(b->dev.version, PROTO_VERSION);
 	assert_true(b->dev.max_payload >= 64);
@@ -201,7 +55,7 @@ static void test_hello(void **state)
 
 static void test_detect(void **state)
 {
-	struct bench *b = *state;
+	struct fw_bench *b = *state;
 
 	assert_int_equal(ops_detect(&b->ops), 0);
 	assert_string_equal(b->ops.chip.name, "W25Q80");
@@ -210,7 +64,7 @@ static void test_detect(void **state)
 
 static void test_read(void **state)
 {
-	struct bench *b = *state;
+	struct fw_bench *b = *state;
 	uint8_t *buf = malloc(20000);
 
 	assert_int_equal(ops_detect(&b->ops), 0);
@@ -221,7 +75,7 @@ static void test_read(void **state)
 
 static void test_write_preserves_outside(void **state)
 {
-	struct bench *b = *state;
+	struct fw_bench *b = *state;
 	uint32_t addr = 0x1F00 + 3, len = 3 * 4096 + 77, i;
 	uint8_t *want = malloc(len), *before = malloc(b->chip.part->size);
 
@@ -247,7 +101,7 @@ static void test_write_preserves_outside(void **state)
 
 static void test_write_clears_only(void **state)
 {
-	struct bench *b = *state;
+	struct fw_bench *b = *state;
 	uint8_t want[300];
 	uint32_t i;
 
@@ -271,7 +125,7 @@ static void test_write_clears_only(void **state)
 
 static void test_write_uses_64k(void **state)
 {
-	struct bench *b = *state;
+	struct fw_bench *b = *state;
 	uint32_t len = 64 * 1024 + 32 * 1024;
 	uint8_t *want = malloc(len);
 
@@ -287,7 +141,7 @@ static void test_write_uses_64k(void **state)
 
 static void test_erase_range(void **state)
 {
-	struct bench *b = *state;
+	struct fw_bench *b = *state;
 	uint8_t *before = malloc(b->chip.part->size);
 	uint32_t addr = 0x2345, len = 0x3000, i;
 
@@ -307,7 +161,7 @@ static void test_erase_range(void **state)
 
 static void test_verify_mismatch(void **state)
 {
-	struct bench *b = *state;
+	struct fw_bench *b = *state;
 	uint8_t *want = malloc(65536);
 
 	memcpy(want, b->mem, 65536);
@@ -323,7 +177,7 @@ static void test_verify_mismatch(void **state)
 
 static void test_range(void **state)
 {
-	struct bench *b = *state;
+	struct fw_bench *b = *state;
 
 	assert_int_equal(ops_detect(&b->ops), 0);
 	assert_int_equal(ops_check_range(&b->ops, 0x100000, 1), OPS_E_RANGE);
@@ -334,7 +188,7 @@ static void test_range(void **state)
 
 static void test_resend_after_damage(void **state)
 {
-	struct bench *b = *state;
+	struct fw_bench *b = *state;
 	uint8_t id[3];
 
 	b->corrupt_next_write = 1;
@@ -345,7 +199,7 @@ static void test_resend_after_damage(void **state)
 
 static void test_no_chip(void **state)
 {
-	struct bench *b = *state;
+	struct fw_bench *b = *state;
 
 	host_hal_miso_stuck(1);
 	assert_int_equal(ops_detect(&b->ops), OPS_E_NOCHIP);
@@ -357,7 +211,7 @@ static void test_no_chip(void **state)
 
 static void test_protected(void **state)
 {
-	struct bench *b = *state;
+	struct fw_bench *b = *state;
 	uint8_t want[16] = { 0 };
 
 	assert_int_equal(ops_detect(&b->ops), 0);
@@ -367,7 +221,7 @@ static void test_protected(void **state)
 
 static void test_chip_erase(void **state)
 {
-	struct bench *b = *state;
+	struct fw_bench *b = *state;
 	uint32_t i;
 
 	assert_int_equal(ops_detect(&b->ops), 0);
@@ -380,7 +234,7 @@ static void test_chip_erase(void **state)
  * when the cable cannot carry it, and both sides agreeing afterwards. */
 static void test_auto_rate(void **state)
 {
-	struct bench *b = *state;
+	struct fw_bench *b = *state;
 	uint8_t id[3];
 
 	b->max_ok_baud = 1000000;
@@ -413,7 +267,7 @@ static void test_auto_rate(void **state)
  * drops them, later ones are answered, the lost ones are sent again. */
 static void test_pipelined_write_with_damage(void **state)
 {
-	struct bench *b = *state;
+	struct fw_bench *b = *state;
 	uint32_t len = 16 * 1024, i;
 	uint8_t *want = malloc(len);
 

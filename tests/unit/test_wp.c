@@ -18,6 +18,7 @@
 #include "ops_chip.h"
 #include "wp.h"
 #include "fw_core.h"
+#include "fw_bench.h"
 #include "fw_host_hal.h"
 #include "flashchip.h"
 
@@ -153,109 +154,11 @@ static void test_encode_refuses(void **state)
 
 /* ---- against the model ---- */
 
-struct bench {
-	struct fc_chip chip;
-	uint8_t *mem;
-	struct fw_core core;
-	uint8_t out[8192];
-	size_t out_len, out_pos;
-	struct link link;
-	struct dev dev;
-	struct ops ops;
-};
-
-static void pump(struct bench *b)
+/* the bench of fw_bench.h, erased, the chip detected */
+static struct fw_bench *bench_new(const char *part)
 {
-	size_t n, i;
-	const uint8_t *o;
-	int guard = 0;
+	struct fw_bench *b = fw_bench_new(part, 0);
 
-	while (host_hal_input_left() && guard++ < 1000000)
-		fw_core_poll(&b->core);
-	for (i = 0; i < 4; i++)
-		fw_core_poll(&b->core);
-	o = host_hal_output(&n);
-	if (b->out_pos == b->out_len)
-		b->out_pos = b->out_len = 0;
-	if (n > sizeof(b->out) - b->out_len)
-		n = sizeof(b->out) - b->out_len;
-	memcpy(b->out + b->out_len, o, n);
-	b->out_len += n;
-	host_hal_output_clear();
-}
-
-static int fl_write(void *ctx, const uint8_t *buf, size_t len, unsigned timeout_ms)
-{
-	struct bench *b = ctx;
-
-	(void)timeout_ms;
-	host_hal_advance_ms(1);
-	host_hal_input(buf, len);
-	pump(b);
-	return LINK_OK;
-}
-
-static int fl_read(void *ctx, uint8_t *buf, size_t len, unsigned timeout_ms)
-{
-	struct bench *b = ctx;
-	size_t n = b->out_len - b->out_pos;
-
-	(void)timeout_ms;
-	if (n == 0) {
-		host_hal_advance_ms(10);
-		pump(b);
-		n = b->out_len - b->out_pos;
-	}
-	if (n > len)
-		n = len;
-	memcpy(buf, b->out + b->out_pos, n);
-	b->out_pos += n;
-	return (int)n;
-}
-
-static int fl_flush(void *ctx)
-{
-	struct bench *b = ctx;
-
-	b->out_pos = b->out_len = 0;
-	host_hal_output_clear();
-	return LINK_OK;
-}
-
-static int fl_baud(void *ctx, uint32_t baud)
-{
-	(void)ctx;
-	(void)baud;
-	return LINK_OK;
-}
-
-static void fl_close(void *ctx)
-{
-	(void)ctx;
-}
-
-static const struct link_ops fl_ops = {
-	.name = "fw_core", .close = fl_close, .read = fl_read, .write = fl_write,
-	.flush_input = fl_flush, .set_baud = fl_baud,
-};
-
-static struct bench *bench_new(const char *part)
-{
-	struct bench *b = calloc(1, sizeof(*b));
-	const struct fc_part *p = fc_part_find(part);
-
-	assert_non_null(b);
-	assert_non_null(p);
-	b->mem = malloc(p->size);
-	assert_non_null(b->mem);
-	memset(b->mem, 0xFF, p->size);
-	fc_init(&b->chip, p, b->mem, 0);
-	host_hal_attach(&b->chip);
-	fw_core_init(&b->core);
-	pump(b);
-	b->link.ops = &fl_ops;
-	b->link.ctx = b;
-	b->link.baud = 115200;
 	assert_int_equal(dev_open(&b->dev, &b->link, 500), 0);
 	ops_init(&b->ops, &b->dev, NULL, NULL);
 	assert_int_equal(ops_detect(&b->ops), 0);
@@ -282,16 +185,13 @@ static int setup_sst(void **state)
 
 static int teardown(void **state)
 {
-	struct bench *b = *state;
-
-	free(b->mem);
-	free(b);
+	fw_bench_free(*state);
 	return 0;
 }
 
 static void test_refused_before_change(void **state)
 {
-	struct bench *b = *state;
+	struct fw_bench *b = *state;
 	uint32_t programs = b->chip.stats.programs, erases = b->chip.stats.erases;
 
 	assert_int_equal(ops_check_writable_range(&b->ops, 0x10000, 8192), OPS_E_PROTECTED);
@@ -304,7 +204,7 @@ static void test_refused_before_change(void **state)
 
 static void test_unprotect_keeps_qe(void **state)
 {
-	struct bench *b = *state;
+	struct fw_bench *b = *state;
 	int changed = -1;
 
 	assert_int_equal(b->chip.sr2 & 0x02, 0x02);     /* QE=1 at power-up */
@@ -321,7 +221,7 @@ static void test_unprotect_keeps_qe(void **state)
  * SR2, QE included, as on silicon.  (So the test above means something.) */
 static void test_one_byte_wrsr_trap(void **state)
 {
-	struct bench *b = *state;
+	struct fw_bench *b = *state;
 	uint8_t zero = 0;
 
 	assert_int_equal(dev_write_sr(&b->dev, 0x01, 0, &zero, 1, 15), 0);
@@ -338,7 +238,7 @@ static void test_protect_matches_model(void **state)
 	};
 	static const uint32_t probes[] = { 0, 0x1000, 0x7FF000, 0x800000, 0xFBF000, 0xFC0000,
 					   0xFF7000, 0xFF8000, 0xFFF000 };
-	struct bench *b = *state;
+	struct fw_bench *b = *state;
 	size_t r, p;
 
 	for (r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++) {
@@ -364,7 +264,7 @@ static void test_protect_matches_model(void **state)
 /* 4-byte addressing: a write across 16 MiB lands on both sides. */
 static void test_write_across_16m(void **state)
 {
-	struct bench *b = *state;
+	struct fw_bench *b = *state;
 	uint8_t buf[8192], back[8192];
 	size_t i;
 
@@ -382,7 +282,7 @@ static void test_write_across_16m(void **state)
 /* SST25VF016B: BP set at power-up; unprotect, then byte-by-byte program. */
 static void test_sst(void **state)
 {
-	struct bench *b = *state;
+	struct fw_bench *b = *state;
 	uint8_t buf[300];
 	int changed;
 	size_t i;
@@ -402,7 +302,7 @@ static void test_sst(void **state)
  * with the REMS and RES answers in the message. */
 static void test_detect_fallbacks(void **state)
 {
-	struct bench *b = *state;
+	struct fw_bench *b = *state;
 	struct ops_chip_id id;
 	uint8_t dp = 0xB9;
 
