@@ -41,8 +41,11 @@ static int16_t get_byte(void)
 	for (;;) {
 		int16_t ch = hal_uart_getc();
 
-		if (ch >= 0)
+		if (ch >= 0) {
+			/* a byte is progress: a 16 MiB operation takes minutes */
+			hal_watchdog_kick();
 			return ch;
+		}
 		if ((uint32_t)(hal_millis() - start) > FW_SP_BYTE_MS)
 			return -1;
 		hal_idle();
