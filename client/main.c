@@ -26,6 +26,7 @@
 #include "report.h"
 #include "multi.h"
 #include "resume.h"
+#include "wstate.h"
 #include "spi_linux.h"
 #include "spi_serprog.h"
 
@@ -413,7 +414,16 @@ static int change(struct ctx *c, uint32_t addr, const uint8_t *want, uint32_t le
 	err = want ? ops_write(&c->ops, addr, want, len, !c->o.no_verify) :
 		     ops_erase(&c->ops, addr, len, !c->o.no_verify);
 	if (err) {
+		char st[512];
+
 		rc = fail(c, err);
+		/* a device that still answers can say where the range stands */
+		if (err != DEV_E_LINK && err != DEV_E_TIMEOUT && err != DEV_E_NOANSWER &&
+		    err != DEV_E_NOISY && !wstate_describe(&c->ops, addr, want, len,
+							  b.len ? b.path : NULL, b.addr, b.len,
+							  st, sizeof(st)) && st[0])
+			fprintf(stderr, "spiflash: state of 0x%06x-0x%06x: %s\n", addr,
+				addr + len - 1, st);
 		if (b.len)
 			fprintf(stderr, "spiflash: the old bytes of 0x%06x-0x%06x are in '%s'; the same command again finishes the job%s\n",
 				b.addr, b.addr + b.len - 1, b.path,

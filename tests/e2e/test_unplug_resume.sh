@@ -77,6 +77,35 @@ interrupted() {
 interrupted unplug unplug-after=60000
 interrupted reset reset-after=60000
 
+# --- a chip that turns protected half way: the failure names the state ------
+img="$T/prot.bin"
+head -c $SIZE /dev/urandom >"$img"
+cp "$img" "$T/prot-before.bin"
+if emu_start prot --chip W25X10 --image "$img" --chip-fault protect-after=40; then
+	timeout 60 $SF -d "$EMU_DEV_prot" -f "$T/src.bin" --flash-offset $OFF write >"$T/out" 2>"$T/err1"
+	rc=$?
+	if [ "$rc" -eq 4 ] && grep -Eq "state of 0x003003-0x007e22: 0x003003-0x[0-9a-f]+ done, .*(erased|partly written)" "$T/err1"; then
+		ok "protected half way: exit 4, and the message says which sectors are done and which erased: $(grep -o 'state of.*' "$T/err1")"
+	else
+		fail "protected half way: exit $rc: $(tail -c 400 "$T/err1")"
+	fi
+	emu_stop prot
+	# the same command on a chip without the fault (same image) finishes
+	if emu_start prot2 --chip W25X10 --image "$img"; then
+		run_rc=0
+		timeout 60 $SF -d "$EMU_DEV_prot2" -f "$T/src.bin" --flash-offset $OFF write >"$T/out" 2>"$T/err2" || run_rc=$?
+		check "protected half way: the same command finishes on a writable chip (exit $run_rc)" test "$run_rc" -eq 0
+		check "protected half way: the file's bytes are in the chip" in_chip "$img"
+		check "protected half way: every byte around the range is as before" \
+			same_outside "$img" "$T/prot-before.bin" $OFF 20000
+		emu_stop prot2
+	else
+		fail "prot2 emulator starts"
+	fi
+else
+	fail "prot emulator starts"
+fi
+
 # --- abuse on the line --------------------------------------------------------
 img="$T/abuse.bin"
 head -c $SIZE /dev/urandom >"$img"
