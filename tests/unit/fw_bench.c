@@ -41,10 +41,15 @@ static void pump(struct fw_bench *b)
 	if (n > sizeof(b->out) - b->out_len)
 		n = sizeof(b->out) - b->out_len;
 	/* each byte as the client's UART receives it at the device's rate of
-	 * the moment it was sent */
-	for (i = 0; i < n; i++)
-		b->out[b->out_len + i] = garble_byte(b, o[i], host_hal_baud_at(i));
-	b->out_len += n;
+	 * the moment it was sent, less what a drop window loses */
+	for (i = 0; i < n; i++) {
+		uint64_t g = b->out_total + i;
+
+		if (g >= b->drop_at && g < b->drop_at + b->drop_len)
+			continue;
+		b->out[b->out_len++] = garble_byte(b, o[i], host_hal_baud_at(i));
+	}
+	b->out_total += n;
 	host_hal_output_clear();
 }
 

@@ -21,7 +21,9 @@ struct fw_bench {
 	struct fc_chip chip;
 	uint8_t *mem;
 	struct fw_core core;
-	uint8_t out[8192];
+	uint8_t out[2u << 20];      /* what the device said, not yet read */
+	uint64_t out_total;         /* bytes the device has sent in all */
+	uint64_t drop_at, drop_len; /* the line loses these bytes of out_total */
 	size_t out_len, out_pos;
 	int corrupt_next_write;     /* flip a byte of the next request */
 	unsigned corrupt_after;     /* ... once this many requests have gone */

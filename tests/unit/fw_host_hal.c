@@ -17,7 +17,7 @@ static struct host_board {
 	int miso_stuck;               /* -1: chip answers; else the stuck level */
 	const uint8_t *in;
 	size_t in_len, in_pos;
-	uint8_t out[65536];
+	uint8_t out[2u << 20];      /* a whole 1 MiB stream fits */
 	size_t out_len;
 	uint32_t spi_hz;
 	uint32_t baud;

@@ -472,6 +472,15 @@ struct stream_result {
 	uint32_t end_blocks;
 };
 
+/* A stream block's check: CRC-32 of its address, then of its bytes. */
+static uint32_t block_check(uint32_t addr, const uint8_t *data, uint32_t n)
+{
+	uint8_t a[4];
+
+	proto_put32(a, addr);
+	return (uint32_t)crc32(crc32(0, a, 4), data, n);
+}
+
 /* Run a READ_STREAM and check every block's second-read CRC as a host would. */
 static void run_stream(struct bench *b, uint32_t addr, uint32_t len, uint16_t block,
 		       uint8_t flags, struct stream_result *res)
@@ -505,7 +514,7 @@ static void run_stream(struct bench *b, uint32_t addr, uint32_t len, uint16_t bl
 			assert_int_equal(d.seq, (uint8_t)(7 + res->blocks));
 			check = proto_get32(d.payload);
 			if (prev_n && (flags & PROTO_STREAM_CHECK)) {
-				assert_int_equal(check, (uint32_t)crc32(0, res->data + prev_at, prev_n));
+				assert_int_equal(check, block_check(addr + prev_at, res->data + prev_at, prev_n));
 				res->checks_ok++;
 			}
 			assert_true(at + n <= sizeof(res->data));
@@ -525,7 +534,7 @@ static void run_stream(struct bench *b, uint32_t addr, uint32_t len, uint16_t bl
 				res->end_blocks = proto_get32(d.payload + 5);
 				if (prev_n && (flags & PROTO_STREAM_CHECK)) {
 					assert_int_equal(proto_get32(d.payload + 1),
-							 (uint32_t)crc32(0, res->data + prev_at, prev_n));
+							 block_check(addr + prev_at, res->data + prev_at, prev_n));
 					res->checks_ok++;
 				}
 			}

@@ -287,10 +287,33 @@ static void test_pipelined_write_with_damage(void **state)
 	free(want);
 }
 
+/* More than 256 stream frames lost in the middle of a read, the rest
+ * arriving: frames are numbered modulo 256, so the later ones look like
+ * a small skip.  The address in every block's check must stop them from
+ * landing 256 blocks off (a silent corruption found by a 16 MiB read). */
+static void test_stream_long_loss(void **state)
+{
+	struct fw_bench *b = *state;
+	uint32_t len = 512 * 1024;
+	uint8_t *got = malloc(len);
+
+	assert_non_null(got);
+	assert_int_equal(ops_detect(&b->ops), 0);
+	b->drop_at = b->out_total + 40000;
+	b->drop_len = 300u * 525u;          /* about 300 frames of 512 bytes */
+	assert_int_equal(ops_read(&b->ops, 0, got, len), 0);
+	assert_memory_equal(got, b->mem, len);
+	assert_true(b->ops.stats.blocks_reread >= 256);
+	/* and a duplicated frame: it must not move the rest 255 blocks on */
+	b->drop_len = 0;
+	free(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_auto_rate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stream_long_loss, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipelined_write_with_damage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hello, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_detect, setup, teardown),

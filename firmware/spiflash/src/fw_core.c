@@ -324,6 +324,20 @@ static void set_baud_after(struct fw_core *c, uint32_t baud)
 }
 
 /*
+ * The check of a stream block: CRC-32 of its address (4 bytes, little-endian)
+ * and of a second read of its bytes.  The address is in it so that a block
+ * the host put in the wrong place (frames are numbered only modulo 256) can
+ * never pass: without it, a whole run of blocks shifted by 256 would.
+ */
+static uint32_t block_check(struct fw_core *c, uint32_t addr, uint16_t n)
+{
+	uint8_t a[4];
+
+	proto_put32(a, addr);
+	return flash_crc32(&c->flash, addr, n, proto_crc32_update(0, a, 4));
+}
+
+/*
  * READ_STREAM: one request, many DATA frames, no round trip per block.
  * Blocks are built in two transmit buffers in turn (wire[] and the receive
  * pair, idle since nothing is received during a stream), so one is read
@@ -368,7 +382,7 @@ static int16_t op_read_stream(struct fw_core *c, struct req *r)
 			plen = 6;
 		}
 		if (prev_n && (flags & PROTO_STREAM_CHECK))
-			check = flash_crc32(&c->flash, prev_addr, prev_n, 0);
+			check = block_check(c, prev_addr, prev_n);
 		proto_put32(b + PROTO_INPLACE_PAYLOAD, check);
 		wl = proto_encode_inplace(b, which ? sizeof(c->wire) : sizeof(c->pool.tx2),
 					  type, seq++, plen);
@@ -382,7 +396,7 @@ static int16_t op_read_stream(struct fw_core *c, struct req *r)
 	}
 	hal_uart_tx_wait();
 	if (prev_n && (flags & PROTO_STREAM_CHECK))
-		check = flash_crc32(&c->flash, prev_addr, prev_n, 0);
+		check = block_check(c, prev_addr, prev_n);
 	proto_put32(r->out, check);
 	proto_put32(r->out + 4, blocks);
 	return 8;
