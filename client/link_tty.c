@@ -16,6 +16,8 @@
 
 struct tty {
 	int fd;
+	struct termios saved;   /* as found: put back at close */
+	int have_saved;
 };
 
 
@@ -56,6 +58,10 @@ static void tty_close(void *ctx)
 
 	if (!t)
 		return;
+	/* The next program on this port inherits its settings: flashrom sets
+	 * no VMIN, and with ours (0) its blocking reads spin. */
+	if (t->have_saved)
+		tcsetattr(t->fd, TCSADRAIN, &t->saved);
 	close(t->fd);
 	free(t);
 }
@@ -151,6 +157,8 @@ int link_tty_open(struct link *l, const char *path, uint32_t baud)
 		err = LINK_E_NOTTY;
 		goto fail;
 	}
+	t->saved = tio;
+	t->have_saved = 1;
 	cfmakeraw(&tio);
 	tio.c_cflag |= CLOCAL | CREAD;
 	tio.c_cflag &= ~(CSTOPB | PARENB | CRTSCTS);
