@@ -18,3 +18,16 @@ $(BUILD)/test_spi_linux: tests/unit/test_spi_linux.c client/spi_linux.c $(CLIENT
 	$(CC) $(HOST_CFLAGS) -Iclient -Itests/emu -o $@ tests/unit/test_spi_linux.c \
 		client/spi_linux.c $(CLIENT_CORE_SRCS) $(PROTO_SRCS) $(FLASHCHIP_SRCS) \
 		$(CMOCKA_LIBS) -lz
+
+# The sketch built to boot at 1 Mbaud (build/fw-uno1m/spiflash.elf): serprog
+# has no command to change the line rate, and flashrom talks at the rate its
+# dev=PORT:BAUD names, so a faster line means a sketch that starts there.
+fw_mcu_uno1m := atmega328p
+fw_variant_uno1m := standard
+fw_defs_uno1m := -DARDUINO_AVR_UNO -DSPIFLASH_BAUD=1000000UL
+$(eval $(call fw_board,uno1m))
+all: $(BUILD)/fw-uno1m/spiflash.elf
+
+# Debian's flashrom against the emulated firmware; the client's serprog
+# backend against it; switching between the two on one emulator.
+E2E_TESTS += tests/e2e/test_serprog.sh
