@@ -180,7 +180,12 @@ int session_open(struct ctx *c)
 	err = c->o.programmer == OPTS_PGM_SERPROG ? DEV_E_NOANSWER :
 	      dev_open(&c->dev, &c->link, DEV_STARTUP_MS);
 	if (err == DEV_E_NOANSWER && c->o.programmer != OPTS_PGM_SPIFLASH) {
-		err = spi_serprog_attach(&c->dev, &c->link, SPI_SERPROG_SYNC_MS, c->o.spi_speed,
+		/* after 2.5 s of HELLOs a serprog device has booted too: a short
+		 * sync keeps "nothing answers" within a few seconds */
+		err = spi_serprog_attach(&c->dev, &c->link,
+					 c->o.programmer == OPTS_PGM_SERPROG ? SPI_SERPROG_SYNC_MS
+									    : SPI_SERPROG_AUTO_SYNC_MS,
+					 c->o.spi_speed,
 					 c->ops.msg, sizeof(c->ops.msg));
 		if (err && c->o.programmer == OPTS_PGM_SERPROG) {
 			error("%s on '%s'", c->ops.msg, c->o.device);

@@ -14,6 +14,7 @@
 #include "link.h"
 
 #define SPI_SERPROG_SYNC_MS  3000   /* flashrom allows ~5 s */
+#define SPI_SERPROG_AUTO_SYNC_MS 1200 /* after the sketch's HELLOs went unanswered */
 #define SPI_SERPROG_WRITE_CAP 4096  /* bytes per O_SPIOP we send at most */
 
 /*
