@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A write interrupted by an unplug (and by a reset of the AVR) in the middle
+# A mistaken write undone by the command it prints.  A write interrupted by
+# an unplug (and by a reset of the AVR) in the middle
 # of programming is finished by running the same command again on the port
 # that comes back: exit 3 with a message first, then VERIFIED, the file's
 # bytes in the chip, every byte around the range as it was (the sectors the
@@ -76,6 +77,26 @@ interrupted() {
 # programming of a 20000-byte write (after the backup and the reads)
 interrupted unplug unplug-after=60000
 interrupted reset reset-after=60000
+
+# --- a mistaken write undone with the printed command -----------------------
+img="$T/undo.bin"
+head -c $SIZE /dev/urandom >"$img"
+cp "$img" "$T/undo-before.bin"
+if emu_start undo --chip W25X10 --image "$img"; then
+	timeout 60 $SF -d "$EMU_DEV_undo" -f "$T/src.bin" --flash-offset $OFF write >"$T/out" 2>"$T/err1"
+	undo=$(grep -o "to undo: spiflash .* write$" "$T/err1" | sed 's/^to undo: //')
+	if [ -n "$undo" ] && in_chip "$img"; then
+		ok "a write prints where the old bytes went and how to undo it"
+	else
+		fail "no undo command: $(tail -c 300 "$T/err1")"
+	fi
+	# the printed command, with the build's client and without a new backup
+	eval "timeout 60 $SF ${undo#spiflash } --no-backup" >"$T/out" 2>"$T/err2"
+	check "running it puts every byte of the chip back" cmp -s "$img" "$T/undo-before.bin"
+	emu_stop undo
+else
+	fail "undo emulator starts"
+fi
 
 # --- a chip that turns protected half way: the failure names the state ------
 img="$T/prot.bin"
