@@ -28,6 +28,7 @@ include tests/tests.mk
 include tests/fuzz/fuzz.mk
 include tests/soak/soak.mk
 include tools/install.mk client/scripting.mk
+include tests/e2e/serprog.mk
 
 # Throughput in the emulator, in simulated time (see BENCHMARKS.md).
 bench: all

@@ -142,11 +142,17 @@ int info_print(FILE *out, struct ops *o, const struct chip *force, const char *d
 
 	caps_text(caps, sizeof(caps), h->caps);
 	fprintf(out, "device:    %s (%s, %u baud)\n", device, backend, (unsigned)baud);
-	fprintf(out, "firmware:  spiflash %u.%u.%u on %s, %u MHz\n", h->fw_major, h->fw_minor,
-		h->fw_patch, h->board[0] ? h->board : "unknown board",
-		(unsigned)(h->f_cpu / 1000000));
-	fprintf(out, "protocol:  %u (device %u, oldest %u), max payload %u, rx buffer %u\n",
-		d->version, h->proto_version, h->proto_min, d->max_payload, h->rx_buffer);
+	if (d->spi) {
+		/* a raw SPI master: no sketch, the client sequences the chip */
+		fprintf(out, "programmer: %s, host-side sequencing (no on-device CRC)\n",
+			d->spi->name);
+	} else {
+		fprintf(out, "firmware:  spiflash %u.%u.%u on %s, %u MHz\n", h->fw_major,
+			h->fw_minor, h->fw_patch, h->board[0] ? h->board : "unknown board",
+			(unsigned)(h->f_cpu / 1000000));
+		fprintf(out, "protocol:  %u (device %u, oldest %u), max payload %u, rx buffer %u\n",
+			d->version, h->proto_version, h->proto_min, d->max_payload, h->rx_buffer);
+	}
 	fprintf(out, "features:  %s\n", caps);
 	err = ops_detect_chip(o, force, &id);
 	if (err && err != OPS_E_NOCHIP && err != OPS_E_UNKNOWN)
