@@ -312,7 +312,7 @@ static int pipe_frame(struct dev_pipe *p, int *err)
 
 /* Wait for at least one answer (or a timeout that resends); bounded.  All
  * bytes read are decoded: one read may hold several answers. */
-static int pipe_wait(struct dev_pipe *p)
+static int pipe_wait_answer(struct dev_pipe *p)
 {
 	struct dev *d = p->d;
 	unsigned silence = d->silence_ms + p->page_ms * 2 +
@@ -346,6 +346,17 @@ static int pipe_wait(struct dev_pipe *p)
 		if (answered || !p->count)
 			return DEV_OK;
 	}
+}
+
+/* As pipe_wait_answer; on a link failure err_addr names the oldest request
+ * in flight (a refusal by the device names its own request). */
+static int pipe_wait(struct dev_pipe *p)
+{
+	int err = pipe_wait_answer(p);
+
+	if (err && !DEV_IS_REMOTE(err) && p->count)
+		p->err_addr = proto_get32(p->q[0].payload);
+	return err;
 }
 
 int dev_pipe_program(struct dev_pipe *p, uint32_t addr, const uint8_t *data, size_t len)
