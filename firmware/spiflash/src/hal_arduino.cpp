@@ -22,6 +22,13 @@
 #define SPIFLASH_BAUD 115200UL
 #endif
 
+/* The old ATmegaBOOT bootloader of early Nanos cannot start after a
+ * watchdog reset (it loops): build those with -DSPIFLASH_WATCHDOG=0, or
+ * give them Optiboot ("ATmega328P" rather than "(Old Bootloader)"). */
+#ifndef SPIFLASH_WATCHDOG
+#define SPIFLASH_WATCHDOG 1
+#endif
+
 #ifndef SPIFLASH_CS_PIN
 #if defined(__AVR_ATmega2560__) || defined(__AVR_ATmega1280__)
 #define SPIFLASH_CS_PIN 53
@@ -294,12 +301,16 @@ void hal_init(void)
 	/* The sketch is the only SPI user: one transaction for its lifetime. */
 	SPI.beginTransaction(spi_settings);
 	uart_init();
+#if SPIFLASH_WATCHDOG
 	wdt_enable(WDTO_2S);
+#endif
 }
 
 void hal_watchdog_kick(void)
 {
+#if SPIFLASH_WATCHDOG
 	wdt_reset();
+#endif
 }
 
 void hal_spi_select(void)
