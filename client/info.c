@@ -11,7 +11,7 @@
 static void caps_text(char *buf, size_t len, uint32_t caps)
 {
 	static const char *const names[] = { "crc32", "blank", "xfer", "sfdp", "addr4", "pending",
-					     "stream", "baud", "pipeline" };
+					     "stream", "baud", "pipeline", "crc32-multi" };
 	size_t i, o = 0;
 
 	buf[0] = '\0';
