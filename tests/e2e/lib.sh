@@ -45,6 +45,30 @@ check() {
 	if "$@"; then ok "$what"; else fail "$what"; fi
 }
 
+# run EXPECTED_RC SUBSTRING DESCRIPTION -- COMMAND...: exit code and a
+# substring of stderr (empty: not checked), within E2E_RUN_TIMEOUT seconds
+# (60 unless the script sets it); stdout and stderr stay in $E2E_TMP/out, err
+run() {
+	local want=$1 sub=$2 what=$3 rc
+	shift 4
+	timeout "${E2E_RUN_TIMEOUT:-60}" "$@" >"$E2E_TMP/out" 2>"$E2E_TMP/err"
+	rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		fail "$what: exit $rc, expected $want; stderr: $(head -c 400 "$E2E_TMP/err")"
+		return 1
+	fi
+	if [ -n "$sub" ] && ! grep -qF -- "$sub" "$E2E_TMP/err"; then
+		fail "$what: stderr lacks '$sub': $(head -c 400 "$E2E_TMP/err")"
+		return 1
+	fi
+	ok "$what"
+}
+
+# same_outside FILE_A FILE_B OFFSET LENGTH: equal except in [OFFSET, +LENGTH)
+same_outside() {
+	cmp -s -n "$3" "$1" "$2" && cmp -s -i "$(($3 + $4)):$(($3 + $4))" "$1" "$2"
+}
+
 e2e_summary() {
 	echo "$E2E_PASSED passed, $E2E_FAILED failed"
 	[ "$E2E_FAILED" -eq 0 ]

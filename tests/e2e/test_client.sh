@@ -23,30 +23,6 @@ if ! emu_start main --chip $CHIP --image "$img"; then
 fi
 DEV=$EMU_DEV_main
 
-# run EXPECTED_RC SUBSTRING DESCRIPTION -- COMMAND...: exit code and a
-# substring of stderr (empty: not checked)
-run() {
-	local want=$1 sub=$2 what=$3 rc
-	shift 4
-	timeout 60 "$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	if [ "$rc" -ne "$want" ]; then
-		fail "$what: exit $rc, expected $want; stderr: $(head -c 400 "$T/err")"
-		return 1
-	fi
-	if [ -n "$sub" ] && ! grep -qF -- "$sub" "$T/err"; then
-		fail "$what: stderr lacks '$sub': $(head -c 400 "$T/err")"
-		return 1
-	fi
-	ok "$what"
-}
-
-# same_outside FILE_A FILE_B OFFSET LENGTH: equal except in [OFFSET, +LENGTH)
-same_outside() {
-	cmp -s -n "$3" "$1" "$2" &&
-	cmp -s -i "$(($3 + $4)):$(($3 + $4))" "$1" "$2"
-}
-
 # --- happy paths ------------------------------------------------------------
 if run 0 "" "info exits 0" -- $SF -d "$DEV" info && grep -q "jedec id:  ef 30 11" "$T/out" &&
    grep -q "W25X10" "$T/out"; then

@@ -17,10 +17,6 @@ SIZE=$((128 * 1024))
 OFF=$((0x3003))
 head -c 20000 /dev/urandom >"$T/src.bin"
 
-# same_outside A B OFFSET LENGTH: equal except in [OFFSET, +LENGTH)
-same_outside() {
-	cmp -s -n "$3" "$1" "$2" && cmp -s -i "$(($3 + $4)):$(($3 + $4))" "$1" "$2"
-}
 in_chip() {
 	cmp -s -n 20000 "$T/src.bin" <(tail -c +$((OFF + 1)) "$1")
 }
