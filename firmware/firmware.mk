@@ -78,7 +78,14 @@ $$(FW_$(1)_DIR)/spiflash.hex: $$(FW_$(1)_DIR)/spiflash.elf
 	$(AVR_OBJCOPY) -O ihex -R .eeprom $$< $$@
 endef
 
-$(foreach b,$(FW_BOARDS),$(eval $(call fw_board,$(b))))
+# The sketch built to boot at 1 Mbaud (build/fw-uno1m/spiflash.elf): serprog
+# has no command to change the line rate, and flashrom talks at the rate its
+# dev=PORT:BAUD names, so a faster line means a sketch that starts there.
+fw_mcu_uno1m := atmega328p
+fw_variant_uno1m := standard
+fw_defs_uno1m := -DARDUINO_AVR_UNO -DSPIFLASH_BAUD=1000000UL
+
+$(foreach b,$(FW_BOARDS) uno1m,$(eval $(call fw_board,$(b))))
 
 $(BUILD)/spiflash.elf: $(BUILD)/fw-uno/spiflash.elf
 	cp $< $@
@@ -88,7 +95,7 @@ $(BUILD)/spiflash.hex: $(BUILD)/fw-uno/spiflash.hex
 .PHONY: firmware firmware-boards upload
 firmware: $(BUILD)/spiflash.elf $(BUILD)/spiflash.hex
 firmware-boards: firmware $(BUILD)/fw-leonardo/spiflash.hex $(BUILD)/fw-mega/spiflash.hex
-all: firmware
+all: firmware $(BUILD)/fw-uno1m/spiflash.elf
 
 BOARD ?= uno
 PORT ?= /dev/ttyACM0

@@ -26,5 +26,3 @@ uninstall:
 # Every board builds with `make all`, and prints its size (firmware.mk).
 all: firmware-boards
 
-E2E_TESTS += tests/e2e/test_install.sh
-E2E_TESTS += tests/e2e/test_sketch_ide.sh

@@ -1,6 +1,7 @@
 # Fuzzing: libFuzzer harnesses for the decoders that read bytes from outside
 # (the SFDP parser, the protocol frame decoder), their seed corpus, and a
 # replay of that corpus that `make test` runs with plain $(CC).
+# Sanitizer objects (build/san) come from the top Makefile.
 # BUILD, CC and HOST_CFLAGS come from the top-level Makefile.
 #
 #   make fuzz                    each harness for FUZZ_SECONDS (default 60)
@@ -15,56 +16,37 @@ FUZZ_FLAGS := -std=c99 -O1 -g -D_DEFAULT_SOURCE -fsanitize=fuzzer,address,undefi
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_HARNESSES := sfdp proto_dec opts
 
-# The replay builds use ASan/UBSan when this compiler links them (gcc does on
-# Debian 12); otherwise they still run every seed, just without the checks.
-FUZZ_REPLAY_SAN := $(shell echo 'int main(void){return 0;}' | \
-	$(CC) -x c -fsanitize=address,undefined -o /dev/null - >/dev/null 2>&1 && \
-	echo -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
-
-SFDP_SRCS := client/sfdp.c
-FUZZ_SFDP_SRCS := tests/fuzz/fuzz_sfdp.c $(SFDP_SRCS)
+# The replays run every seed under ASan/UBSan (HOST_SAN, Makefile).
+FUZZ_SFDP_SRCS := tests/fuzz/fuzz_sfdp.c client/chips/sfdp.c
 FUZZ_PROTO_SRCS := tests/fuzz/fuzz_proto_dec.c $(PROTO_SRCS)
-FUZZ_OPTS_SRCS := tests/fuzz/fuzz_opts.c client/opts.c
+FUZZ_OPTS_SRCS := tests/fuzz/fuzz_opts.c client/cli/opts.c
 
-$(BUILD)/replay_sfdp: $(FUZZ_SFDP_SRCS) tests/fuzz/replay_main.c client/sfdp.h | $(BUILD)
-	$(CC) $(HOST_CFLAGS) $(FUZZ_REPLAY_SAN) -Iclient -o $@ \
-		tests/fuzz/replay_main.c $(FUZZ_SFDP_SRCS)
-
-$(BUILD)/replay_proto_dec: $(FUZZ_PROTO_SRCS) tests/fuzz/replay_main.c protocol/proto.h | $(BUILD)
-	$(CC) $(HOST_CFLAGS) $(FUZZ_REPLAY_SAN) $(PROTO_CFLAGS) -o $@ \
-		tests/fuzz/replay_main.c $(FUZZ_PROTO_SRCS)
-
-$(BUILD)/replay_opts: $(FUZZ_OPTS_SRCS) tests/fuzz/replay_main.c client/opts.h | $(BUILD)
-	$(CC) $(HOST_CFLAGS) $(FUZZ_REPLAY_SAN) -Iclient -o $@ \
-		tests/fuzz/replay_main.c $(FUZZ_OPTS_SRCS)
-
-# The SFDP unit test, under the sanitizers too: it cuts every dump at every
-# length into exact-size heap blocks, which only ASan can check.
-UNIT_TESTS += $(BUILD)/test_sfdp
-$(BUILD)/test_sfdp: tests/unit/test_sfdp.c tests/unit/sfdp_dumps.h $(SFDP_SRCS) client/sfdp.h \
-		$(FLASHCHIP_HDRS) tests/emu/fc_parts.c | $(BUILD)
-	$(CC) $(HOST_CFLAGS) $(FUZZ_REPLAY_SAN) -Iclient -Itests/emu -Itests/unit -o $@ \
-		tests/unit/test_sfdp.c $(SFDP_SRCS) tests/emu/fc_parts.c $(CMOCKA_LIBS)
+# $(1): harness name; $(2): its sources
+define fuzz_replay
+$(BUILD)/replay_$(1): $(call san_objs,tests/fuzz/replay_main.c $(2))
+	$(CC) $(HOST_CFLAGS) $(HOST_SAN) -o $$@ $$^
+all: $(BUILD)/replay_$(1)
+endef
+$(eval $(call fuzz_replay,sfdp,$(FUZZ_SFDP_SRCS)))
+$(eval $(call fuzz_replay,proto_dec,$(FUZZ_PROTO_SRCS)))
+$(eval $(call fuzz_replay,opts,$(FUZZ_OPTS_SRCS)))
 
 E2E_TESTS += tests/e2e/test_fuzz_replay.sh
 
-# Prerequisites named here rather than through UNIT_TESTS, so they hold
-# wherever this file is included (make expands a rule's prerequisites when
-# it reads the rule).
-test test-unit: $(BUILD)/test_sfdp
-test test-e2e: $(BUILD)/replay_sfdp $(BUILD)/replay_proto_dec $(BUILD)/replay_opts
 
 $(BUILD)/fuzz:
 	mkdir -p $@
 
-$(BUILD)/fuzz/fuzz_sfdp: $(FUZZ_SFDP_SRCS) client/sfdp.h | $(BUILD)/fuzz
-	$(FUZZ_CC) $(FUZZ_FLAGS) -Iclient -o $@ $(FUZZ_SFDP_SRCS)
-
-$(BUILD)/fuzz/fuzz_proto_dec: $(FUZZ_PROTO_SRCS) protocol/proto.h | $(BUILD)/fuzz
-	$(FUZZ_CC) $(FUZZ_FLAGS) $(PROTO_CFLAGS) -o $@ $(FUZZ_PROTO_SRCS)
-
-$(BUILD)/fuzz/fuzz_opts: $(FUZZ_OPTS_SRCS) client/opts.h | $(BUILD)/fuzz
-	$(FUZZ_CC) $(FUZZ_FLAGS) -Iclient -o $@ $(FUZZ_OPTS_SRCS)
+# The libFuzzer builds, for `make fuzz` only; the compiler's dependency files
+# keep them current like every other binary.  $(1): harness; $(2): sources
+define fuzz_harness
+$(BUILD)/fuzz/fuzz_$(1): $(2) | $(BUILD)/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(HOST_INC) -MMD -MP -o $$@ $(2)
+-include $(BUILD)/fuzz/fuzz_$(1).d
+endef
+$(eval $(call fuzz_harness,sfdp,$(FUZZ_SFDP_SRCS)))
+$(eval $(call fuzz_harness,proto_dec,$(FUZZ_PROTO_SRCS)))
+$(eval $(call fuzz_harness,opts,$(FUZZ_OPTS_SRCS)))
 
 # Runs every harness (even after one crashes), prints its executions and
 # crashes, and fails if any crashed.

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "opts.h"
+#include "cli/opts.h"
 
 #define CHECK(c) do { if (!(c)) abort(); } while (0)
 #define MAX_ARGS 40

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "sfdp.h"
+#include "chips/sfdp.h"
 
 #define CHECK(c) do { if (!(c)) abort(); } while (0)
 

@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dev.h"
-#include "ops.h"
+#include "prog/dev.h"
+#include "core/ops.h"
 #include "fw_core.h"
 #include "flashchip.h"
 

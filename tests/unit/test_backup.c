@@ -16,11 +16,11 @@
 
 #include <cmocka.h>
 
-#include "backup.h"
+#include "core/backup.h"
 #include "fw_bench.h"
-#include "lock.h"
-#include "resume.h"
-#include "wstate.h"
+#include "transport/lock.h"
+#include "core/resume.h"
+#include "core/wstate.h"
 
 #define S 4096u
 

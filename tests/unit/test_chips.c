@@ -12,11 +12,11 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "chips.h"
-#include "chips_sfdp.h"
-#include "sfdp.h"
+#include "chips/chips.h"
+#include "chips/chips_sfdp.h"
+#include "chips/sfdp.h"
 #include "flashchip.h"
-#include "../protocol/proto.h"
+#include "proto.h"
 
 #define KIB 1024u
 #define MIB (1024u * 1024u)

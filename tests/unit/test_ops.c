@@ -11,8 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "dev.h"
-#include "ops.h"
+#include "prog/dev.h"
+#include "core/ops.h"
 #include "fw_core.h"
 #include "fw_bench.h"
 #include "fw_host_hal.h"

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "opts.h"
+#include "cli/opts.h"
 
 /* rows name only the fields that matter; the rest are zero */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"

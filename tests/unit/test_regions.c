@@ -14,9 +14,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "fmap.h"
-#include "json.h"
-#include "layout.h"
+#include "core/fmap.h"
+#include "cli/json.h"
+#include "core/layout.h"
 
 /* ---- json ------------------------------------------------------------- */
 

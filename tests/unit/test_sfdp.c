@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "flashchip.h"
-#include "sfdp.h"
+#include "chips/sfdp.h"
 #include "sfdp_dumps.h"
 
 #define KIB 1024u

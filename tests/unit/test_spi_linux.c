@@ -16,9 +16,9 @@
 #include <cmocka.h>
 #include <linux/spi/spidev.h>
 
-#include "dev.h"
-#include "ops.h"
-#include "spi_linux.h"
+#include "prog/dev.h"
+#include "core/ops.h"
+#include "prog/spi_linux.h"
 #include "flashchip.h"
 
 /* The fake device.  ioctl(2) passes only the descriptor, so the fake is

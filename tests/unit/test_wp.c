@@ -13,10 +13,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "dev.h"
-#include "ops.h"
-#include "ops_chip.h"
-#include "wp.h"
+#include "prog/dev.h"
+#include "core/ops.h"
+#include "core/ops_chip.h"
+#include "chips/wp.h"
 #include "fw_core.h"
 #include "fw_bench.h"
 #include "fw_host_hal.h"

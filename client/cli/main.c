@@ -1,0 +1,188 @@
+/*
+ * spiflash: command-line client of the spiflash SPI NOR programmer.
+ * The only place that prints errors and turns them into exit codes.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/backup.h"
+#include "transport/clock.h"
+#include "prog/dev.h"
+#include "core/file.h"
+#include "cli/info.h"
+#include "transport/link.h"
+#include "transport/lock.h"
+#include "core/ops.h"
+#include "core/ops_chip.h"
+#include "cli/opts.h"
+#include "transport/ports.h"
+#include "prog/ports_probe.h"
+#include "cli/progress.h"
+#include "core/recheck.h"
+#include "core/region.h"
+#include "cli/report.h"
+#include "cli/multi.h"
+#include "core/resume.h"
+#include "core/wstate.h"
+#include "prog/spi_linux.h"
+#include "prog/spi_serprog.h"
+#include "cli/cli.h"
+
+static const struct cmd_struct {
+	enum opts_cmd cmd;
+	int (*fn)(struct ctx *c);
+} commands[] = {
+	{ OPTS_CMD_READ,   cmd_read },
+	{ OPTS_CMD_WRITE,  cmd_write },
+	{ OPTS_CMD_VERIFY, cmd_verify },
+	{ OPTS_CMD_ERASE,  cmd_erase },
+	{ OPTS_CMD_BLANK,  cmd_blank },
+	{ OPTS_CMD_INFO,   cmd_info },
+	{ OPTS_CMD_PORTS,  cmd_ports },
+	{ OPTS_CMD_PROTECT,   cmd_protect },
+	{ OPTS_CMD_UNPROTECT, cmd_unprotect },
+};
+
+/* The command on c->o.device; with --json, its result object on stdout. */
+static int dispatch(struct ctx *c)
+{
+	enum opts_cmd cmd = c->o.cmd;
+	size_t i;
+	int rc = EXIT_ERROR;
+
+	report_init(&c->rep, c->o.cmd_name, c->o.device, c->o.file);
+	if (c->region.resolved || c->region.need_chip)
+		c->rep.have_region = 1;
+	if (cmd == OPTS_CMD_WRITE || cmd == OPTS_CMD_ERASE)
+		c->rep.verified = !c->o.no_verify;
+	else if (cmd == OPTS_CMD_VERIFY)
+		c->rep.verified = 1;
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (commands[i].cmd == cmd)
+			rc = commands[i].fn(c);
+	progress_end(&c->prog);
+	if (c->rep.have_region) {
+		snprintf(c->rep.region, sizeof(c->rep.region), "%s", c->o.region);
+		c->rep.region_offset = c->region.offset;
+		c->rep.region_length = c->region.length;
+	}
+	if (c->link_open && (cmd == OPTS_CMD_WRITE || cmd == OPTS_CMD_ERASE))
+		report_stats(&c->rep, &c->ops.stats);
+	if (c->o.json && !c->rep.printed && cmd != OPTS_CMD_PORTS)
+		report_print(stdout, &c->rep, rc);
+	return rc;
+}
+
+/* A child of multi_run: the command on one of several devices. */
+static int dispatch_one(void *arg, const char *device)
+{
+	struct ctx *c = arg;
+
+	c->o.device = device;
+	c->o.ndevices = 1;
+	return dispatch(c);
+}
+
+/* Before connecting: -d left out (the one programmer attached), -i NAME,
+ * several -d.  *done set when the command has run (several devices). */
+static int prepare(struct ctx *c, int *done)
+{
+	struct multi_opts m = { c->o.devices, c->o.ndevices, c->o.cmd_name, c->o.json, c->o.quiet };
+	char msg[1024];
+	int err;
+
+	*done = 0;
+	if (!c->o.device && c->o.cmd != OPTS_CMD_PORTS) {
+		if (ports_find_one(getenv("SPIFLASH_PORTS"), c->picked, sizeof(c->picked), msg,
+				   sizeof(msg))) {
+			error("%s", msg);
+			return EXIT_DEVICE;
+		}
+		c->o.device = c->o.devices[0] = c->picked;
+		c->o.ndevices = 1;
+		say(c, "spiflash: using '%s', the one programmer that answers\n", c->picked);
+	}
+	err = region_plan(&c->o, &c->region, msg, sizeof(msg));
+	if (err) {
+		error("%s", msg);
+		return region_exit(err);
+	}
+	if (c->o.ndevices < 2)
+		return EXIT_OK;
+	*done = 1;
+	err = multi_run(&m, dispatch_one, c, stdout, stderr, msg, sizeof(msg));
+	if (err < 0) {
+		error("%s", msg);
+		return EXIT_ERROR;
+	}
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	struct ctx *c = calloc(1, sizeof(*c));
+	char err[256];
+	int rc = EXIT_ERROR, done;
+
+	if (!c) {
+		error("out of memory");
+		return EXIT_ERROR;
+	}
+	c->lock.fd = -1;
+	report_init(&c->rep, NULL, NULL, NULL);
+	if (opts_parse(argc, argv, &c->o, err, sizeof(err))) {
+		error("%s", err);
+		fputs("try 'spiflash --help'\n", stderr);
+		rc = EXIT_USAGE;
+		/* a script that asked for JSON gets its object even now */
+		for (done = 1; done < argc && strcmp(argv[done], "--json"); done++)
+			;
+		if (done < argc)
+			report_print(stdout, &c->rep, rc);
+		goto out;
+	}
+	if (c->o.help) {
+		fputs(progress_usage_text, stdout);
+		rc = EXIT_OK;
+		goto out;
+	}
+	if (c->o.version) {
+		printf("spiflash %s (protocols: spiflash %u, serprog 1)\n", SPIFLASH_VERSION,
+		       PROTO_VERSION);
+		rc = EXIT_OK;
+		goto out;
+	}
+	if (c->o.list_chips) {
+		info_list_chips(stdout);
+		rc = EXIT_OK;
+		goto out;
+	}
+	c->prog.enabled = !c->o.quiet && isatty(STDERR_FILENO);
+	ops_init(&c->ops, &c->dev, progress_cb, &c->prog);
+	c->ops.read_passes = c->o.read_passes;
+	report_init(&c->rep, c->o.cmd_name, c->o.device, c->o.file);
+	rc = prepare(c, &done);
+	if (rc || done) {
+		if (rc && !done && c->o.json)
+			report_print(stdout, &c->rep, rc);
+		goto out;
+	}
+	rc = dispatch(c);
+	if (c->o.verbose && c->link_open)
+		fprintf(stderr, "spiflash: %u requests, %u resends, %u damaged frames, %u frame errors\n",
+			c->dev.stats.requests, c->dev.stats.resends, c->dev.stats.bad_frames,
+			c->dev.stats.frame_errs);
+out:
+	if (c->link_open) {
+		/* leave the sketch at its boot rate for the next session */
+		dev_close(&c->dev);
+		link_close(&c->link);
+	} else if (c->dev.spi) {
+		dev_close(&c->dev);     /* a spidev */
+	}
+	free(c);
+	return rc;
+}

@@ -1,0 +1,228 @@
+/*
+ * backup: the old contents of the sectors a write or an erase will change,
+ * saved before the first change (see backup.h).
+ */
+#define _GNU_SOURCE
+#include "core/backup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "core/ops_util.h"
+
+#define SECTOR OPS_SECTOR
+
+/* CRC-32 of want[off, off + n), or of n bytes FF when want is NULL. */
+static uint32_t want_crc(const uint8_t *want, uint32_t off, uint32_t n)
+{
+	uint8_t ff[SECTOR];
+	uLong crc = crc32(0L, Z_NULL, 0);
+
+	if (want)
+		return (uint32_t)crc32(crc, want + off, n);
+	memset(ff, 0xFF, sizeof(ff));
+	while (n) {
+		uint32_t k = n < SECTOR ? n : SECTOR;
+
+		crc = crc32(crc, ff, k);
+		n -= k;
+	}
+	return (uint32_t)crc;
+}
+
+int backup_make_dirs(char *path)
+{
+	char *p;
+
+	for (p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+			*p = '/';
+			return -1;
+		}
+		*p = '/';
+	}
+	return (mkdir(path, 0700) < 0 && errno != EEXIST) ? -1 : 0;
+}
+
+/* Create the file exclusively: path, or path.1 ... path.99.  fd or -1. */
+static int create_excl(const char *path, char *out, size_t outlen)
+{
+	if (strlen(path) + 4 > outlen) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	int fd, i;
+
+	for (i = 0; i < 100; i++) {
+		if (i == 0)
+			snprintf(out, outlen, "%s", path);
+		else
+			snprintf(out, outlen, "%.1000s.%d", path, i);
+		fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	return -1;
+}
+
+static int open_file(const struct ops *o, const char *path, const char *dir, uint32_t addr,
+		     struct backup *b, char *msg, size_t msglen)
+{
+	char d[700], name[1024];
+	const char *base;
+	struct tm tm;
+	time_t now = time(NULL);
+	int fd;
+
+	if (!path) {
+		if (dir)
+			snprintf(d, sizeof(d), "%s", dir);
+		else if ((base = getenv("XDG_STATE_HOME")) && *base == '/')
+			snprintf(d, sizeof(d), "%s/spiflash", base);
+		else if ((base = getenv("HOME")) && *base)
+			snprintf(d, sizeof(d), "%s/.local/state/spiflash", base);
+		else
+			snprintf(d, sizeof(d), ".");
+		if (backup_make_dirs(d) < 0) {
+			snprintf(msg, msglen, "cannot create the backup directory '%s': %s; give --backup FILE or --no-backup",
+				 d, strerror(errno));
+			return -1;
+		}
+		localtime_r(&now, &tm);
+		snprintf(name, sizeof(name), "%s/%s-%04d%02d%02d-%02d%02d%02d-%ld-0x%06x.bin", d,
+			 o->chip.name ? o->chip.name : "chip", tm.tm_year + 1900, tm.tm_mon + 1,
+			 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long)getpid(), addr);
+		path = name;
+	}
+	fd = create_excl(path, b->path, sizeof(b->path));
+	if (fd < 0)
+		snprintf(msg, msglen, "cannot create the backup '%s': %s; give --backup FILE or --no-backup",
+			 b->path, strerror(errno));
+	return fd;
+}
+
+/* Write all of buf and fsync: the backup must be on disk before a change. */
+static int write_all(int fd, const uint8_t *buf, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, buf, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		buf += w;
+		n -= (size_t)w;
+	}
+	return fsync(fd);
+}
+
+/*
+ * A chip whose MISO stopped answering reads as all FF or all 00, CRCs and
+ * all: a backup of that would be worse than none.  The ID read again after
+ * the read must still be a real one.
+ */
+static int still_answering(struct ops *o)
+{
+	uint8_t id[3];
+	int err = dev_jedec(o->dev, id, 3);
+
+	if (err)
+		return err;
+	if ((id[0] == 0xFF && id[1] == 0xFF && id[2] == 0xFF) || (!id[0] && !id[1] && !id[2]))
+		return ops_fail(o, OPS_E_UNSTABLE,
+				"the chip stopped answering while its old bytes were being saved (JEDEC ID now %02x %02x %02x): nothing was changed; check the clip and the wiring",
+				id[0], id[1], id[2]);
+	return 0;
+}
+
+int backup_save(struct ops *o, const char *path, const char *dir, uint32_t addr,
+		const uint8_t *want, uint32_t len, struct backup *b, char *msg,
+		size_t msglen)
+{
+	uint32_t first = addr - addr % SECTOR, end = addr + len, s, lo = 0, hi = 0;
+	uint8_t *buf = NULL;
+	int err = 0, fd = -1, any = 0;
+
+	memset(b, 0, sizeof(*b));
+	msg[0] = '\0';
+	if (!len)
+		return 0;
+	/* which sectors change: the range's part of each against the device's CRC */
+	for (s = first; s < end; s += SECTOR) {
+		uint32_t a = s > addr ? s : addr;
+		uint32_t e = s + SECTOR < end ? s + SECTOR : end;
+		uint32_t dcrc;
+
+		err = ops_chip_crc(o, a, e - a, &dcrc);
+		if (err)
+			return err;
+		if (dcrc == want_crc(want, a - addr, e - a)) {
+			b->sectors_same++;
+			continue;
+		}
+		/* an erased sector holds no data: nothing to lose (if it is
+		 * inside the saved run, its FF bytes restore it as it was) */
+		if (a == s && e == s + SECTOR && dcrc == want_crc(NULL, 0, SECTOR))
+			continue;
+		if (!any)
+			lo = s;
+		hi = s + SECTOR;
+		any = 1;
+	}
+	if (!any)
+		return 0;
+	if (hi > o->chip.size)
+		hi = o->chip.size;
+	buf = malloc(hi - lo);
+	if (!buf)
+		return ops_fail(o, OPS_E_NOMEM, "out of memory for a %u-byte backup", hi - lo);
+	err = ops_read(o, lo, buf, hi - lo);
+	if (err)
+		goto out;
+	err = still_answering(o);
+	if (err)
+		goto out;
+	fd = open_file(o, path, dir, lo, b, msg, msglen);
+	if (fd < 0) {
+		err = BACKUP_E_FILE;
+		goto out;
+	}
+	if (write_all(fd, buf, hi - lo) < 0) {
+		snprintf(msg, msglen, "cannot write the backup '%s': %s; nothing was changed",
+			 b->path, strerror(errno));
+		unlink(b->path);
+		err = BACKUP_E_FILE;
+		goto out;
+	}
+	b->addr = lo;
+	b->len = hi - lo;
+out:
+	if (fd >= 0 && close(fd) < 0 && !err) {
+		snprintf(msg, msglen, "cannot write the backup '%s': %s", b->path, strerror(errno));
+		err = BACKUP_E_FILE;
+	}
+	if (err)
+		b->len = 0;
+	free(buf);
+	return err;
+}
+
+int backup_note(const struct backup *b, const char *device, char *buf, size_t n)
+{
+	if (!b->len)
+		return 0;
+	snprintf(buf, n, "saved the old 0x%06x-0x%06x in '%s'; to undo: spiflash -d %s -f '%s' --flash-offset 0x%06x write",
+		 b->addr, b->addr + b->len - 1, b->path, device ? device : "PORT", b->path, b->addr);
+	return 1;
+}

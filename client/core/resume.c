@@ -1,0 +1,234 @@
+/* resume: the journal of unfinished writes and erases (see resume.h). */
+#include "core/resume.h"
+
+#include "core/backup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SECTOR OPS_SECTOR
+
+int resume_state_dir(char *buf, size_t n)
+{
+	const char *base;
+
+	if ((base = getenv("XDG_STATE_HOME")) && *base == '/')
+		snprintf(buf, n, "%s/spiflash", base);
+	else if ((base = getenv("HOME")) && *base)
+		snprintf(buf, n, "%s/.local/state/spiflash", base);
+	else
+		return -1;
+	return 0;
+}
+
+void resume_init(struct resume *r, const char *dir, const uint8_t id[3])
+{
+	char d[900];
+
+	memset(r, 0, sizeof(*r));
+	if (dir)
+		snprintf(d, sizeof(d), "%s", dir);
+	else if (resume_state_dir(d, sizeof(d)))
+		return;
+	snprintf(r->journal, sizeof(r->journal), "%.900s/pending-%02x%02x%02x.txt", d, id[0],
+		 id[1], id[2]);
+}
+
+/*
+ * The bytes of [a, a + n) from a pending backup, into out, when the chip's
+ * bytes (in out) look like that backup half put back: every byte either
+ * equal to it or erased, and at least one erased where the backup is not.
+ * 1 when found and out replaced.
+ */
+static int from_backup(struct resume *r, uint32_t a, uint32_t n, uint8_t *out)
+{
+	char line[1200], path[1100];
+	uint8_t old[SECTOR];
+	unsigned long lo, hi;
+	FILE *j = fopen(r->journal, "r"), *f;
+	uint32_t i, lost;
+	int found = 0;
+
+	if (!j)
+		return 0;
+	while (!found && fgets(line, sizeof(line), j)) {
+		if (sscanf(line, "%lx %lx %1099[^\n]", &lo, &hi, path) != 3 ||
+		    a < lo || a + n > hi)
+			continue;
+		f = fopen(path, "rb");
+		if (!f)
+			continue;
+		if (fseek(f, (long)(a - lo), SEEK_SET) == 0 && fread(old, 1, n, f) == n) {
+			for (i = 0, lost = 0; i < n; i++) {
+				if (out[i] != old[i] && out[i] != 0xFF)
+					break;
+				lost += out[i] != old[i];
+			}
+			if (i == n && lost) {
+				memcpy(out, old, n);
+				found = 1;
+				snprintf(r->from, sizeof(r->from), "%.1000s", path);
+			}
+		}
+		fclose(f);
+	}
+	fclose(j);
+	return found;
+}
+
+int resume_plan(struct resume *r, struct ops *o, uint32_t lo, const uint8_t *want,
+		uint32_t len)
+{
+	uint32_t hi = lo + len, s_lo = lo - lo % SECTOR, s_hi = hi + (SECTOR - hi % SECTOR) % SECTOR;
+	uint8_t head[SECTOR], tail[SECTOR];
+	uint32_t nh = 0, nt = 0;
+	int err;
+
+	if (s_hi > o->chip.size)
+		s_hi = o->chip.size;
+	r->lo = lo;
+	r->hi = hi;
+	if (!r->journal[0] || access(r->journal, R_OK))
+		return 0;
+	if (lo > s_lo) {
+		err = ops_read(o, s_lo, head, lo - s_lo);
+		if (err)
+			return err;
+		if (from_backup(r, s_lo, lo - s_lo, head))
+			nh = lo - s_lo;
+	}
+	if (hi < s_hi) {
+		err = ops_read(o, hi, tail, s_hi - hi);
+		if (err)
+			return err;
+		if (from_backup(r, hi, s_hi - hi, tail))
+			nt = s_hi - hi;
+	}
+	if (!nh && !nt)
+		return 0;
+	r->want = malloc(nh + len + nt);
+	if (!r->want)
+		return OPS_E_NOMEM;
+	memcpy(r->want, head, nh);
+	if (want)
+		memcpy(r->want + nh, want, len);
+	else
+		memset(r->want + nh, 0xFF, len);
+	memcpy(r->want + nh + len, tail, nt);
+	r->lo = lo - nh;
+	r->hi = hi + nt;
+	r->restored = nh + nt;
+	return 0;
+}
+
+void resume_add(const struct resume *r, uint32_t lo, uint32_t hi, const char *backup)
+{
+	int fd;
+	char line[1200];
+	int n;
+
+	char dir[1024], *slash;
+
+	if (!r->journal[0])
+		return;
+	snprintf(dir, sizeof(dir), "%s", r->journal);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		backup_make_dirs(dir);
+	}
+	fd = open(r->journal, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	n = snprintf(line, sizeof(line), "%06x %06x %s\n", lo, hi, backup);
+	if (n > 0 && (size_t)n < sizeof(line) && write(fd, line, (size_t)n) == n)
+		fsync(fd);
+	close(fd);
+}
+
+int resume_guard(struct resume *r, struct ops *o, uint32_t lo, const uint8_t *want,
+		 uint32_t len, char *msg, size_t msglen)
+{
+	uint32_t hi = lo + len, a[2], e[2];
+	char dir[1024], *slash;
+	struct backup b;
+	unsigned i, n = 0;
+	int err;
+
+	if (!r->journal[0] || !len)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s", r->journal);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return 0;
+	*slash = '\0';
+	if (lo % SECTOR) {                      /* the first sector, partly ours */
+		a[n] = lo;
+		e[n] = lo - lo % SECTOR + SECTOR < hi ? lo - lo % SECTOR + SECTOR : hi;
+		n++;
+	}
+	if (hi % SECTOR && (!n || hi - hi % SECTOR >= e[0])) {   /* the last one */
+		a[n] = hi - hi % SECTOR > lo ? hi - hi % SECTOR : lo;
+		e[n] = hi;
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		err = backup_save(o, NULL, dir, a[i], want ? want + (a[i] - lo) : NULL,
+				  e[i] - a[i], &b, msg, msglen);
+		if (err)
+			return err;
+		if (!b.len)
+			continue;
+		resume_add(r, b.addr, b.addr + b.len, b.path);
+		snprintf(r->guard[r->nguard++], sizeof(r->guard[0]), "%s", b.path);
+	}
+	return 0;
+}
+
+void resume_done(struct resume *r, uint32_t lo, uint32_t hi)
+{
+	char tmp[1100], line[1200];
+	unsigned long a, b;
+	FILE *in, *out;
+	int kept = 0;
+
+	if (!r->journal[0] || !(in = fopen(r->journal, "r")))
+		return;
+	lo -= lo % SECTOR;
+	hi += (SECTOR - hi % SECTOR) % SECTOR;
+	snprintf(tmp, sizeof(tmp), "%.1000s.tmp", r->journal);
+	out = fopen(tmp, "w");
+	if (!out) {
+		fclose(in);
+		return;
+	}
+	while (fgets(line, sizeof(line), in)) {
+		if (sscanf(line, "%lx %lx", &a, &b) == 2 && a >= lo && b <= hi)
+			continue;       /* finished: its sectors now hold what was asked */
+		fputs(line, out);
+		kept++;
+	}
+	fclose(in);
+	if (fflush(out) == 0 && fsync(fileno(out)) == 0 && fclose(out) == 0) {
+		if (kept)
+			rename(tmp, r->journal);
+		else {
+			unlink(tmp);
+			unlink(r->journal);
+		}
+	} else {
+		unlink(tmp);
+	}
+	while (r->nguard)
+		unlink(r->guard[--r->nguard]);
+}
+
+void resume_free(struct resume *r)
+{
+	free(r->want);
+	r->want = NULL;
+}

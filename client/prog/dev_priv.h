@@ -1,0 +1,14 @@
+/* dev_priv: pieces of dev.c shared with dev_stream.c, private to dev. */
+#ifndef DEV_PRIV_H
+#define DEV_PRIV_H
+
+#include "prog/dev.h"
+
+/* Milliseconds the wire needs for n bytes, doubled for slack, at least 20. */
+unsigned dev_wire_ms(const struct dev *d, size_t n);
+/* The next sequence number (never 0, which FRAME_ERR carries). */
+uint8_t dev_next_seq(struct dev *d);
+/* Encode and send one frame. */
+int dev_send_frame(struct dev *d, uint8_t op, uint8_t seq, const uint8_t *req, size_t len);
+
+#endif

@@ -1,0 +1,406 @@
+/*
+ * dev_stream: requests that do not wait for a round trip each.
+ *
+ * A streaming read is one READ_STREAM request answered by a DATA frame per
+ * block; a lost or damaged block is not fatal here, it is simply left
+ * unconfirmed for the caller to read again.  Pipelined programs keep several
+ * PROGRAM requests in flight, as many as fit in the receive space the device
+ * announced in HELLO, so the next page is already there when the chip
+ * finishes the current one.
+ */
+#include "prog/dev_stream.h"
+#include "prog/dev_priv.h"
+#include "prog/dev_spi.h"
+#include "transport/clock.h"
+
+#include <string.h>
+#include <zlib.h>
+
+static int link_read(struct dev *d, uint8_t *buf, size_t len, unsigned timeout_ms)
+{
+	int n = d->link->ops->read(d->link->ctx, buf, len, timeout_ms);
+
+	if (n < 0) {
+		d->link_err = n;
+		return DEV_E_LINK;
+	}
+	return n;
+}
+
+/* Stop a stream that is still running (any byte does) and drop its tail. */
+static int stream_stop(struct dev *d)
+{
+	static const uint8_t stop = 0x00;
+	uint8_t buf[256];
+	uint64_t end;
+	int n;
+
+	n = d->link->ops->write(d->link->ctx, &stop, 1, 1000);
+	if (n) {
+		d->link_err = n;
+		return DEV_E_LINK;
+	}
+	/* until 100 ms pass without a byte, bounded at 3 s */
+	end = clock_ms() + 3000;
+	while (clock_ms() < end) {
+		n = link_read(d, buf, sizeof(buf), 100);
+		if (n <= 0)
+			return n;
+	}
+	return DEV_OK;
+}
+
+struct stream {
+	struct dev *d;
+	uint32_t addr, len, nblocks;
+	uint16_t block;
+	uint8_t flags, seq;
+	uint8_t *buf, *state;
+	uint32_t expected;      /* next block index we expect */
+	int64_t last;           /* index of the last block placed, -1: none */
+	dev_stream_progress_fn progress;
+	void *arg;
+	uint32_t done;
+};
+
+static uint32_t block_len(const struct stream *s, uint32_t idx)
+{
+	uint32_t off = idx * (uint32_t)s->block;
+
+	return s->len - off < s->block ? s->len - off : s->block;
+}
+
+/* The device's CRC of its second read of block idx. */
+static void confirm(struct stream *s, int64_t idx, uint32_t check)
+{
+	uint8_t a[4];
+	uint32_t n;
+
+	if (idx < 0 || s->state[idx] != DEV_BLOCK_RECEIVED)
+		return;
+	n = block_len(s, (uint32_t)idx);
+	/* the device's check covers the block's address too: a block put in
+	 * the wrong place fails it (PROTOCOL.md, READ_STREAM) */
+	proto_put32(a, s->addr + (uint32_t)idx * s->block);
+	if ((uint32_t)crc32(crc32(0L, a, 4), s->buf + (uint32_t)idx * s->block, n) == check)
+		s->state[idx] = DEV_BLOCK_CONFIRMED;
+	else
+		s->d->stats.stream_check_fails++;
+}
+
+static void place(struct stream *s)
+{
+	const struct proto_dec *dec = &s->d->dec;
+	uint8_t skip = (uint8_t)(dec->seq - (uint8_t)(s->seq + s->expected));
+	uint32_t idx = s->expected + skip;
+	uint32_t n, check;
+
+	/* Frames are numbered modulo 256.  A frame from behind (a duplicate)
+	 * reads as a skip of up to 255: take only skips of under half the
+	 * circle as frames lost on the way.  The address in every check makes
+	 * a wrong guess harmless, this keeps it rare. */
+	if (skip >= 128 || idx >= s->nblocks || dec->payload_len < 4)
+		return;
+	n = block_len(s, idx);
+	check = proto_get32(dec->payload);
+	if (dec->type == PROTO_OP_DATA) {
+		if (dec->payload_len != 4 + n)
+			return;
+		memcpy(s->buf + idx * s->block, dec->payload + 4, n);
+	} else {
+		if (dec->payload_len != 6 || proto_get16(dec->payload + 4) != n)
+			return;
+		memset(s->buf + idx * s->block, 0xFF, n);
+		s->d->stats.stream_blank_blocks++;
+	}
+	/* this frame carries the check of the block before it */
+	if (s->flags & PROTO_STREAM_CHECK) {
+		if (idx >= 1 && s->last == (int64_t)idx - 1)
+			confirm(s, s->last, check);
+		s->state[idx] = DEV_BLOCK_RECEIVED;
+	} else {
+		s->state[idx] = DEV_BLOCK_CONFIRMED;
+	}
+	s->last = idx;
+	s->expected = idx + 1;
+	s->done += n;
+	if (s->progress)
+		s->progress(s->arg, s->done);
+}
+
+int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, uint8_t flags,
+		    uint8_t *buf, uint8_t *state, dev_stream_progress_fn progress, void *arg)
+{
+	struct stream s;
+	uint8_t req[11], rbuf[512];
+	uint64_t quiet_until, deadline;
+	unsigned silence;
+	int err;
+
+	if (d->spi)
+		return dev_spi_read_stream(d, addr, len, block, flags, buf, state, progress, arg);
+	if (!(d->hello.caps & PROTO_CAP_STREAM) || !block || block > dev_read_max(d) || !len)
+		return DEV_E_ARG;
+	memset(&s, 0, sizeof(s));
+	s.d = d;
+	s.addr = addr;
+	s.len = len;
+	s.block = block;
+	s.nblocks = (len + block - 1) / block;
+	s.flags = flags;
+	s.buf = buf;
+	s.state = state;
+	s.last = -1;
+	s.progress = progress;
+	s.arg = arg;
+	memset(state, DEV_BLOCK_MISSING, s.nblocks);
+
+	proto_put32(req, addr);
+	proto_put32(req + 4, len);
+	proto_put16(req + 8, block);
+	req[10] = flags;
+	s.seq = dev_next_seq(d);
+	d->stats.requests++;
+	proto_dec_reset(&d->dec);
+	err = dev_send_frame(d, PROTO_OP_READ_STREAM, s.seq, req, sizeof(req));
+	if (err)
+		return err;
+	/* the stream is a steady flow: silence means it broke */
+	silence = d->silence_ms + dev_wire_ms(d, PROTO_WIRE_MAX(block + 4));
+	quiet_until = clock_ms() + silence;
+	deadline = clock_ms() + silence + dev_wire_ms(d, (uint64_t)len + 16ull * s.nblocks) * 2;
+	for (;;) {
+		uint64_t now = clock_ms(), until = quiet_until < deadline ? quiet_until : deadline;
+		int n, i;
+
+		if (now >= until)
+			break;
+		n = link_read(d, rbuf, sizeof(rbuf), (unsigned)(until - now));
+		if (n < 0)
+			return n;
+		if (n > 0)
+			quiet_until = clock_ms() + silence;
+		for (i = 0; i < n; i++) {
+			enum proto_dec_result r = proto_dec_feed(&d->dec, rbuf[i]);
+			struct proto_dec *dec = &d->dec;
+
+			if (r == PROTO_DEC_ERROR)
+				d->stats.bad_frames++;
+			if (r != PROTO_DEC_FRAME)
+				continue;
+			d->answered = 1;
+			if (dec->type == PROTO_OP_DATA || dec->type == PROTO_OP_DATA_BLANK) {
+				place(&s);
+			} else if (dec->type == PROTO_OP_READY) {
+				d->ready_seen = 1;
+				return DEV_E_RESET;
+			} else if (dec->type == (PROTO_OP_READ_STREAM | PROTO_OP_RESPONSE) &&
+				   dec->seq == s.seq && dec->payload_len >= 1) {
+				int8_t status = (int8_t)dec->payload[0];
+
+				if (status)
+					return DEV_E_REMOTE + status;
+				if (dec->payload_len >= 9 && (flags & PROTO_STREAM_CHECK) &&
+				    s.last == (int64_t)s.nblocks - 1)
+					confirm(&s, s.last, proto_get32(dec->payload + 1));
+				return DEV_OK;
+			}
+		}
+	}
+	/* broken off (silence, deadline): stop it, keep what arrived intact */
+	d->stats.stream_breaks++;
+	return stream_stop(d);
+}
+
+/* ---- pipelined programs ---- */
+
+static size_t budget(const struct dev *d)
+{
+	if (!(d->hello.caps & PROTO_CAP_PIPELINE))
+		return 0;      /* one at a time */
+	/* Above 1 Mbaud an ATmega328P cannot decode a page arriving back to
+	 * back with the one it is programming: its receive ring overflows
+	 * (measured in the emulator at 2 Mbaud; 1 Mbaud is fine).  Send one
+	 * page at a time there. */
+	if (d->link->baud > DEV_PIPE_MAX_BAUD)
+		return 0;
+	return d->hello.rx_buffer;
+}
+
+void dev_pipe_init(struct dev_pipe *p, struct dev *d, unsigned page_ms, unsigned page_size)
+{
+	memset(p, 0, sizeof(*p));
+	p->d = d;
+	p->page_ms = page_ms;
+	p->page_size = page_size ? page_size : 256;
+}
+
+static int pipe_send(struct dev_pipe *p, struct dev_pipe_req *q)
+{
+	q->sent_ms = clock_ms();
+	q->sends++;
+	if (q->sends > 1)
+		p->d->stats.resends++;
+	return dev_send_frame(p->d, PROTO_OP_PROGRAM, q->seq, q->payload, q->len);
+}
+
+/* Remove entry i (answered) from the queue, keeping the order. */
+static void pipe_remove(struct dev_pipe *p, unsigned i)
+{
+	p->inflight -= PROTO_WIRE_MAX(p->q[i].len);
+	memmove(&p->q[i], &p->q[i + 1], (p->count - i - 1) * sizeof(p->q[0]));
+	p->count--;
+}
+
+/* Send the first `upto` requests in flight again. */
+static int pipe_resend_older(struct dev_pipe *p, unsigned answered)
+{
+	unsigned i;
+	int err;
+
+	for (i = 0; i < answered && i < p->count; i++) {
+		if (p->q[i].sends >= DEV_MAX_SENDS)
+			return DEV_E_NOISY;
+		err = pipe_send(p, &p->q[i]);
+		if (err)
+			return err;
+	}
+	return DEV_OK;
+}
+
+/* Handle one decoded frame: 1 when it answered a request in flight. */
+static int pipe_frame(struct dev_pipe *p, int *err)
+{
+	struct dev *d = p->d;
+	struct proto_dec *dec = &d->dec;
+	unsigned k;
+
+	d->answered = 1;
+	if (dec->type == PROTO_OP_FRAME_ERR) {
+		d->stats.frame_errs++;
+		return 0;
+	}
+	if (dec->type == PROTO_OP_READY) {
+		d->ready_seen = 1;
+		*err = DEV_E_RESET;
+		return 0;
+	}
+	if (dec->type == PROTO_OP_PENDING) {
+		for (k = 0; k < p->count; k++)
+			if (p->q[k].seq == dec->seq)
+				p->q[k].sent_ms = clock_ms();
+		return 0;
+	}
+	if (dec->type != (PROTO_OP_PROGRAM | PROTO_OP_RESPONSE) || dec->payload_len < 1)
+		return 0;
+	for (k = 0; k < p->count && p->q[k].seq != dec->seq; k++)
+		;
+	if (k == p->count)
+		return 0;         /* an answer to a resend we no longer need */
+	if (dec->payload[0]) {
+		p->err_addr = proto_get32(p->q[k].payload);
+		*err = DEV_E_REMOTE + (int8_t)dec->payload[0];
+		return 0;
+	}
+	/* The device runs requests in order: an earlier one still waiting was
+	 * lost on the way, so send it again now rather than at the timeout. */
+	if (k)
+		*err = pipe_resend_older(p, k);
+	pipe_remove(p, k);
+	return 1;
+}
+
+/* Wait for at least one answer (or a timeout that resends); bounded.  All
+ * bytes read are decoded: one read may hold several answers. */
+static int pipe_wait_answer(struct dev_pipe *p)
+{
+	struct dev *d = p->d;
+	unsigned silence = d->silence_ms + p->page_ms * 2 +
+			   dev_wire_ms(d, p->inflight + PROTO_WIRE_MAX(16));
+	uint8_t rbuf[128];
+	int answered = 0, err = DEV_OK;
+
+	for (;;) {
+		uint64_t now = clock_ms(), oldest = p->q[0].sent_ms + silence;
+		int n, i;
+
+		if (now >= oldest) {
+			/* silence for the oldest: send everything again */
+			if (p->q[0].sends >= DEV_TRIES)
+				return d->answered ? DEV_E_TIMEOUT : DEV_E_NOANSWER;
+			return pipe_resend_older(p, p->count);
+		}
+		n = link_read(d, rbuf, sizeof(rbuf), (unsigned)(oldest - now));
+		if (n < 0)
+			return n;
+		for (i = 0; i < n; i++) {
+			enum proto_dec_result r = proto_dec_feed(&d->dec, rbuf[i]);
+
+			if (r == PROTO_DEC_ERROR)
+				d->stats.bad_frames++;
+			if (r == PROTO_DEC_FRAME)
+				answered += pipe_frame(p, &err);
+			if (err)
+				return err;
+		}
+		if (answered || !p->count)
+			return DEV_OK;
+	}
+}
+
+/* As pipe_wait_answer; on a link failure err_addr names the oldest request
+ * in flight (a refusal by the device names its own request). */
+static int pipe_wait(struct dev_pipe *p)
+{
+	int err = pipe_wait_answer(p);
+
+	if (err && !DEV_IS_REMOTE(err) && p->count)
+		p->err_addr = proto_get32(p->q[0].payload);
+	return err;
+}
+
+int dev_pipe_program(struct dev_pipe *p, uint32_t addr, const uint8_t *data, size_t len)
+{
+	struct dev_pipe_req *q;
+	size_t wire = PROTO_WIRE_MAX(4 + len);
+	int err;
+
+	if (!len || len > dev_program_max(p->d) || len > DEV_PIPE_DATA)
+		return DEV_E_ARG;
+	/* a raw SPI master: one page at a time, done when this returns */
+	if (p->d->spi) {
+		err = dev_spi_program(p->d, addr, data, len, p->page_ms, p->page_size);
+		if (err)
+			p->err_addr = addr;
+		return err;
+	}
+	/* room in the device, and in our queue; with no budget, one at a time */
+	while (p->count && (p->count == DEV_PIPE_DEPTH || p->inflight + wire > budget(p->d))) {
+		err = pipe_wait(p);
+		if (err)
+			return err;
+	}
+	if (!p->count)
+		proto_dec_reset(&p->d->dec);
+	q = &p->q[p->count];
+	q->seq = dev_next_seq(p->d);
+	q->len = (uint16_t)(4 + len);
+	q->sends = 0;
+	proto_put32(q->payload, addr);
+	memcpy(q->payload + 4, data, len);
+	p->count++;
+	p->inflight += wire;
+	p->d->stats.requests++;
+	return pipe_send(p, q);
+}
+
+int dev_pipe_drain(struct dev_pipe *p)
+{
+	while (p->count) {
+		int err = pipe_wait(p);
+
+		if (err)
+			return err;
+	}
+	return DEV_OK;
+}

@@ -1,0 +1,58 @@
+/*
+ * dev_stream: streaming reads (READ_STREAM) and pipelined PROGRAM requests,
+ * so throughput does not depend on the round trip of the USB bridge.
+ */
+#ifndef DEV_STREAM_H
+#define DEV_STREAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "prog/dev.h"
+
+enum dev_block_state {
+	DEV_BLOCK_MISSING = 0,     /* never arrived intact: read it again */
+	DEV_BLOCK_RECEIVED = 1,    /* arrived, the device's second read not matched */
+	DEV_BLOCK_CONFIRMED = 2,   /* arrived and matched (or no check asked) */
+};
+
+typedef void (*dev_stream_progress_fn)(void *arg, uint32_t done);
+
+/*
+ * Read [addr, addr+len) in blocks of `block` bytes with one request.  buf
+ * gets the data, state[i] the fate of block i (ceil(len / block) entries).
+ * Returns 0 when the stream ended or broke off (blocks left unconfirmed are
+ * the caller's to read again), a negative enum dev_err when the device
+ * refused or the link failed.
+ */
+int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, uint8_t flags,
+		    uint8_t *buf, uint8_t *state, dev_stream_progress_fn progress, void *arg);
+
+#define DEV_PIPE_DEPTH  8
+#define DEV_PIPE_MAX_BAUD 1000000   /* pipelining above this overruns a 328P */
+#define DEV_PIPE_DATA   256
+
+struct dev_pipe_req {
+	uint8_t seq;
+	uint16_t len;
+	unsigned sends;
+	uint64_t sent_ms;
+	uint8_t payload[4 + DEV_PIPE_DATA];
+};
+
+struct dev_pipe {
+	struct dev *d;
+	unsigned page_ms, page_size;
+	struct dev_pipe_req q[DEV_PIPE_DEPTH];   /* in flight, oldest first */
+	unsigned count;
+	size_t inflight;        /* wire bytes of the requests in flight */
+	uint32_t err_addr;      /* address of the request the device refused */
+};
+
+void dev_pipe_init(struct dev_pipe *p, struct dev *d, unsigned page_ms, unsigned page_size);
+/* Queue one PROGRAM (at most one page); waits while the device is full. */
+int dev_pipe_program(struct dev_pipe *p, uint32_t addr, const uint8_t *data, size_t len);
+/* Wait until every queued request is answered. */
+int dev_pipe_drain(struct dev_pipe *p);
+
+#endif

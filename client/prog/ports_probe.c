@@ -1,0 +1,305 @@
+/*
+ * ports_probe: find the programmers among the serial ports (ports_probe.h).
+ */
+#include "prog/ports_probe.h"
+#include "prog/dev.h"
+#include "cli/json.h"
+#include "transport/link.h"
+#include "transport/lock.h"
+#include "transport/ports.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SERPROG_SYNCNOP 0x10
+#define SERPROG_NAK 0x15
+#define SERPROG_ACK 0x06
+#define SERPROG_PROBE_MS 300
+
+struct collect {
+	struct ports_set *s;
+	unsigned cap;
+	int err;
+};
+
+static struct ports_entry *add(struct collect *c)
+{
+	struct ports_entry *e;
+
+	if (c->s->n == c->cap) {
+		unsigned cap = c->cap ? c->cap * 2 : 8;
+		struct ports_entry *n = realloc(c->s->e, cap * sizeof(*n));
+
+		if (!n) {
+			c->err = PORTS_E_NOMEM;
+			return NULL;
+		}
+		c->s->e = n;
+		c->cap = cap;
+	}
+	e = &c->s->e[c->s->n++];
+	memset(e, 0, sizeof(*e));
+	return e;
+}
+
+static void add_listed(void *arg, const struct link_port_info *p)
+{
+	struct ports_entry *e = add(arg);
+
+	if (!e)
+		return;
+	snprintf(e->name, sizeof(e->name), "%s", p->name);
+	e->usb = p->usb;
+	e->vid = p->vid;
+	e->pid = p->pid;
+	if (p->usb)
+		snprintf(e->description, sizeof(e->description), "%s%s%s",
+			 p->manufacturer ? p->manufacturer : "", p->manufacturer ? " " : "",
+			 p->product ? p->product : (p->description ? p->description : ""));
+	else
+		snprintf(e->description, sizeof(e->description), "%s",
+			 p->description ? p->description : "");
+	e->guess = p->usb ? ports_guess(p->vid, p->pid) : NULL;
+}
+
+int ports_collect(struct ports_set *s, const char *list)
+{
+	struct collect c = { s, 0, 0 };
+	int n;
+
+	s->e = NULL;
+	s->n = 0;
+	if (list) {
+		const char *p = list;
+
+		while (*p) {
+			size_t l = strcspn(p, ":");
+			struct ports_entry *e;
+
+			if (l && l < sizeof(e->name)) {
+				e = add(&c);
+				if (!e)
+					break;
+				memcpy(e->name, p, l);
+				e->name[l] = '\0';
+				snprintf(e->description, sizeof(e->description), "from SPIFLASH_PORTS");
+			}
+			p += l + (p[l] == ':');
+		}
+		return c.err;
+	}
+	n = link_list_ports(add_listed, &c);
+	if (n < 0)
+		return PORTS_E_LIST;
+	return c.err;
+}
+
+void ports_free(struct ports_set *s)
+{
+	free(s->e);
+	s->e = NULL;
+	s->n = 0;
+}
+
+/* serprog: SYNCNOP is answered NAK then ACK by every serprog programmer
+ * (serprog-protocol.txt), whatever state its command parser is in. */
+static int serprog_answers(struct link *l)
+{
+	uint8_t cmd = SERPROG_SYNCNOP, in[8];
+	size_t got = 0;
+	int n;
+
+	l->ops->flush_input(l->ctx);
+	if (l->ops->write(l->ctx, &cmd, 1, SERPROG_PROBE_MS) < 0)
+		return 0;
+	while (got < sizeof(in)) {
+		n = l->ops->read(l->ctx, in + got, sizeof(in) - got, SERPROG_PROBE_MS);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		if (memchr(in, SERPROG_NAK, got) && memchr(in, SERPROG_ACK, got))
+			return 1;
+	}
+	return 0;
+}
+
+enum ports_kind ports_probe(const char *path, char *board)
+{
+	struct lock lk = { -1 };
+	struct link l;
+	struct dev d;
+	enum ports_kind k;
+	char msg[200];
+
+	board[0] = '\0';
+	if (lock_take(&lk, path, msg, sizeof(msg)))
+		return PORTS_BUSY;
+	memset(&l, 0, sizeof(l));
+	if (link_open(&l, path, DEV_BOOT_BAUD, 0)) {
+		lock_release(&lk);
+		return PORTS_NOOPEN;
+	}
+	memset(&d, 0, sizeof(d));
+	if (!dev_open(&d, &l, DEV_STARTUP_MS)) {
+		snprintf(board, 17, "%s", d.hello.board);
+		dev_close(&d);
+		k = PORTS_SPIFLASH;
+	} else {
+		k = serprog_answers(&l) ? PORTS_SERPROG : PORTS_NOTHING;
+	}
+	link_close(&l);
+	lock_release(&lk);
+	return k;
+}
+
+void ports_probe_all(struct ports_set *s, int explicit_list)
+{
+	unsigned i;
+
+	for (i = 0; i < s->n; i++)
+		if (explicit_list || s->e[i].usb)
+			s->e[i].kind = ports_probe(s->e[i].name, s->e[i].board);
+}
+
+int ports_pick(const struct ports_set *s, char *dev, size_t devlen, char *msg, size_t msglen)
+{
+	unsigned i, found = 0, probed = 0;
+	size_t o = 0;
+
+	for (i = 0; i < s->n; i++) {
+		probed += s->e[i].kind != PORTS_UNPROBED;
+		if (s->e[i].kind == PORTS_SPIFLASH || s->e[i].kind == PORTS_SERPROG) {
+			if (!found++)
+				snprintf(dev, devlen, "%s", s->e[i].name);
+		}
+	}
+	if (found == 1)
+		return 0;
+	if (!s->n) {
+		snprintf(msg, msglen, "no serial port found: plug the programmer in, or give -d PORT");
+		return PORTS_E_NONE;
+	}
+	if (!found) {
+		o += (size_t)snprintf(msg, msglen, "no programmer answers on %s%u port%s",
+				      probed ? "any of the " : "", probed, probed == 1 ? "" : "s");
+		for (i = 0; i < s->n && o < msglen; i++)
+			if (s->e[i].kind != PORTS_UNPROBED)
+				o += (size_t)snprintf(msg + o, msglen - o, "%s %s (%s)", i ? "," : ":",
+						      s->e[i].name, ports_kind_name(s->e[i].kind));
+		if (o < msglen)
+			snprintf(msg + o, msglen - o, "; plug the programmer in, or give -d PORT");
+		return PORTS_E_NONE;
+	}
+	o += (size_t)snprintf(msg, msglen, "%u programmers answer; choose one with -d:", found);
+	for (i = 0; i < s->n && o < msglen; i++)
+		if (s->e[i].kind == PORTS_SPIFLASH || s->e[i].kind == PORTS_SERPROG)
+			o += (size_t)snprintf(msg + o, msglen - o, " %s (%s)", s->e[i].name,
+					      ports_kind_name(s->e[i].kind));
+	return PORTS_E_MANY;
+}
+
+const char *ports_kind_name(enum ports_kind k)
+{
+	switch (k) {
+	case PORTS_NOTHING:  return "no programmer";
+	case PORTS_SPIFLASH: return "spiflash";
+	case PORTS_SERPROG:  return "serprog";
+	case PORTS_BUSY:     return "busy: another spiflash has it";
+	case PORTS_NOOPEN:   return "cannot open";
+	default:             return "not probed";
+	}
+}
+
+void ports_print(FILE *out, const struct ports_set *s, int probed)
+{
+	unsigned i;
+
+	for (i = 0; i < s->n; i++) {
+		const struct ports_entry *e = &s->e[i];
+
+		if (e->usb)
+			fprintf(out, "%s\t%04x:%04x\t%s", e->name, e->vid, e->pid, e->description);
+		else
+			fprintf(out, "%s\t-\t%s", e->name, e->description);
+		if (e->guess)
+			fprintf(out, "\t%s", e->guess);
+		if (probed && e->kind == PORTS_SPIFLASH)
+			fprintf(out, "\t[spiflash on %s]", e->board[0] ? e->board : "unknown board");
+		else if (probed && e->kind != PORTS_UNPROBED)
+			fprintf(out, "\t[%s]", ports_kind_name(e->kind));
+		fputc('\n', out);
+	}
+}
+
+void ports_print_json(FILE *out, const struct ports_set *s, int probed)
+{
+	struct json j;
+	char hex[8];
+	unsigned i;
+
+	json_init(&j, out);
+	json_object_begin(&j, NULL);
+	json_str(&j, "command", "ports");
+	json_array_begin(&j, "ports");
+	for (i = 0; i < s->n; i++) {
+		const struct ports_entry *e = &s->e[i];
+
+		json_object_begin(&j, NULL);
+		json_str(&j, "name", e->name);
+		if (e->usb) {
+			snprintf(hex, sizeof(hex), "%04x", e->vid);
+			json_str(&j, "vid", hex);
+			snprintf(hex, sizeof(hex), "%04x", e->pid);
+			json_str(&j, "pid", hex);
+		} else {
+			json_null(&j, "vid");
+			json_null(&j, "pid");
+		}
+		json_str(&j, "description", e->description);
+		json_str(&j, "board", e->guess);
+		if (probed) {
+			json_str(&j, "programmer", e->kind == PORTS_SPIFLASH ? "spiflash" :
+				 e->kind == PORTS_SERPROG ? "serprog" : NULL);
+			json_str(&j, "probe", ports_kind_name(e->kind));
+			if (e->kind == PORTS_SPIFLASH)
+				json_str(&j, "firmware_board", e->board);
+		}
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_str(&j, "result", "ok");
+	json_int(&j, "exit_code", 0);
+	json_object_end(&j);
+}
+
+int ports_find_one(const char *list, char *dev, size_t devlen, char *msg, size_t msglen)
+{
+	struct ports_set s;
+	int err = ports_collect(&s, list);
+
+	if (err) {
+		snprintf(msg, msglen, "cannot list serial ports: give -d PORT");
+	} else {
+		ports_probe_all(&s, list != NULL);
+		err = ports_pick(&s, dev, devlen, msg, msglen);
+	}
+	ports_free(&s);
+	return err;
+}
+
+int ports_command(FILE *out, const char *list, int probe, int json)
+{
+	struct ports_set s;
+	int err = ports_collect(&s, list);
+
+	if (!err) {
+		if (probe)
+			ports_probe_all(&s, list != NULL);
+		if (json)
+			ports_print_json(out, &s, probe);
+		else
+			ports_print(out, &s, probe);
+	}
+	ports_free(&s);
+	return err;
+}

@@ -1,0 +1,65 @@
+/*
+ * link: choose a back end for a port path.
+ *
+ * libserialport is the portable way and knows USB metadata, but 0.1.1 cannot
+ * open a Linux pseudo-terminal (no /sys/class/tty/pts/N, TIOCMGET fails with
+ * ENOTTY): the emulator and socat hand out ptys, so those go through plain
+ * termios.  LINK_FORCE_SERIALPORT proves the libserialport path in tests.
+ */
+#include "transport/link.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int is_pty(const char *path)
+{
+	char real[PATH_MAX];
+
+	if (!realpath(path, real))
+		return 0;
+	return !strncmp(real, "/dev/pts/", 9) || !strcmp(real, "/dev/ptmx");
+}
+
+int link_open(struct link *l, const char *path, uint32_t baud, unsigned flags)
+{
+	int err;
+
+	memset(l, 0, sizeof(*l));
+	l->baud = baud;
+	if (flags & LINK_FORCE_TERMIOS)
+		return link_tty_open(l, path, baud);
+	if (!(flags & LINK_FORCE_SERIALPORT) && is_pty(path))
+		return link_tty_open(l, path, baud);
+	err = link_serial_open(l, path, baud);
+	if (err == LINK_OK || (flags & LINK_FORCE_SERIALPORT))
+		return err;
+	/* libserialport refuses what it does not find in /sys (ptys, USB
+	 * gadgets, odd drivers): termios still works on any tty */
+	if (err == LINK_E_NOTTY || err == LINK_E_CONFIG)
+		return link_tty_open(l, path, baud);
+	return err;
+}
+
+void link_close(struct link *l)
+{
+	if (l->ops)
+		l->ops->close(l->ctx);
+	l->ops = NULL;
+	l->ctx = NULL;
+}
+
+const char *link_strerror(int err)
+{
+	switch (err) {
+	case LINK_OK:        return "ok";
+	case LINK_E_NOENT:   return "no such port";
+	case LINK_E_OPEN:    return "cannot open port";
+	case LINK_E_NOTTY:   return "not a serial port";
+	case LINK_E_IO:      return "serial read or write failed";
+	case LINK_E_TIMEOUT: return "serial write timed out";
+	case LINK_E_CONFIG:  return "cannot configure port";
+	case LINK_E_NOMEM:   return "out of memory";
+	default:             return "unknown link error";
+	}
+}

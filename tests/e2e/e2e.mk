@@ -1,0 +1,26 @@
+# End-to-end tests: the real client binary against the real firmware ELF in
+# the emulator, outside programs (flashrom) against both, and the tree itself
+# (copies, the IDE build, install, rebuilds).  Helpers they run are built here.
+
+$(BUILD)/proto_probe: $(call host_objs,tests/e2e/proto_probe.c) $(PROTO_OBJS)
+	$(CC) $(HOST_CFLAGS) -o $@ $^ -lz
+$(BUILD)/sp_pty_shim.so: tests/e2e/sp_pty_shim.c | $(BUILD)
+	$(CC) $(HOST_CFLAGS) -fPIC -shared -o $@ $< -ldl
+all: $(BUILD)/proto_probe $(BUILD)/sp_pty_shim.so
+
+E2E_TESTS += tests/e2e/test_proto_copy.sh
+E2E_TESTS += tests/e2e/test_firmware_emu.sh
+E2E_TESTS += tests/e2e/test_client.sh
+E2E_TESTS += tests/e2e/test_chips.sh
+E2E_TESTS += tests/e2e/test_scripting.sh
+# The bad-input table: options, files, devices, chips; nothing written.
+E2E_TESTS += tests/e2e/test_bad_input.sh
+# A write cut by an unplug or a reset is finished by the same command; the
+# decoder survives half frames, oversize frames and noise.
+E2E_TESTS += tests/e2e/test_unplug_resume.sh
+E2E_TESTS += tests/e2e/test_install.sh
+E2E_TESTS += tests/e2e/test_sketch_ide.sh
+# Debian's flashrom against the emulated firmware; the client's serprog
+# backend against it; switching between the two on one emulator.
+E2E_TESTS += tests/e2e/test_serprog.sh
+E2E_TESTS += tests/e2e/test_rebuild.sh
