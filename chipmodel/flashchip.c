@@ -11,13 +11,8 @@
 #include <string.h>
 
 #include "flashchip.h"
-
-#define SR1_WIP 0x01
-#define SR1_WEL 0x02
-#define SR1_AAI 0x40             /* SST: in AAI mode (read-only) */
-#define SR2_CMP 0x40
-#define SR3_ADS 0x01             /* W25Q256: current address mode (read-only) */
-#define SR3_ADP 0x02             /* W25Q256: power-up address mode */
+/* by its path from here: the emulator builds this file with -Ichipmodel only */
+#include "../protocol/spinor.h"
 
 #define KIB 1024u
 
@@ -36,7 +31,7 @@ static void settle(struct fc_chip *c, uint64_t now)
 	if (c->busy_until && now >= c->busy_until) {
 		c->busy_until = 0;
 		if (c->op_clears_wel)
-			c->sr1 &= (uint8_t)~SR1_WEL;
+			c->sr1 &= (uint8_t)~SPINOR_SR1_WEL;
 		c->op_clears_wel = 0;
 	}
 }
@@ -59,7 +54,7 @@ static void start_op(struct fc_chip *c, uint64_t now, uint32_t typ_us, uint32_t 
 
 	if (us == 0) {
 		if (clears_wel)
-			c->sr1 &= (uint8_t)~SR1_WEL;
+			c->sr1 &= (uint8_t)~SPINOR_SR1_WEL;
 		return;
 	}
 	c->busy_until = now + us * 1000u;
@@ -69,13 +64,13 @@ static void start_op(struct fc_chip *c, uint64_t now, uint32_t typ_us, uint32_t 
 static uint8_t read_sr1(struct fc_chip *c, uint64_t now)
 {
 	settle(c, now);
-	return (uint8_t)((c->sr1 & ~SR1_WIP) | (fc_busy(c, now) ? SR1_WIP : 0));
+	return (uint8_t)((c->sr1 & ~SPINOR_SR1_WIP) | (fc_busy(c, now) ? SPINOR_SR1_WIP : 0));
 }
 
 static uint8_t read_sr3(const struct fc_chip *c)
 {
 	if (P(c)->addr4 != FC_ADDR4_NONE)
-		return (uint8_t)((c->sr3 & ~SR3_ADS) | (c->addr4_mode ? SR3_ADS : 0));
+		return (uint8_t)((c->sr3 & ~SPINOR_SR3_ADS) | (c->addr4_mode ? SPINOR_SR3_ADS : 0));
 	return c->sr3;
 }
 
@@ -94,7 +89,7 @@ static void prot_range(const struct fc_chip *c, uint32_t *lo, uint32_t *hi)
 	unsigned bp = (c->sr1 >> 2) & (bp4 ? 0x0Fu : 0x07u);
 	int tb = has(c, FC_F_TB) && ((c->sr1 >> (bp4 ? 6 : 5)) & 1);
 	int sec = has(c, FC_F_SEC) && ((c->sr1 >> 6) & 1);
-	int cmp = has(c, FC_F_CMP) && (c->sr2 & SR2_CMP);
+	int cmp = has(c, FC_F_CMP) && (c->sr2 & SPINOR_SR2_CMP);
 	uint64_t len;
 
 	if (bp == 0) {
@@ -164,9 +159,11 @@ static uint32_t array_addr(const struct fc_chip *c, uint32_t n)
 static int is_write_op(uint8_t op)
 {
 	switch (op) {
-	case 0x01: case 0x31: case 0x11: case 0x02: case 0x12: case 0xAD:
-	case 0x20: case 0x21: case 0x52: case 0x5C: case 0xD8: case 0xDC:
-	case 0xC7: case 0x60:
+	case SPINOR_OP_WRSR: case SPINOR_OP_WRSR2: case SPINOR_OP_WRSR3:
+	case SPINOR_OP_PP: case SPINOR_OP_PP4: case SPINOR_OP_AAI_WP:
+	case SPINOR_OP_SE: case SPINOR_OP_SE4: case SPINOR_OP_BE32:
+	case SPINOR_OP_BE32_4: case SPINOR_OP_BE64: case SPINOR_OP_BE64_4:
+	case SPINOR_OP_CE: case SPINOR_OP_CE_60:
 		return 1;
 	}
 	return 0;
@@ -189,66 +186,68 @@ static int accept(struct fc_chip *c, uint8_t op, uint64_t now)
 		return 0;
 	if (c->powered_down) {
 		c->alen = 3;            /* ABh: three dummy bytes, then the ID */
-		return op == 0xAB;
+		return op == SPINOR_OP_RES;
 	}
 	if (fc_busy(c, now)) {
 		c->busy_write = (uint8_t)is_write_op(op);
-		return op == 0x05 || (op == 0x35 && has(c, FC_F_SR2)) ||
-		       (op == 0x15 && has(c, FC_F_SR3));
+		return op == SPINOR_OP_RDSR || (op == SPINOR_OP_RDSR2 && has(c, FC_F_SR2)) ||
+		       (op == SPINOR_OP_RDSR3 && has(c, FC_F_SR3));
 	}
-	if (c->aai && op != 0xAD && op != 0x04 && op != 0x05)
+	if (c->aai && op != SPINOR_OP_AAI_WP && op != SPINOR_OP_WRDI && op != SPINOR_OP_RDSR)
 		return 0;
 
 	switch (op) {
-	case 0x03: case 0x02: case 0x20: case 0xD8:
+	case SPINOR_OP_READ: case SPINOR_OP_PP: case SPINOR_OP_SE: case SPINOR_OP_BE64:
 		c->alen = mode_alen;
 		return 1;
-	case 0x0B:
+	case SPINOR_OP_FAST_READ:
 		c->alen = mode_alen;
 		c->dummy = 1;
 		return 1;
-	case 0x52:
+	case SPINOR_OP_BE32:
 		c->alen = mode_alen;
 		return p->t_be32_typ != 0 || has(c, FC_F_52_64K);
-	case 0x13: case 0x12: case 0x21: case 0xDC:
+	case SPINOR_OP_READ4: case SPINOR_OP_PP4: case SPINOR_OP_SE4:
+	case SPINOR_OP_BE64_4:
 		c->alen = 4;
 		return native;
-	case 0x5C:
+	case SPINOR_OP_BE32_4:
 		c->alen = 4;
 		return native && p->t_be32_typ != 0;
-	case 0x0C:
+	case SPINOR_OP_FAST_READ4:
 		c->alen = 4;
 		c->dummy = 1;
 		return native;
-	case 0x90:
+	case SPINOR_OP_REMS:
 		c->alen = 3;            /* 24-bit address even in 4-byte mode */
 		return 1;
-	case 0xAB:
+	case SPINOR_OP_RES:
 		c->alen = 3;            /* dummy bytes, or SST's ID address */
 		return 1;
-	case 0x5A:
+	case SPINOR_OP_SFDP:
 		c->alen = 3;            /* SFDP is always 3-byte addressed */
 		c->dummy = 1;
 		return p->sfdp != NULL;
-	case 0xAD:
+	case SPINOR_OP_AAI_WP:
 		c->alen = c->aai ? 0 : 3;
 		return has(c, FC_F_AAI);
-	case 0x9F: case 0x05: case 0x06: case 0x04: case 0x50: case 0x01:
-	case 0xC7: case 0x60:
+	case SPINOR_OP_JEDEC: case SPINOR_OP_RDSR: case SPINOR_OP_WREN:
+	case SPINOR_OP_WRDI: case SPINOR_OP_VWREN: case SPINOR_OP_WRSR:
+	case SPINOR_OP_CE: case SPINOR_OP_CE_60:
 		return 1;
-	case 0x35:
+	case SPINOR_OP_RDSR2:
 		return has(c, FC_F_SR2);
-	case 0x15: case 0x11:
+	case SPINOR_OP_RDSR3: case SPINOR_OP_WRSR3:
 		return has(c, FC_F_SR3);
-	case 0x31:
+	case SPINOR_OP_WRSR2:
 		return has(c, FC_F_WRSR2_31);
-	case 0xB9:
+	case SPINOR_OP_DP:
 		return has(c, FC_F_DP);
-	case 0x66: case 0x99:
+	case SPINOR_OP_RSTEN: case SPINOR_OP_RST:
 		return has(c, FC_F_RESET);
-	case 0xB7: case 0xE9:
+	case SPINOR_OP_EN4B: case SPINOR_OP_EX4B:
 		return a4;
-	case 0xC5: case 0xC8:
+	case SPINOR_OP_WREAR: case SPINOR_OP_RDEAR:
 		return has(c, FC_F_EAR);
 	}
 	return 0;
@@ -260,11 +259,11 @@ void fc_init(struct fc_chip *c, const struct fc_part *p, uint8_t *mem, uint32_t 
 	c->part = p;
 	c->mem = mem;
 	c->opts = opts;
-	c->sr1 = (uint8_t)(p->sr1_init & ~(SR1_WIP | SR1_WEL));
+	c->sr1 = (uint8_t)(p->sr1_init & ~(SPINOR_SR1_WIP | SPINOR_SR1_WEL));
 	c->sr2 = p->sr2_init;
 	c->sr3 = p->sr3_init;
 	c->addr4_mode = p->addr4 != FC_ADDR4_NONE && (p->flags & FC_F_SR3) &&
-			(p->sr3_init & SR3_ADP);
+			(p->sr3_init & SPINOR_SR3_ADP);
 }
 
 void fc_select(struct fc_chip *c, uint64_t now)
@@ -287,31 +286,32 @@ static uint8_t data_byte(struct fc_chip *c, uint32_t n, uint8_t mosi, uint64_t n
 	if (n < sizeof(c->arg))
 		c->arg[n] = mosi;
 	switch (c->cmd) {
-	case 0x03: case 0x0B: case 0x13: case 0x0C:
+	case SPINOR_OP_READ: case SPINOR_OP_FAST_READ: case SPINOR_OP_READ4:
+	case SPINOR_OP_FAST_READ4:
 		return c->mem[array_addr(c, n)];
-	case 0x9F:
+	case SPINOR_OP_JEDEC:
 		return p->jedec[n % 3];
-	case 0xAB:
+	case SPINOR_OP_RES:
 		/* On SST parts ABh is the same Read-ID as 90h. */
 		if (!has(c, FC_F_AAI))
 			return p->res_id;
 		/* fall through */
-	case 0x90:
+	case SPINOR_OP_REMS:
 		/* A0 picks which comes first; the two then alternate. */
 		return ((c->addr ^ n) & 1) ? p->res_id : p->jedec[0];
-	case 0x5A: {
+	case SPINOR_OP_SFDP: {
 		uint32_t a = c->addr + n;
 		return a < p->sfdp_len ? p->sfdp[a] : 0xFF;
 	}
-	case 0x05:
+	case SPINOR_OP_RDSR:
 		return read_sr1(c, now);
-	case 0x35:
+	case SPINOR_OP_RDSR2:
 		return c->sr2;
-	case 0x15:
+	case SPINOR_OP_RDSR3:
 		return read_sr3(c);
-	case 0xC8:
+	case SPINOR_OP_RDEAR:
 		return c->ear;
-	case 0x02: case 0x12: {
+	case SPINOR_OP_PP: case SPINOR_OP_PP4: {
 		/* The address counter wraps inside the page, so later bytes
 		 * overwrite earlier ones: the last page_size bytes win. */
 		uint32_t ps = p->page_size;
@@ -361,7 +361,7 @@ static int addr_complete(const struct fc_chip *c)
 /* WEL checked; 1 if the operation may go on.  Without WEL it is refused. */
 static int need_wel(struct fc_chip *c)
 {
-	if (c->sr1 & SR1_WEL)
+	if (c->sr1 & SPINOR_SR1_WEL)
 		return 1;
 	c->stats.refused++;
 	return 0;
@@ -371,7 +371,7 @@ static int need_wel(struct fc_chip *c)
 static void refuse_protected(struct fc_chip *c)
 {
 	c->stats.refused++;
-	c->sr1 &= (uint8_t)~SR1_WEL;
+	c->sr1 &= (uint8_t)~SPINOR_SR1_WEL;
 }
 
 static uint8_t sr_apply(uint8_t old, uint8_t v, uint8_t mask)
@@ -497,7 +497,7 @@ static void latch_aai(struct fc_chip *c, uint64_t now)
 	if (a >= p->size || is_protected(c, a, 2)) {
 		refuse_protected(c);
 		c->aai = 0;
-		c->sr1 &= (uint8_t)~SR1_AAI;
+		c->sr1 &= (uint8_t)~SPINOR_SR1_AAI;
 		return;
 	}
 	c->mem[a] &= c->arg[0];
@@ -505,7 +505,7 @@ static void latch_aai(struct fc_chip *c, uint64_t now)
 	fc_fault_programmed(c, a, 2);
 	c->aai = 1;
 	c->aai_addr = a + 2;
-	c->sr1 |= SR1_AAI;
+	c->sr1 |= SPINOR_SR1_AAI;
 	c->stats.programs++;
 	c->stats.bytes_programmed += 2;
 	start_op(c, now, p->t_pp_typ, p->t_pp_max, 0);
@@ -514,11 +514,11 @@ static void latch_aai(struct fc_chip *c, uint64_t now)
 
 static void soft_reset(struct fc_chip *c, uint64_t now)
 {
-	c->sr1 &= (uint8_t)~SR1_WEL;
+	c->sr1 &= (uint8_t)~SPINOR_SR1_WEL;
 	c->vwen = 0;
 	c->ear = 0;
 	c->addr4_mode = P(c)->addr4 != FC_ADDR4_NONE && has(c, FC_F_SR3) &&
-			(c->sr3 & SR3_ADP);
+			(c->sr3 & SPINOR_SR3_ADP);
 	c->deaf_until = now + T_RST_NS;
 }
 
@@ -543,67 +543,67 @@ void fc_deselect(struct fc_chip *c, uint64_t now)
 	c->reset_en = 0;                /* 99h must come right after 66h */
 
 	switch (op) {
-	case 0x06:
+	case SPINOR_OP_WREN:
 		if (single)
-			c->sr1 |= SR1_WEL;
+			c->sr1 |= SPINOR_SR1_WEL;
 		break;
-	case 0x04:
+	case SPINOR_OP_WRDI:
 		if (single) {
-			c->sr1 &= (uint8_t)~(SR1_WEL | SR1_AAI);
+			c->sr1 &= (uint8_t)~(SPINOR_SR1_WEL | SPINOR_SR1_AAI);
 			c->aai = 0;
 		}
 		break;
-	case 0x50:
+	case SPINOR_OP_VWREN:
 		if (single)
 			c->vwen = 1;
 		return;                 /* keeps vwen for the next command */
-	case 0x01: latch_wrsr(c, 1, now); break;
-	case 0x31: latch_wrsr(c, 2, now); break;
-	case 0x11: latch_wrsr(c, 3, now); break;
-	case 0x02: case 0x12: latch_program(c, now); break;
-	case 0xAD: latch_aai(c, now); break;
-	case 0x20: case 0x21:
+	case SPINOR_OP_WRSR: latch_wrsr(c, 1, now); break;
+	case SPINOR_OP_WRSR2: latch_wrsr(c, 2, now); break;
+	case SPINOR_OP_WRSR3: latch_wrsr(c, 3, now); break;
+	case SPINOR_OP_PP: case SPINOR_OP_PP4: latch_program(c, now); break;
+	case SPINOR_OP_AAI_WP: latch_aai(c, now); break;
+	case SPINOR_OP_SE: case SPINOR_OP_SE4:
 		latch_erase(c, 4 * KIB, p->t_se_typ, p->t_se_max, now);
 		break;
-	case 0x52:
+	case SPINOR_OP_BE32:
 		if (has(c, FC_F_52_64K)) {
 			latch_erase(c, 64 * KIB, p->t_be64_typ, p->t_be64_max, now);
 			break;
 		}
 		/* fall through */
-	case 0x5C:
+	case SPINOR_OP_BE32_4:
 		latch_erase(c, 32 * KIB, p->t_be32_typ, p->t_be32_max, now);
 		break;
-	case 0xD8: case 0xDC:
+	case SPINOR_OP_BE64: case SPINOR_OP_BE64_4:
 		latch_erase(c, 64 * KIB, p->t_be64_typ, p->t_be64_max, now);
 		break;
-	case 0xC7: case 0x60: latch_chip_erase(c, now); break;
-	case 0xB9:
+	case SPINOR_OP_CE: case SPINOR_OP_CE_60: latch_chip_erase(c, now); break;
+	case SPINOR_OP_DP:
 		if (single) {
 			c->powered_down = 1;
 			c->deaf_until = now + T_DP_NS;
 		}
 		break;
-	case 0xAB:
+	case SPINOR_OP_RES:
 		if (c->powered_down) {
 			c->powered_down = 0;
 			c->deaf_until = now + T_RES1_NS;
 		}
 		break;
-	case 0xB7: case 0xE9:
+	case SPINOR_OP_EN4B: case SPINOR_OP_EX4B:
 		if (single)
-			c->addr4_mode = op == 0xB7;
+			c->addr4_mode = op == SPINOR_OP_EN4B;
 		break;
-	case 0xC5:
+	case SPINOR_OP_WREAR:
 		if (c->ndata == 1 && need_wel(c)) {
 			c->ear = c->arg[0];
-			c->sr1 &= (uint8_t)~SR1_WEL;
+			c->sr1 &= (uint8_t)~SPINOR_SR1_WEL;
 		}
 		break;
-	case 0x66:
+	case SPINOR_OP_RSTEN:
 		c->reset_en = (uint8_t)single;
 		break;
-	case 0x99:
+	case SPINOR_OP_RST:
 		if (single && reset_en)
 			soft_reset(c, now);
 		break;

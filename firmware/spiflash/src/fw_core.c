@@ -14,10 +14,11 @@
  */
 #include "fw_core.h"
 #include "fw_hal.h"
+#include "proto_msg.h"
+#include "spinor.h"
 
 #include <string.h>
 
-#define ADDR3_SPAN 0x1000000UL
 #define OUT(c)     ((c)->wire + PROTO_INPLACE_PAYLOAD + 1)  /* after the status */
 
 struct req {
@@ -70,9 +71,10 @@ static uint8_t rx_pump(struct fw_core *c)
 		if (r == PROTO_DEC_NONE)
 			continue;
 		if (r == PROTO_DEC_ERROR) {
-			uint8_t e[2] = { (uint8_t)d->err, hal_uart_rx_drops() };
+			uint8_t e[PROTO_FRAME_ERR_LEN];
 
-			send_small(PROTO_OP_FRAME_ERR, 0, e, sizeof(e));
+			send_small(PROTO_OP_FRAME_ERR, 0, e,
+				   (uint8_t)proto_frame_err_pack(e, d->err, hal_uart_rx_drops()));
 			continue;
 		}
 		c->ready.buf = d->body;
@@ -114,67 +116,60 @@ static int in_chip(const struct fw_core *c, uint32_t addr, uint32_t len)
 
 static int16_t op_hello(struct fw_core *c, struct req *r)
 {
-	uint8_t *o = r->out;
-	const char *board = hal_board();
-	uint8_t i;
+	struct proto_hello h;
+	uint8_t v;
 
 	(void)c;
-	if (r->n < 1)
+	if (proto_req_hello_unpack(r->p, r->n, &v))
 		return PROTO_E_ARG;
-	o[0] = PROTO_VERSION;
-	o[1] = 1;                 /* oldest version spoken */
-	o[2] = FW_VERSION_MAJOR;
-	o[3] = FW_VERSION_MINOR;
-	o[4] = FW_VERSION_PATCH;
-	proto_put16(o + 5, FW_RX_PAYLOAD);
+	h.proto_version = PROTO_VERSION;
+	h.proto_min = 1;          /* oldest version spoken */
+	h.fw_major = FW_VERSION_MAJOR;
+	h.fw_minor = FW_VERSION_MINOR;
+	h.fw_patch = FW_VERSION_PATCH;
+	h.max_payload = FW_RX_PAYLOAD;
 	/* in flight: one request running, one in the other buffer, the ring */
-	proto_put16(o + 7, (uint16_t)(2 * FW_RX_CAP + hal_uart_rx_capacity()));
-	proto_put32(o + 9, PROTO_CAP_CRC32 | PROTO_CAP_BLANK | PROTO_CAP_XFER |
-		    PROTO_CAP_SFDP | PROTO_CAP_ADDR4 | PROTO_CAP_PENDING |
-		    PROTO_CAP_STREAM | PROTO_CAP_BAUD | PROTO_CAP_PIPELINE |
-		    PROTO_CAP_CRC32_MULTI);
-	proto_put32(o + 13, hal_f_cpu());
-	for (i = 0; i < 16; i++) {
-		o[17 + i] = (uint8_t)*board;
-		if (*board)
-			board++;
-	}
-	proto_put16(o + 33, FW_READ_MAX);
-	return PROTO_HELLO_LEN;
+	h.rx_buffer = (uint16_t)(2 * FW_RX_CAP + hal_uart_rx_capacity());
+	h.caps = PROTO_CAP_CRC32 | PROTO_CAP_BLANK | PROTO_CAP_XFER |
+		 PROTO_CAP_SFDP | PROTO_CAP_ADDR4 | PROTO_CAP_PENDING |
+		 PROTO_CAP_STREAM | PROTO_CAP_BAUD | PROTO_CAP_PIPELINE |
+		 PROTO_CAP_CRC32_MULTI;
+	h.f_cpu = hal_f_cpu();
+	h.max_read = FW_READ_MAX;
+	return (int16_t)proto_ans_hello_pack(r->out, &h, hal_board());
 }
 
 static int16_t op_spi_clock(struct fw_core *c, struct req *r)
 {
+	uint32_t hz;
+
 	(void)c;
-	if (r->n != 4)
+	if (proto_u32_unpack(r->p, r->n, &hz))
 		return PROTO_E_ARG;
-	proto_put32(r->out, hal_spi_set_clock(proto_get32(r->p)));
-	return 4;
+	return (int16_t)proto_u32_pack(r->out, hal_spi_set_clock(hz));
 }
 
 static int16_t op_chip(struct fw_core *c, struct req *r)
 {
-	uint16_t page = proto_get16(r->p);
-	uint8_t mode = r->p[2];
-	uint32_t size = proto_get32(r->p + 3);
-	uint16_t t_page = proto_get16(r->p + 7);
+	struct proto_chip q;
 
-	if (r->n != PROTO_CHIP_LEN || page == 0 || page > 256 || (page & (page - 1)) ||
-	    mode > PROTO_ADDR_4_MODE || size == 0 || t_page == 0 ||
-	    (size > ADDR3_SPAN && mode == PROTO_ADDR_3))
+	if (proto_req_chip_unpack(r->p, r->n, &q) || q.page_size == 0 || q.page_size > 256 ||
+	    (q.page_size & (q.page_size - 1)) || q.addr_mode > PROTO_ADDR_4_MODE ||
+	    q.size == 0 || q.t_page_max_ms == 0 ||
+	    (q.size > SPINOR_ADDR3_SPAN && q.addr_mode == PROTO_ADDR_3))
 		return PROTO_E_ARG;
-	c->flash.page_size = page;
-	c->flash.addr_mode = mode;
-	c->flash.size = size;
-	c->flash.t_page_max_ms = t_page;
+	c->flash.page_size = q.page_size;
+	c->flash.addr_mode = q.addr_mode;
+	c->flash.size = q.size;
+	c->flash.t_page_max_ms = q.t_page_max_ms;
 	return 0;
 }
 
 static int16_t op_jedec(struct fw_core *c, struct req *r)
 {
-	uint8_t n = r->p[0];
+	uint8_t n;
 
-	if (r->n != 1 || n < 1 || n > 16)
+	if (proto_u8_unpack(r->p, r->n, &n) || n < 1 || n > 16)
 		return PROTO_E_ARG;
 	flash_jedec(&c->flash, r->out, n);
 	return n;
@@ -182,118 +177,108 @@ static int16_t op_jedec(struct fw_core *c, struct req *r)
 
 static int16_t op_sfdp(struct fw_core *c, struct req *r)
 {
-	uint32_t addr = proto_get32(r->p);
-	uint16_t len = proto_get16(r->p + 4);
+	struct proto_req_read q;
 
-	if (r->n != 6 || len > FW_READ_MAX || addr > 0xFFFFFFUL)
+	if (proto_req_read_unpack(r->p, r->n, &q) || q.len > FW_READ_MAX || q.addr > 0xFFFFFFUL)
 		return PROTO_E_ARG;
-	flash_sfdp(&c->flash, addr, r->out, len);
-	return (int16_t)len;
+	flash_sfdp(&c->flash, q.addr, r->out, q.len);
+	return (int16_t)q.len;
 }
 
 static int16_t op_read(struct fw_core *c, struct req *r)
 {
-	uint32_t addr = proto_get32(r->p);
-	uint16_t len = proto_get16(r->p + 4);
+	struct proto_req_read q;
 
-	if (r->n != 6 || len > FW_READ_MAX || !in_chip(c, addr, len))
+	if (proto_req_read_unpack(r->p, r->n, &q) || q.len > FW_READ_MAX ||
+	    !in_chip(c, q.addr, q.len))
 		return PROTO_E_ARG;
-	flash_read(&c->flash, addr, r->out, len);
-	return (int16_t)len;
+	flash_read(&c->flash, q.addr, r->out, q.len);
+	return (int16_t)q.len;
 }
 
 static int16_t op_program(struct fw_core *c, struct req *r)
 {
-	uint32_t addr = proto_get32(r->p);
-	uint16_t len = (uint16_t)(r->n - 4);
+	struct proto_req_program q;
 
-	if (r->n < 5 || !in_chip(c, addr, len))
+	if (proto_req_program_unpack(r->p, r->n, &q) || !in_chip(c, q.addr, q.len))
 		return PROTO_E_ARG;
-	return flash_program(&c->flash, addr, r->p + 4, len);
+	return flash_program(&c->flash, q.addr, q.data, q.len);
 }
 
 static int16_t op_erase(struct fw_core *c, struct req *r)
 {
-	uint32_t addr = proto_get32(r->p);
-	uint8_t op = r->p[4];
-	uint32_t max_ms = proto_get32(r->p + 5);
+	struct proto_req_erase q;
+	uint8_t op;
 
-	if (r->n != 9 || max_ms == 0 || addr >= c->flash.size)
+	if (proto_req_erase_unpack(r->p, r->n, &q) || q.max_ms == 0 || q.addr >= c->flash.size)
 		return PROTO_E_ARG;
-	if (op != FLASH_OP_SE && op != FLASH_OP_BE32 && op != FLASH_OP_BE64 &&
-	    op != FLASH_OP_CE && op != FLASH_OP_CE_60)
+	op = q.opcode;
+	if (op != SPINOR_OP_SE && op != SPINOR_OP_BE32 && op != SPINOR_OP_BE64 &&
+	    op != SPINOR_OP_CE && op != SPINOR_OP_CE_60)
 		return PROTO_E_ARG;
-	return flash_erase(&c->flash, addr, op, max_ms);
+	return flash_erase(&c->flash, q.addr, op, q.max_ms);
 }
 
 static int16_t op_read_sr(struct fw_core *c, struct req *r)
 {
-	if (r->n != 1)
+	uint8_t op;
+
+	if (proto_u8_unpack(r->p, r->n, &op))
 		return PROTO_E_ARG;
-	r->out[0] = flash_read_sr(&c->flash, r->p[0]);
-	return 1;
+	return (int16_t)proto_u8_pack(r->out, flash_read_sr(&c->flash, op));
 }
 
 static int16_t op_write_sr(struct fw_core *c, struct req *r)
 {
-	uint8_t n = r->p[2];
-	uint8_t val[3];
+	struct proto_req_write_sr q;
 
-	if (r->n < 3 || n < 1 || n > 3 || r->n != (uint16_t)(3 + n + 2))
+	if (proto_req_write_sr_unpack(r->p, r->n, &q))
 		return PROTO_E_ARG;
-	memcpy(val, r->p + 3, n);
-	return flash_write_sr(&c->flash, r->p[0], r->p[1], val, n,
-			      proto_get16(r->p + 3 + n));
+	return flash_write_sr(&c->flash, q.opcode, q.flags, q.val, q.n, q.max_ms);
 }
 
 static int16_t op_crc32(struct fw_core *c, struct req *r)
 {
-	uint32_t addr = proto_get32(r->p);
-	uint32_t len = proto_get32(r->p + 4);
+	struct proto_req_range q;
 
-	if (r->n != 8 || !in_chip(c, addr, len))
+	if (proto_req_range_unpack(r->p, r->n, &q) || !in_chip(c, q.addr, q.len))
 		return PROTO_E_ARG;
-	proto_put32(r->out, flash_crc32(&c->flash, addr, len, 0));
-	return 4;
+	return (int16_t)proto_u32_pack(r->out, flash_crc32(&c->flash, q.addr, q.len, 0));
 }
 
 /* CRCs of count consecutive units in one pass: what a writer needs to
  * classify the sectors of a block with one round trip. */
 static int16_t op_crc32_multi(struct fw_core *c, struct req *r)
 {
-	uint32_t addr = proto_get32(r->p);
-	uint16_t count = proto_get16(r->p + 4);
-	uint32_t unit = proto_get32(r->p + 6);
+	struct proto_req_crc32_multi q;
 	uint16_t i;
 
-	if (r->n != 10 || count == 0 || count > FW_READ_MAX / 4 || unit == 0 ||
-	    unit > c->flash.size || !in_chip(c, addr, 0) ||
-	    (c->flash.size - addr) / unit < count)
+	if (proto_req_crc32_multi_unpack(r->p, r->n, &q) || q.count == 0 ||
+	    q.count > FW_READ_MAX / 4 || q.unit == 0 || q.unit > c->flash.size ||
+	    !in_chip(c, q.addr, 0) || (c->flash.size - q.addr) / q.unit < q.count)
 		return PROTO_E_ARG;
-	for (i = 0; i < count; i++, addr += unit)
-		proto_put32(r->out + 4 * i, flash_crc32(&c->flash, addr, unit, 0));
-	return (int16_t)(4 * count);
+	for (i = 0; i < q.count; i++, q.addr += q.unit)
+		proto_ans_crc32_multi_put(r->out, i, flash_crc32(&c->flash, q.addr, q.unit, 0));
+	return (int16_t)(4 * q.count);
 }
 
 static int16_t op_blank(struct fw_core *c, struct req *r)
 {
-	uint32_t addr = proto_get32(r->p);
-	uint32_t len = proto_get32(r->p + 4);
+	struct proto_req_range q;
 
-	if (r->n != 8 || !in_chip(c, addr, len))
+	if (proto_req_range_unpack(r->p, r->n, &q) || !in_chip(c, q.addr, q.len))
 		return PROTO_E_ARG;
-	proto_put32(r->out, flash_blank(&c->flash, addr, len));
-	return 4;
+	return (int16_t)proto_u32_pack(r->out, flash_blank(&c->flash, q.addr, q.len));
 }
 
 static int16_t op_xfer(struct fw_core *c, struct req *r)
 {
-	uint16_t rlen = proto_get16(r->p);
+	struct proto_req_xfer q;
 
-	if (r->n < 2 || rlen > FW_READ_MAX)
+	if (proto_req_xfer_unpack(r->p, r->n, &q) || q.rlen > FW_READ_MAX)
 		return PROTO_E_ARG;
-	flash_xfer(&c->flash, r->p + 2, (uint16_t)(r->n - 2), r->out, rlen);
-	return (int16_t)rlen;
+	flash_xfer(&c->flash, q.w, q.wlen, r->out, q.rlen);
+	return (int16_t)q.rlen;
 }
 
 static int16_t op_ping(struct fw_core *c, struct req *r)
@@ -306,11 +291,12 @@ static int16_t op_ping(struct fw_core *c, struct req *r)
 /* The answer goes out at the old rate; the new one applies after it. */
 static int16_t op_set_baud(struct fw_core *c, struct req *r)
 {
+	uint32_t baud;
+
 	(void)c;
-	if (r->n != 4)
+	if (proto_u32_unpack(r->p, r->n, &baud))
 		return PROTO_E_ARG;
-	proto_put32(r->out, proto_get32(r->p));
-	return 4;
+	return (int16_t)proto_u32_pack(r->out, baud);
 }
 
 static void set_baud_after(struct fw_core *c, uint32_t baud)
@@ -348,26 +334,27 @@ static uint32_t block_check(struct fw_core *c, uint32_t addr, uint16_t n)
  */
 static int16_t op_read_stream(struct fw_core *c, struct req *r)
 {
-	uint32_t addr = proto_get32(r->p);
-	uint32_t len = proto_get32(r->p + 4);
-	uint16_t block = proto_get16(r->p + 8);
-	uint8_t flags = r->p[10];
-	uint32_t check = 0, blocks = 0, prev_addr = 0;
+	struct proto_req_stream q;
+	struct proto_ans_stream a;
+	uint32_t prev_addr = 0;
 	uint16_t prev_n = 0;
 	uint8_t seq = r->seq;
 	uint8_t *bufs[2];
 	uint8_t which = 0;
 
-	if (r->n != 11 || block == 0 || block > FW_STREAM_BLOCK || !in_chip(c, addr, len))
+	if (proto_req_stream_unpack(r->p, r->n, &q) || q.block == 0 ||
+	    q.block > FW_STREAM_BLOCK || !in_chip(c, q.addr, q.len))
 		return PROTO_E_ARG;
+	a.check = 0;
+	a.blocks = 0;
 	bufs[0] = c->pool.tx2;
 	bufs[1] = c->wire;
-	while (len) {
-		uint16_t n = len < block ? (uint16_t)len : block;
+	while (q.len) {
+		uint16_t n = q.len < q.block ? (uint16_t)q.len : q.block;
 		uint8_t *b = bufs[which];
-		uint8_t *data = b + PROTO_INPLACE_PAYLOAD + 4;
+		uint8_t *pl = b + PROTO_INPLACE_PAYLOAD;
 		uint8_t type = PROTO_OP_DATA;
-		uint16_t plen = (uint16_t)(4 + n);
+		uint8_t blank;
 		size_t wl;
 
 		hal_watchdog_kick();
@@ -375,31 +362,30 @@ static int16_t op_read_stream(struct fw_core *c, struct req *r)
 			return PROTO_E_ABORTED;
 		/* b went out two blocks ago and is free: hal_uart_send of the
 		 * last block waited for it to finish before starting */
-		if (flash_read(&c->flash, addr, data, n) == 0xFF &&
-		    (flags & PROTO_STREAM_SKIP_BLANK)) {
+		blank = flash_read(&c->flash, q.addr, pl + PROTO_DATA_HDR, n) == 0xFF &&
+			(q.flags & PROTO_STREAM_SKIP_BLANK);
+		if (prev_n && (q.flags & PROTO_STREAM_CHECK))
+			a.check = block_check(c, prev_addr, prev_n);
+		if (blank) {
 			type = PROTO_OP_DATA_BLANK;
-			proto_put16(data, n);
-			plen = 6;
+			wl = proto_data_blank_pack(pl, a.check, n);
+		} else {
+			wl = proto_data_pack(pl, a.check, n);
 		}
-		if (prev_n && (flags & PROTO_STREAM_CHECK))
-			check = block_check(c, prev_addr, prev_n);
-		proto_put32(b + PROTO_INPLACE_PAYLOAD, check);
 		wl = proto_encode_inplace(b, which ? sizeof(c->wire) : sizeof(c->pool.tx2),
-					  type, seq++, plen);
+					  type, seq++, wl);
 		hal_uart_send(b, (uint16_t)wl);
-		prev_addr = addr;
+		prev_addr = q.addr;
 		prev_n = n;
-		addr += n;
-		len -= n;
-		blocks++;
+		q.addr += n;
+		q.len -= n;
+		a.blocks++;
 		which ^= 1;
 	}
 	hal_uart_tx_wait();
-	if (prev_n && (flags & PROTO_STREAM_CHECK))
-		check = block_check(c, prev_addr, prev_n);
-	proto_put32(r->out, check);
-	proto_put32(r->out + 4, blocks);
-	return 8;
+	if (prev_n && (q.flags & PROTO_STREAM_CHECK))
+		a.check = block_check(c, prev_addr, prev_n);
+	return (int16_t)proto_ans_stream_pack(r->out, &a);
 }
 
 static int16_t dispatch(struct fw_core *c, uint8_t type, struct req *r)
@@ -472,14 +458,17 @@ static void handle(struct fw_core *c, const struct fw_req *q)
 	c->last_crc = q->crc;
 	c->have_last = 1;
 	if (q->type == PROTO_OP_SET_BAUD && ok) {
+		uint32_t baud;
+
 		hal_uart_tx_wait();
-		set_baud_after(c, proto_get32(q->payload));
+		if (!proto_u32_unpack(q->payload, q->len, &baud))
+			set_baud_after(c, baud);
 	}
 }
 
 void fw_core_init(struct fw_core *c)
 {
-	uint8_t ready[2] = { PROTO_OK, PROTO_VERSION };
+	uint8_t ready[PROTO_READY_LEN];
 
 	memset(c, 0, sizeof(*c));
 	proto_dec_init(&c->dec, c->pool.rx[0], FW_RX_CAP);
@@ -488,7 +477,7 @@ void fw_core_init(struct fw_core *c)
 	c->flash.tick = core_tick;
 	c->flash.tick_ctx = c;
 	c->last_rx_ms = hal_millis();
-	send_small(PROTO_OP_READY, 0, ready, sizeof(ready));
+	send_small(PROTO_OP_READY, 0, ready, (uint8_t)proto_ready_pack(ready, PROTO_VERSION));
 }
 
 void fw_core_poll(struct fw_core *c)

@@ -5,11 +5,9 @@
 #include "fw_hal.h"
 #include "proto.h"
 
-#define ADDR3_LIMIT  0x1000000UL     /* 16 MiB: the reach of 3-byte addresses */
-
 void flash_init(struct flash *f)
 {
-	f->size = ADDR3_LIMIT;
+	f->size = SPINOR_ADDR3_SPAN;
 	f->page_size = 256;
 	f->addr_mode = PROTO_ADDR_3;
 	f->t_page_max_ms = 5;
@@ -19,7 +17,7 @@ void flash_init(struct flash *f)
 
 static int wide(const struct flash *f)
 {
-	return f->size > ADDR3_LIMIT && f->addr_mode != PROTO_ADDR_3;
+	return f->size > SPINOR_ADDR3_SPAN && f->addr_mode != PROTO_ADDR_3;
 }
 
 static void cmd(uint8_t opcode)
@@ -42,7 +40,7 @@ static void begin_addr_cmd(struct flash *f, uint8_t op3, uint8_t op4, uint32_t a
 
 	if (wide(f)) {
 		if (f->addr_mode == PROTO_ADDR_4_MODE)
-			cmd(FLASH_OP_EN4B);
+			cmd(SPINOR_OP_EN4B);
 		else
 			opcode = op4;
 	}
@@ -59,7 +57,7 @@ static void end_addr_cmd(struct flash *f)
 {
 	hal_spi_deselect();
 	if (wide(f) && f->addr_mode == PROTO_ADDR_4_MODE)
-		cmd(FLASH_OP_EX4B);
+		cmd(SPINOR_OP_EX4B);
 }
 
 static void tick(struct flash *f)
@@ -73,7 +71,7 @@ void flash_jedec(struct flash *f, uint8_t *id, uint8_t n)
 {
 	(void)f;
 	hal_spi_select();
-	hal_spi_xfer(FLASH_OP_JEDEC);
+	hal_spi_xfer(SPINOR_OP_JEDEC);
 	while (n--)
 		*id++ = hal_spi_xfer(0xFF);
 	hal_spi_deselect();
@@ -84,7 +82,7 @@ void flash_sfdp(struct flash *f, uint32_t addr, uint8_t *buf, uint16_t n)
 	(void)f;
 	/* SFDP always takes a 3-byte address and 8 dummy clocks. */
 	hal_spi_select();
-	hal_spi_xfer(FLASH_OP_SFDP);
+	hal_spi_xfer(SPINOR_OP_SFDP);
 	hal_spi_xfer((uint8_t)(addr >> 16));
 	hal_spi_xfer((uint8_t)(addr >> 8));
 	hal_spi_xfer((uint8_t)addr);
@@ -110,7 +108,7 @@ uint8_t flash_read(struct flash *f, uint32_t addr, uint8_t *buf, uint16_t n)
 {
 	uint8_t all;
 
-	begin_addr_cmd(f, FLASH_OP_READ, FLASH_OP_READ4, addr);
+	begin_addr_cmd(f, SPINOR_OP_READ, SPINOR_OP_READ4, addr);
 	all = hal_spi_read(buf, n);
 	end_addr_cmd(f);
 	return all;
@@ -123,17 +121,17 @@ uint8_t flash_read(struct flash *f, uint32_t addr, uint8_t *buf, uint16_t n)
  */
 int8_t flash_write_enable(struct flash *f, uint8_t opcode)
 {
-	uint8_t sr = flash_read_sr(f, FLASH_OP_RDSR);
+	uint8_t sr = flash_read_sr(f, SPINOR_OP_RDSR);
 
 	/* Still busy from an operation that ran past its deadline: WEL reads
 	 * set while busy, and the chip would ignore what we send. */
-	if (sr != 0xFF && (sr & FLASH_SR1_WIP))
+	if (sr != 0xFF && (sr & SPINOR_SR1_WIP))
 		return PROTO_E_BUSY;
 	cmd(opcode);
-	sr = flash_read_sr(f, FLASH_OP_RDSR);
+	sr = flash_read_sr(f, SPINOR_OP_RDSR);
 	if (sr == 0xFF)
 		return PROTO_E_CHIP;      /* MISO stuck high: no real SR1 reads FF */
-	if (!(sr & FLASH_SR1_WEL))
+	if (!(sr & SPINOR_SR1_WEL))
 		return PROTO_E_WEL;
 	return PROTO_OK;
 }
@@ -150,11 +148,11 @@ int8_t flash_wait_ready(struct flash *f, uint32_t max_ms)
 	int8_t rc = PROTO_E_TIMEOUT;
 
 	hal_spi_select();
-	hal_spi_xfer(FLASH_OP_RDSR);
+	hal_spi_xfer(SPINOR_OP_RDSR);
 	for (;;) {
 		uint8_t sr = hal_spi_xfer(0xFF);
 
-		if (!(sr & FLASH_SR1_WIP)) {
+		if (!(sr & SPINOR_SR1_WIP)) {
 			rc = PROTO_OK;
 			break;
 		}
@@ -170,11 +168,11 @@ int8_t flash_wait_ready(struct flash *f, uint32_t max_ms)
 
 static int8_t program_page(struct flash *f, uint32_t addr, const uint8_t *data, uint16_t n)
 {
-	int8_t rc = flash_write_enable(f, FLASH_OP_WREN);
+	int8_t rc = flash_write_enable(f, SPINOR_OP_WREN);
 
 	if (rc)
 		return rc;
-	begin_addr_cmd(f, FLASH_OP_PP, FLASH_OP_PP4, addr);
+	begin_addr_cmd(f, SPINOR_OP_PP, SPINOR_OP_PP4, addr);
 	/* in pieces, with a tick between them: at 2 Mbaud a whole page of SPI
 	 * is long enough for the receive ring to fill */
 	while (n) {
@@ -211,15 +209,15 @@ int8_t flash_program(struct flash *f, uint32_t addr, const uint8_t *data, uint16
 
 int8_t flash_erase(struct flash *f, uint32_t addr, uint8_t opcode, uint32_t max_ms)
 {
-	int8_t rc = flash_write_enable(f, FLASH_OP_WREN);
+	int8_t rc = flash_write_enable(f, SPINOR_OP_WREN);
 
 	if (rc)
 		return rc;
-	if (opcode == FLASH_OP_CE || opcode == FLASH_OP_CE_60) {
+	if (opcode == SPINOR_OP_CE || opcode == SPINOR_OP_CE_60) {
 		cmd(opcode);
 	} else {
-		uint8_t op4 = opcode == FLASH_OP_SE ? FLASH_OP_SE4 :
-			      opcode == FLASH_OP_BE32 ? FLASH_OP_BE32_4 : FLASH_OP_BE64_4;
+		uint8_t op4 = opcode == SPINOR_OP_SE ? SPINOR_OP_SE4 :
+			      opcode == SPINOR_OP_BE32 ? SPINOR_OP_BE32_4 : SPINOR_OP_BE64_4;
 
 		begin_addr_cmd(f, opcode, op4, addr);
 		end_addr_cmd(f);
@@ -231,7 +229,7 @@ int8_t flash_write_sr(struct flash *f, uint8_t opcode, uint8_t flags,
 		      const uint8_t *val, uint8_t n, uint16_t max_ms)
 {
 	int8_t rc = flash_write_enable(f, (flags & PROTO_WSR_VOLATILE) ?
-				       FLASH_OP_VWREN : FLASH_OP_WREN);
+				       SPINOR_OP_VWREN : SPINOR_OP_WREN);
 
 	/* 50h enables a volatile write without setting WEL on most parts. */
 	if (rc == PROTO_E_WEL && (flags & PROTO_WSR_VOLATILE))
@@ -248,7 +246,7 @@ int8_t flash_write_sr(struct flash *f, uint8_t opcode, uint8_t flags,
 
 uint32_t flash_crc32(struct flash *f, uint32_t addr, uint32_t len, uint32_t crc)
 {
-	begin_addr_cmd(f, FLASH_OP_READ, FLASH_OP_READ4, addr);
+	begin_addr_cmd(f, SPINOR_OP_READ, SPINOR_OP_READ4, addr);
 	while (len) {
 		uint16_t n = len < 1024 ? (uint16_t)len : 1024;
 
@@ -265,7 +263,7 @@ uint32_t flash_blank(struct flash *f, uint32_t addr, uint32_t len)
 	uint8_t chunk[32];
 	uint32_t first = 0xFFFFFFFFUL, at = addr;
 
-	begin_addr_cmd(f, FLASH_OP_READ, FLASH_OP_READ4, addr);
+	begin_addr_cmd(f, SPINOR_OP_READ, SPINOR_OP_READ4, addr);
 	while (len) {
 		uint8_t n = len < sizeof(chunk) ? (uint8_t)len : (uint8_t)sizeof(chunk);
 		uint8_t i;

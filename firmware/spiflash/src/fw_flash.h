@@ -7,35 +7,14 @@
 
 #include <stdint.h>
 
+#include "spinor.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Opcodes (JEDEC 25xx family) */
-#define FLASH_OP_WRSR       0x01
-#define FLASH_OP_PP         0x02
-#define FLASH_OP_READ       0x03
-#define FLASH_OP_WRDI       0x04
-#define FLASH_OP_RDSR       0x05
-#define FLASH_OP_WREN       0x06
-#define FLASH_OP_PP4        0x12
-#define FLASH_OP_READ4      0x13
-#define FLASH_OP_SE         0x20
-#define FLASH_OP_SE4        0x21
-#define FLASH_OP_VWREN      0x50
-#define FLASH_OP_BE32       0x52
-#define FLASH_OP_BE32_4     0x5C
-#define FLASH_OP_SFDP       0x5A
-#define FLASH_OP_CE_60      0x60
-#define FLASH_OP_JEDEC      0x9F
-#define FLASH_OP_EN4B       0xB7
-#define FLASH_OP_CE         0xC7
-#define FLASH_OP_BE64       0xD8
-#define FLASH_OP_BE64_4     0xDC
-#define FLASH_OP_EX4B       0xE9
-
-#define FLASH_SR1_WIP       0x01
-#define FLASH_SR1_WEL       0x02
+/* Opcodes and status bits: SPINOR_OP_*, SPINOR_SR1_* (spinor.h, a copy of
+ * protocol/spinor.h). */
 
 /* Results share the protocol's status codes (proto.h). */
 

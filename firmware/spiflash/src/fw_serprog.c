@@ -21,11 +21,11 @@
 
 /* 16 bytes, NUL padded: the name flashrom prints. */
 #ifdef __AVR__
-static const char sp_name[16] PROGMEM = "spiflash";
-#define SP_NAME_COPY(dst) memcpy_P((dst), sp_name, 16)
+static const char sp_name[SERPROG_PGMNAME_LEN] PROGMEM = "spiflash";
+#define SP_NAME_COPY(dst) memcpy_P((dst), sp_name, SERPROG_PGMNAME_LEN)
 #else
-static const char sp_name[16] = "spiflash";
-#define SP_NAME_COPY(dst) memcpy((dst), sp_name, 16)
+static const char sp_name[SERPROG_PGMNAME_LEN] = "spiflash";
+#define SP_NAME_COPY(dst) memcpy((dst), sp_name, SERPROG_PGMNAME_LEN)
 #endif
 
 void fw_serprog_init(struct fw_serprog *s)
@@ -64,18 +64,6 @@ static uint8_t get_params(uint8_t *p, uint8_t n)
 	return 1;
 }
 
-static uint32_t get24(const uint8_t *p)
-{
-	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16);
-}
-
-static void put24(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-}
-
 /* buf is RAM of our own: send it and wait, so it can be reused at once. */
 static void reply(const uint8_t *buf, uint16_t n)
 {
@@ -95,15 +83,15 @@ static void reply_code(uint8_t *buf, uint8_t code)
  */
 static void op_spiop(struct fw_serprog *s, uint8_t *buf, uint16_t n)
 {
-	uint8_t p[6];
+	uint8_t p[SERPROG_SPIOP_HDR];
 	uint32_t slen, rlen, i;
 	uint16_t k = 1;
 	uint8_t ok;
 
 	if (!get_params(p, sizeof(p)))
 		goto lost;
-	slen = get24(p);
-	rlen = get24(p + 3);
+	slen = serprog_get24(p);
+	rlen = serprog_get24(p + 3);
 	ok = (s->state & (FW_SP_ARMED | FW_SP_PINSOFF)) == FW_SP_ARMED && slen <= n;
 	/* a refused operation still takes its bytes: they are data, and must
 	 * not be read as commands */
@@ -116,7 +104,7 @@ static void op_spiop(struct fw_serprog *s, uint8_t *buf, uint16_t n)
 			buf[i] = (uint8_t)ch;
 	}
 	if (!ok) {
-		reply_code(buf, FW_SP_NAK);
+		reply_code(buf, SERPROG_NAK);
 		return;
 	}
 	hal_spi_select();
@@ -126,7 +114,7 @@ static void op_spiop(struct fw_serprog *s, uint8_t *buf, uint16_t n)
 	 * once the one before has left: the line, not the bus, is the
 	 * bottleneck (reading 535 bytes at 8 MHz takes 2 % of their time on
 	 * the line at 115200), so one buffer does. */
-	buf[0] = FW_SP_ACK;
+	buf[0] = SERPROG_ACK;
 	for (;;) {
 		uint16_t m = (uint16_t)(n - k);
 
@@ -161,75 +149,75 @@ static void command(struct fw_serprog *s, uint8_t cmd, uint8_t *buf, uint16_t n)
 	uint8_t p[4];
 
 	switch (cmd) {
-	case FW_SP_NOP:
-		reply_code(buf, FW_SP_ACK);
+	case SERPROG_CMD_NOP:
+		reply_code(buf, SERPROG_ACK);
 		return;
-	case FW_SP_SYNCNOP:
+	case SERPROG_CMD_SYNCNOP:
 		/* a new session: arming starts over */
 		s->state = FW_SP_ON;
-		buf[0] = FW_SP_NAK;
-		buf[1] = FW_SP_ACK;
+		buf[0] = SERPROG_NAK;
+		buf[1] = SERPROG_ACK;
 		reply(buf, 2);
 		return;
-	case FW_SP_Q_IFACE:
+	case SERPROG_CMD_Q_IFACE:
 		s->state |= FW_SP_IFACE;
-		buf[0] = FW_SP_ACK;
-		buf[1] = FW_SP_IFACE_VERSION;
+		buf[0] = SERPROG_ACK;
+		buf[1] = SERPROG_IFACE_VERSION;
 		buf[2] = 0;
 		reply(buf, 3);
 		return;
-	case FW_SP_Q_CMDMAP:
+	case SERPROG_CMD_Q_CMDMAP:
 		if (s->state & FW_SP_IFACE)
 			s->state |= FW_SP_CMDMAP;
-		memset(buf, 0, 33);
-		buf[0] = FW_SP_ACK;
+		memset(buf, 0, 1 + SERPROG_CMDMAP_LEN);
+		buf[0] = SERPROG_ACK;
 		buf[1] = 0x3F;        /* 00-05 */
 		buf[2] = 0x01;        /* 08 */
 		buf[3] = 0x3F;        /* 10-15 */
-		reply(buf, 33);
+		reply(buf, 1 + SERPROG_CMDMAP_LEN);
 		return;
-	case FW_SP_Q_PGMNAME:
-		buf[0] = FW_SP_ACK;
+	case SERPROG_CMD_Q_PGMNAME:
+		buf[0] = SERPROG_ACK;
 		SP_NAME_COPY(buf + 1);
-		reply(buf, 17);
+		reply(buf, 1 + SERPROG_PGMNAME_LEN);
 		return;
-	case FW_SP_Q_SERBUF:
+	case SERPROG_CMD_Q_SERBUF:
 		/* what the receive ring holds while a command runs */
-		buf[0] = FW_SP_ACK;
+		buf[0] = SERPROG_ACK;
 		buf[1] = (uint8_t)hal_uart_rx_capacity();
 		buf[2] = (uint8_t)(hal_uart_rx_capacity() >> 8);
 		reply(buf, 3);
 		return;
-	case FW_SP_Q_BUSTYPE:
-		buf[0] = FW_SP_ACK;
-		buf[1] = FW_SP_BUS_SPI;
+	case SERPROG_CMD_Q_BUSTYPE:
+		buf[0] = SERPROG_ACK;
+		buf[1] = SERPROG_BUS_SPI;
 		reply(buf, 2);
 		return;
-	case FW_SP_Q_WRNMAXLEN:
-		buf[0] = FW_SP_ACK;
-		put24(buf + 1, n >= FW_SP_WRITE_MAX + 8 ? FW_SP_WRITE_MAX : n - 8u);
+	case SERPROG_CMD_Q_WRNMAXLEN:
+		buf[0] = SERPROG_ACK;
+		serprog_put24(buf + 1, n >= FW_SP_WRITE_MAX + 8 ? FW_SP_WRITE_MAX : n - 8u);
 		reply(buf, 4);
 		return;
-	case FW_SP_Q_RDNMAXLEN:
-		buf[0] = FW_SP_ACK;
-		put24(buf + 1, FW_SP_READ_MAX);
+	case SERPROG_CMD_Q_RDNMAXLEN:
+		buf[0] = SERPROG_ACK;
+		serprog_put24(buf + 1, FW_SP_READ_MAX);
 		reply(buf, 4);
 		return;
-	case FW_SP_S_BUSTYPE:
+	case SERPROG_CMD_S_BUSTYPE:
 		if (!get_params(p, 1))
 			break;
-		if (!(p[0] & FW_SP_BUS_SPI)) {
-			reply_code(buf, FW_SP_NAK);
+		if (!(p[0] & SERPROG_BUS_SPI)) {
+			reply_code(buf, SERPROG_NAK);
 			return;
 		}
 		if ((s->state & (FW_SP_IFACE | FW_SP_CMDMAP)) == (FW_SP_IFACE | FW_SP_CMDMAP))
 			s->state |= FW_SP_ARMED;
-		reply_code(buf, FW_SP_ACK);
+		reply_code(buf, SERPROG_ACK);
 		return;
-	case FW_SP_O_SPIOP:
+	case SERPROG_CMD_O_SPIOP:
 		op_spiop(s, buf, n);
 		return;
-	case FW_SP_S_SPI_FREQ: {
+	case SERPROG_CMD_S_SPI_FREQ: {
 		uint32_t hz;
 
 		if (!get_params(p, 4))
@@ -237,11 +225,11 @@ static void command(struct fw_serprog *s, uint8_t cmd, uint8_t *buf, uint16_t n)
 		hz = (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
 		     ((uint32_t)p[3] << 24);
 		if (!hz) {
-			reply_code(buf, FW_SP_NAK);
+			reply_code(buf, SERPROG_NAK);
 			return;
 		}
 		hz = hal_spi_set_clock(hz);
-		buf[0] = FW_SP_ACK;
+		buf[0] = SERPROG_ACK;
 		buf[1] = (uint8_t)hz;
 		buf[2] = (uint8_t)(hz >> 8);
 		buf[3] = (uint8_t)(hz >> 16);
@@ -249,7 +237,7 @@ static void command(struct fw_serprog *s, uint8_t cmd, uint8_t *buf, uint16_t n)
 		reply(buf, 5);
 		return;
 	}
-	case FW_SP_S_PIN_STATE:
+	case SERPROG_CMD_S_PIN_STATE:
 		/* The board cannot float its pins (the HAL has no such call):
 		 * "off" only refuses O_SPIOP until the drivers are "on" again. */
 		if (!get_params(p, 1))
@@ -258,11 +246,11 @@ static void command(struct fw_serprog *s, uint8_t cmd, uint8_t *buf, uint16_t n)
 			s->state &= (uint8_t)~FW_SP_PINSOFF;
 		else
 			s->state |= FW_SP_PINSOFF;
-		reply_code(buf, FW_SP_ACK);
+		reply_code(buf, SERPROG_ACK);
 		return;
 	default:
 		/* not serprog we speak: answer, and trust nothing more */
-		reply_code(buf, FW_SP_NAK);
+		reply_code(buf, SERPROG_NAK);
 		break;
 	}
 	s->state = 0;
@@ -279,8 +267,8 @@ uint8_t fw_serprog_poll(struct fw_serprog *s, uint8_t *buf, uint16_t n)
 		}
 		/* outside a session only a sync is serprog; anything else is
 		 * noise between frames, dropped as it always was */
-		if (!(s->state & FW_SP_ON) && ch != FW_SP_NOP && ch != FW_SP_SYNCNOP &&
-		    ch != FW_SP_Q_IFACE)
+		if (!(s->state & FW_SP_ON) && ch != SERPROG_CMD_NOP && ch != SERPROG_CMD_SYNCNOP &&
+		    ch != SERPROG_CMD_Q_IFACE)
 			continue;
 		s->state |= FW_SP_ON;
 		hal_uart_tx_wait();     /* buf may be what went out last */

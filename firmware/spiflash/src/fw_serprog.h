@@ -18,30 +18,17 @@
 
 #include <stdint.h>
 
+#include "serprog.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define FW_SP_IFACE_VERSION 1
-#define FW_SP_ACK           0x06
-#define FW_SP_NAK           0x15
-#define FW_SP_BUS_SPI       0x08
-
-enum fw_sp_cmd {
-	FW_SP_NOP         = 0x00,
-	FW_SP_Q_IFACE     = 0x01,
-	FW_SP_Q_CMDMAP    = 0x02,
-	FW_SP_Q_PGMNAME   = 0x03,
-	FW_SP_Q_SERBUF    = 0x04,
-	FW_SP_Q_BUSTYPE   = 0x05,
-	FW_SP_Q_WRNMAXLEN = 0x08,
-	FW_SP_SYNCNOP     = 0x10,
-	FW_SP_Q_RDNMAXLEN = 0x11,
-	FW_SP_S_BUSTYPE   = 0x12,
-	FW_SP_O_SPIOP     = 0x13,
-	FW_SP_S_SPI_FREQ  = 0x14,
-	FW_SP_S_PIN_STATE = 0x15,
-};
+/* Command numbers, ACK / NAK and the 24-bit helpers: SERPROG_* and
+ * serprog_* in serprog.h (a copy of protocol/serprog.h), shared with the
+ * client.  The two names below stay for the host tests. */
+#define FW_SP_ACK           SERPROG_ACK
+#define FW_SP_NAK           SERPROG_NAK
 
 /* Session state bits. */
 enum fw_sp_state {
