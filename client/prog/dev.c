@@ -3,6 +3,7 @@
  */
 #include "prog/dev.h"
 #include "prog/dev_priv.h"
+#include "proto_msg.h"
 #include "prog/dev_spi.h"
 #include "transport/clock.h"
 
@@ -169,25 +170,12 @@ size_t dev_program_max(const struct dev *d)
 
 static int parse_hello(struct dev *d)
 {
-	const uint8_t *p = d->resp;
 	struct proto_hello *h = &d->hello;
 
-	if (d->resp_len < PROTO_HELLO_LEN_MIN)
-		return DEV_E_BADRESP;
 	memset(h, 0, sizeof(*h));
-	h->proto_version = p[0];
-	h->proto_min = p[1];
-	h->fw_major = p[2];
-	h->fw_minor = p[3];
-	h->fw_patch = p[4];
-	h->max_payload = proto_get16(p + 5);
-	h->rx_buffer = proto_get16(p + 7);
-	h->caps = proto_get32(p + 9);
-	h->f_cpu = proto_get32(p + 13);
-	memcpy(h->board, p + 17, 16);
-	h->board[16] = '\0';
-	h->max_read = d->resp_len >= PROTO_HELLO_LEN ? proto_get16(p + 33)
-						      : (uint16_t)(h->max_payload - 1);
+	/* a first-firmware HELLO has no max_read (0): max_payload - 1, below */
+	if (proto_ans_hello_unpack(d->resp, d->resp_len, h))
+		return DEV_E_BADRESP;
 	if (h->proto_min > PROTO_VERSION || h->proto_version < 1)
 		return DEV_E_VERSION;
 	d->version = h->proto_version < PROTO_VERSION ? h->proto_version : PROTO_VERSION;
@@ -201,14 +189,14 @@ static int parse_hello(struct dev *d)
 
 int dev_hello(struct dev *d)
 {
-	uint8_t v = PROTO_VERSION;
+	uint8_t v[PROTO_REQ_HELLO_LEN];
 	int err;
 
 	if (d->spi) {
 		dev_spi_hello(d);    /* what the host emulates */
 		return DEV_OK;
 	}
-	err = dev_request(d, PROTO_OP_HELLO, &v, 1, 0);
+	err = dev_request(d, PROTO_OP_HELLO, v, proto_req_hello_pack(v, PROTO_VERSION), 0);
 	return err ? err : parse_hello(d);
 }
 
@@ -267,7 +255,8 @@ static void try_rate(struct dev *d, uint32_t baud)
 int dev_open(struct dev *d, struct link *l, unsigned startup_ms)
 {
 	uint64_t deadline = clock_ms() + startup_ms;
-	uint8_t v = PROTO_VERSION;
+	uint8_t v[PROTO_REQ_HELLO_LEN];
+	size_t vn = proto_req_hello_pack(v, PROTO_VERSION);
 	uint32_t hunt = 0;
 	unsigned tries = 0;
 	int err, status = 0;
@@ -299,7 +288,7 @@ int dev_open(struct dev *d, struct link *l, unsigned startup_ms)
 		tries++;
 
 		proto_dec_reset(&d->dec);
-		err = dev_send_frame(d, PROTO_OP_HELLO, seq, &v, 1);
+		err = dev_send_frame(d, PROTO_OP_HELLO, seq, v, vn);
 		if (err)
 			return err;
 		err = wait_response(d, PROTO_OP_HELLO, seq, (unsigned)(until - now), until, &status);
@@ -354,15 +343,14 @@ int dev_set_rate(struct dev *d, uint32_t baud)
 	uint32_t old = d->link->baud ? d->link->baud : DEV_BOOT_BAUD;
 	unsigned silence = d->silence_ms;
 	uint64_t switched;
-	uint8_t p[4];
+	uint8_t p[PROTO_U32_LEN];
 	int err;
 
 	if (baud == old)
 		return DEV_OK;
 	if (!(d->hello.caps & PROTO_CAP_BAUD))
 		return DEV_E_RATE;
-	proto_put32(p, baud);
-	err = dev_request(d, PROTO_OP_SET_BAUD, p, sizeof(p), 0);
+	err = dev_request(d, PROTO_OP_SET_BAUD, p, proto_u32_pack(p, baud), 0);
 	if (err)
 		return err;
 	switched = clock_ms();

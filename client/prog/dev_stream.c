@@ -10,6 +10,7 @@
  */
 #include "prog/dev_stream.h"
 #include "prog/dev_priv.h"
+#include "proto_msg.h"
 #include "prog/dev_spi.h"
 #include "transport/clock.h"
 
@@ -93,30 +94,29 @@ static void place(struct stream *s)
 	const struct proto_dec *dec = &s->d->dec;
 	uint8_t skip = (uint8_t)(dec->seq - (uint8_t)(s->seq + s->expected));
 	uint32_t idx = s->expected + skip;
-	uint32_t n, check;
+	struct proto_data data;
+	uint32_t n;
 
 	/* Frames are numbered modulo 256.  A frame from behind (a duplicate)
 	 * reads as a skip of up to 255: take only skips of under half the
 	 * circle as frames lost on the way.  The address in every check makes
 	 * a wrong guess harmless, this keeps it rare. */
-	if (skip >= 128 || idx >= s->nblocks || dec->payload_len < 4)
+	if (skip >= 128 || idx >= s->nblocks ||
+	    proto_data_unpack(dec->type, dec->payload, dec->payload_len, &data))
 		return;
 	n = block_len(s, idx);
-	check = proto_get32(dec->payload);
-	if (dec->type == PROTO_OP_DATA) {
-		if (dec->payload_len != 4 + n)
-			return;
-		memcpy(s->buf + idx * s->block, dec->payload + 4, n);
+	if (data.len != n)
+		return;
+	if (data.data) {
+		memcpy(s->buf + idx * s->block, data.data, n);
 	} else {
-		if (dec->payload_len != 6 || proto_get16(dec->payload + 4) != n)
-			return;
 		memset(s->buf + idx * s->block, 0xFF, n);
 		s->d->stats.stream_blank_blocks++;
 	}
 	/* this frame carries the check of the block before it */
 	if (s->flags & PROTO_STREAM_CHECK) {
 		if (idx >= 1 && s->last == (int64_t)idx - 1)
-			confirm(s, s->last, check);
+			confirm(s, s->last, data.check);
 		s->state[idx] = DEV_BLOCK_RECEIVED;
 	} else {
 		s->state[idx] = DEV_BLOCK_CONFIRMED;
@@ -132,7 +132,8 @@ int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, 
 		    uint8_t *buf, uint8_t *state, dev_stream_progress_fn progress, void *arg)
 {
 	struct stream s;
-	uint8_t req[11], rbuf[512];
+	struct proto_req_stream q = { addr, len, block, flags };
+	uint8_t req[PROTO_REQ_STREAM_LEN], rbuf[512];
 	uint64_t quiet_until, deadline;
 	unsigned silence;
 	int err;
@@ -155,14 +156,10 @@ int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, 
 	s.arg = arg;
 	memset(state, DEV_BLOCK_MISSING, s.nblocks);
 
-	proto_put32(req, addr);
-	proto_put32(req + 4, len);
-	proto_put16(req + 8, block);
-	req[10] = flags;
 	s.seq = dev_next_seq(d);
 	d->stats.requests++;
 	proto_dec_reset(&d->dec);
-	err = dev_send_frame(d, PROTO_OP_READ_STREAM, s.seq, req, sizeof(req));
+	err = dev_send_frame(d, PROTO_OP_READ_STREAM, s.seq, req, proto_req_stream_pack(req, &q));
 	if (err)
 		return err;
 	/* the stream is a steady flow: silence means it broke */
@@ -197,12 +194,13 @@ int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, 
 			} else if (dec->type == (PROTO_OP_READ_STREAM | PROTO_OP_RESPONSE) &&
 				   dec->seq == s.seq && dec->payload_len >= 1) {
 				int8_t status = (int8_t)dec->payload[0];
+				struct proto_ans_stream a;
 
 				if (status)
 					return DEV_E_REMOTE + status;
-				if (dec->payload_len >= 9 && (flags & PROTO_STREAM_CHECK) &&
-				    s.last == (int64_t)s.nblocks - 1)
-					confirm(&s, s.last, proto_get32(dec->payload + 1));
+				if (!proto_ans_stream_unpack(dec->payload + 1, dec->payload_len - 1u, &a) &&
+				    (flags & PROTO_STREAM_CHECK) && s.last == (int64_t)s.nblocks - 1)
+					confirm(&s, s.last, a.check);
 				return DEV_OK;
 			}
 		}
@@ -242,6 +240,14 @@ static int pipe_send(struct dev_pipe *p, struct dev_pipe_req *q)
 	if (q->sends > 1)
 		p->d->stats.resends++;
 	return dev_send_frame(p->d, PROTO_OP_PROGRAM, q->seq, q->payload, q->len);
+}
+
+/* The address a queued PROGRAM request writes to. */
+static uint32_t req_addr(const struct dev_pipe_req *q)
+{
+	struct proto_req_program r;
+
+	return proto_req_program_unpack(q->payload, q->len, &r) ? 0 : r.addr;
 }
 
 /* Remove entry i (answered) from the queue, keeping the order. */
@@ -298,7 +304,7 @@ static int pipe_frame(struct dev_pipe *p, int *err)
 	if (k == p->count)
 		return 0;         /* an answer to a resend we no longer need */
 	if (dec->payload[0]) {
-		p->err_addr = proto_get32(p->q[k].payload);
+		p->err_addr = req_addr(&p->q[k]);
 		*err = DEV_E_REMOTE + (int8_t)dec->payload[0];
 		return 0;
 	}
@@ -355,14 +361,15 @@ static int pipe_wait(struct dev_pipe *p)
 	int err = pipe_wait_answer(p);
 
 	if (err && !DEV_IS_REMOTE(err) && p->count)
-		p->err_addr = proto_get32(p->q[0].payload);
+		p->err_addr = req_addr(&p->q[0]);
 	return err;
 }
 
 int dev_pipe_program(struct dev_pipe *p, uint32_t addr, const uint8_t *data, size_t len)
 {
+	struct proto_req_program r = { addr, data, (uint16_t)len };
 	struct dev_pipe_req *q;
-	size_t wire = PROTO_WIRE_MAX(4 + len);
+	size_t wire = PROTO_WIRE_MAX(PROTO_REQ_PROGRAM_HDR + len);
 	int err;
 
 	if (!len || len > dev_program_max(p->d) || len > DEV_PIPE_DATA)
@@ -384,10 +391,8 @@ int dev_pipe_program(struct dev_pipe *p, uint32_t addr, const uint8_t *data, siz
 		proto_dec_reset(&p->d->dec);
 	q = &p->q[p->count];
 	q->seq = dev_next_seq(p->d);
-	q->len = (uint16_t)(4 + len);
+	q->len = (uint16_t)proto_req_program_pack(q->payload, &r);
 	q->sends = 0;
-	proto_put32(q->payload, addr);
-	memcpy(q->payload + 4, data, len);
 	p->count++;
 	p->inflight += wire;
 	p->d->stats.requests++;
