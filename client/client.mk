@@ -6,7 +6,7 @@
 SP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libserialport)
 SP_LIBS := $(shell $(PKG_CONFIG) --libs libserialport)
 CLIENT_LAYERS := transport prog chips core cli
-CLIENT_SRCS := $(foreach d,$(CLIENT_LAYERS),$(wildcard client/$(d)/*.c))
+CLIENT_SRCS := $(wildcard client/*.c) $(foreach d,$(CLIENT_LAYERS),$(wildcard client/$(d)/*.c))
 CLIENT_LIB_OBJS := $(call host_objs,$(filter-out client/cli/main.c,$(CLIENT_SRCS)))
 CLIENT_LIB := $(BUILD)/libspiflash.a
 CLIENT_LIBS := $(SP_LIBS) -lz

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "chips/chips.h"
-#include "prog/dev.h"
+#include "prog/prog.h"
 #include "transport/link.h"
 #include "transport/lock.h"
 #include "core/ops.h"
@@ -35,7 +35,9 @@ enum exit_code {
 struct ctx {
 	struct opts o;
 	struct link link;
-	struct dev dev;
+	struct prog pgm;           /* the programmer (prog.h) */
+	int pgm_open;
+	int no_port;                /* the programmer has no port: -d names none */
 	struct ops ops;
 	struct progress prog;
 	struct lock lock;

@@ -78,7 +78,7 @@ static int may_write(struct ctx *c, uint32_t addr, uint32_t len)
 static int save_old(struct ctx *c, uint32_t addr, const uint8_t *want, uint32_t len,
 		    struct backup *b)
 {
-	char msg[1400];
+	char msg[1400], target[600];
 	int err;
 
 	memset(b, 0, sizeof(*b));
@@ -88,7 +88,15 @@ static int save_old(struct ctx *c, uint32_t addr, const uint8_t *want, uint32_t 
 	if (err)
 		return err == BACKUP_E_FILE ? (error("%s", msg), EXIT_ERROR) : fail(c, err);
 	snprintf(c->rep.backup, sizeof(c->rep.backup), "%s", b->path);
-	if (backup_note(b, c->o.device, msg, sizeof(msg)))
+	/* how the undo reaches this chip again: its port, or the -p that
+	 * named a programmer without one */
+	if (c->no_port)
+		snprintf(target, sizeof(target), "-p %s%s%s", c->o.programmer,
+			 c->o.programmer_args ? ":" : "",
+			 c->o.programmer_args ? c->o.programmer_args : "");
+	else
+		snprintf(target, sizeof(target), "-d %s", c->o.device);
+	if (backup_note(b, target, msg, sizeof(msg)))
 		say(c, "spiflash: %s\n", msg);
 	return EXIT_OK;
 }
@@ -104,7 +112,11 @@ static int change(struct ctx *c, uint32_t addr, const uint8_t *want, uint32_t le
 	struct backup b;
 	int err, rc;
 
-	resume_init(&r, NULL, c->alive.id);
+	/* the journal and the backups must have a home before anything changes */
+	if (resume_init(&r, NULL, c->alive.id)) {
+		error("%s; nothing was changed", r.msg);
+		return EXIT_ERROR;
+	}
 	err = resume_plan(&r, &c->ops, addr, want, len);
 	if (err)
 		return fail(c, err);
@@ -118,8 +130,11 @@ static int change(struct ctx *c, uint32_t addr, const uint8_t *want, uint32_t le
 	rc = save_old(c, addr, want, len, &b);
 	if (rc)
 		goto out;
-	if (b.len)
-		resume_add(&r, b.addr, b.addr + b.len, b.path);
+	if (b.len && resume_add(&r, b.addr, b.addr + b.len, b.path)) {
+		error("%s; nothing was changed (the old bytes are in '%s')", r.msg, b.path);
+		rc = EXIT_ERROR;
+		goto out;
+	}
 	if (c->o.no_backup) {
 		/* the bytes around the range are not the user's to lose */
 		char msg[1400];
@@ -398,7 +413,7 @@ static int fail_cb(void *arg, int err)
 int cmd_info(struct ctx *c)
 {
 	const struct chip *force;
-	const char *backend;
+	struct prog_desc desc;
 	int rc, err;
 
 	force = forced_chip(c, &rc);
@@ -407,14 +422,10 @@ int cmd_info(struct ctx *c)
 	rc = session_open(c);
 	if (rc)
 		return rc;
-	/* the path in use: the sketch over a link back end, or a raw SPI master */
-	backend = !c->dev.spi ? c->link.ops->name : c->link_open ?
-		  "serprog, host-side sequencing" : "linux_spi, host-side sequencing";
+	prog_describe(&c->pgm, &desc);
 	if (c->o.json)
-		return report_info(stdout, &c->rep, &c->ops, force, backend,
-				   c->link_open ? c->link.baud : 0, fail_cb, c);
-	err = info_print(stdout, &c->ops, force, c->o.device, backend,
-			 c->link_open ? c->link.baud : 0);
+		return report_info(stdout, &c->rep, &c->ops, force, &desc, fail_cb, c);
+	err = info_print(stdout, &c->ops, force, c->o.device, &desc);
 	return err ? fail(c, err) : EXIT_OK;
 }
 

@@ -11,6 +11,7 @@
 #include "core/backup.h"
 #include "transport/clock.h"
 #include "prog/dev.h"
+#include "prog/sketch.h"
 #include "core/file.h"
 #include "cli/info.h"
 #include "transport/link.h"
@@ -59,11 +60,14 @@ int cerror(struct ctx *c, const char *fmt, ...)
 	return -1;
 }
 
-/* Map an error of any module to an exit code, printing what went wrong. */
+/* Map an error of any module to an exit code, printing what went wrong: one
+ * line, the text of the object that raised it (ops.msg: the operation under
+ * way and its range). */
 int fail(struct ctx *c, int err)
 {
 	const char *dev = c->o.device ? c->o.device : "";
 	const char *what = c->ops.msg;
+	const char *sep = *what ? " while " : "";
 
 	progress_end(&c->prog);
 	if (DEV_IS_REMOTE(err)) {
@@ -77,32 +81,26 @@ int fail(struct ctx *c, int err)
 	}
 	switch (err) {
 	case DEV_E_NOANSWER:
-		error("no answer from '%s': is the spiflash sketch running?%s%s", dev,
-		      *what ? " (while " : "", *what ? what : "");
-		if (*what)
-			fputs(")\n", stderr);
-		return EXIT_DEVICE;
 	case DEV_E_TIMEOUT:
-		error("'%s' stopped answering%s%s; check the USB cable", dev,
-		      *what ? " while " : "", what);
+		error("'%s' stopped answering%s%s; check the USB cable", dev, sep, what);
 		return EXIT_DEVICE;
 	case DEV_E_NOISY:
 		error("the link to '%s' damages every frame%s%s: check the cable, or try a lower --rate",
-		      dev, *what ? " while " : "", what);
+		      dev, sep, what);
 		return EXIT_DEVICE;
 	case DEV_E_LINK:
-		error("serial link to '%s' failed%s%s: %s", dev, *what ? " while " : "", what,
-		      link_strerror(c->dev.link_err));
+		if (c->pgm.link_err && *c->pgm.link_err)
+			error("serial link to '%s' failed%s%s: %s", dev, sep, what,
+			      sf_strerror(*c->pgm.link_err));
+		else
+			error("serial link to '%s' failed%s%s", dev, sep, what);
 		return EXIT_DEVICE;
 	case DEV_E_VERSION:
-		error("'%s' speaks protocol %u (oldest %u), this client speaks %u: update the %s",
-		      dev, c->dev.hello.proto_version, c->dev.hello.proto_min, PROTO_VERSION,
-		      c->dev.hello.proto_min > PROTO_VERSION ? "client" : "sketch");
-		return EXIT_DEVICE;
 	case DEV_E_BADRESP:
 	case DEV_E_ARG:
 	case DEV_E_RESET:
-		error("%s from '%s'%s%s", dev_strerror(err), dev, *what ? " while " : "", what);
+	case DEV_E_RATE:
+		error("%s from '%s'%s%s", sf_strerror(err), dev, sep, what);
 		return EXIT_DEVICE;
 	case OPS_E_RANGE:
 		error("%s", what);
@@ -126,37 +124,60 @@ int fail(struct ctx *c, int err)
 		return EXIT_CHIP;
 	default:
 		if (err <= OPS_E_NOCHIP && err >= OPS_E_STUCK) {
-			error("%s", *what ? what : ops_strerror(err));
+			error("%s", *what ? what : sf_strerror(err));
 			return EXIT_CHIP;
 		}
-		error("%s", *what ? what : "internal error");
+		error("%s", *what ? what : sf_strerror(err));
 		return EXIT_ERROR;
 	}
 }
 
-int session_open(struct ctx *c)
+/* "spiflash, serprog, linux_spi or dummy" */
+static void driver_list(char *buf, size_t len)
 {
-	unsigned flags = 0;
+	size_t i, n = 0, o = 0;
+
+	while (prog_drivers[n])
+		n++;
+	buf[0] = '\0';
+	for (i = 0; i < n && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ",
+				      prog_drivers[i]->name);
+}
+
+/* The driver -p names (or a spidev path implies), NULL for "find out". */
+static int pick_driver(struct ctx *c, const struct prog_driver **drv)
+{
+	char names[128];
+
+	*drv = NULL;
+	if (c->o.programmer) {
+		*drv = prog_find(c->o.programmer);
+		if (!*drv) {
+			driver_list(names, sizeof(names));
+			error("unknown programmer '%s': expected %s", c->o.programmer, names);
+			return EXIT_USAGE;
+		}
+	} else if (c->o.device && !strncmp(c->o.device, "/dev/spidev", 11)) {
+		*drv = prog_find("linux_spi");
+	}
+	if (*drv && (*drv)->needs_link && !c->o.device) {
+		error("programmer '%s' needs a port: give -d PORT", (*drv)->name);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+/* Open the serial port -d names, at the rate the programmers boot at. */
+static int port_open(struct ctx *c)
+{
 	const char *force = getenv("SPIFLASH_FORCE_LIBSERIALPORT");
-	uint32_t baud = DEV_BOOT_BAUD;     /* the sketch starts there */
+	unsigned flags = 0;
 	int err;
 
 	if (force && *force && strcmp(force, "0"))
 		flags |= LINK_FORCE_SERIALPORT;
-	if (lock_take(&c->lock, c->o.device, c->ops.msg, sizeof(c->ops.msg))) {
-		error("%s", c->ops.msg);
-		return EXIT_DEVICE;
-	}
-	/* a spidev: no serial link, the host sequences the flash itself */
-	if (c->o.programmer == OPTS_PGM_LINUX_SPI ||
-	    (c->o.programmer == OPTS_PGM_AUTO && !strncmp(c->o.device, "/dev/spidev", 11))) {
-		err = spi_linux_attach(&c->dev, c->o.device, c->o.spi_speed, c->ops.msg,
-				       sizeof(c->ops.msg));
-		if (err)
-			error("%s", c->ops.msg);
-		return err ? EXIT_DEVICE : EXIT_OK;
-	}
-	err = link_open(&c->link, c->o.device, baud, flags);
+	err = link_open(&c->link, c->o.device, DEV_BOOT_BAUD, flags);
 	switch (err) {
 	case LINK_OK:
 		break;
@@ -168,59 +189,86 @@ int session_open(struct ctx *c)
 		return EXIT_DEVICE;
 	default:
 		error("cannot open '%s': %s%s", c->o.device, c->link.detail[0] ? c->link.detail :
-		      link_strerror(err), strstr(c->link.detail, "ermission") ?
+		      sf_strerror(err), strstr(c->link.detail, "ermission") ?
 		      "; add yourself to the 'dialout' group" : "");
 		return EXIT_DEVICE;
 	}
 	c->link_open = 1;
 	if (c->o.verbose)
 		fprintf(stderr, "spiflash: '%s' opened with %s at %u baud\n", c->o.device,
-			c->link.ops->name, (unsigned)baud);
-	/* serprog asked for, or found when no sketch answers (spi_serprog.h) */
-	err = c->o.programmer == OPTS_PGM_SERPROG ? DEV_E_NOANSWER :
-	      dev_open(&c->dev, &c->link, DEV_STARTUP_MS);
-	if (err == DEV_E_NOANSWER && c->o.programmer != OPTS_PGM_SPIFLASH) {
+			c->link.ops->name, (unsigned)DEV_BOOT_BAUD);
+	return EXIT_OK;
+}
+
+/* Exit code of a programmer that would not open: its own message printed. */
+static int open_failed(struct ctx *c, const struct prog_driver *drv, int err)
+{
+	if (drv->needs_link && strstr(c->pgm.msg, c->o.device) == NULL)
+		error("%s on '%s'", c->pgm.msg, c->o.device);
+	else
+		error("%s", c->pgm.msg);
+	return err == DEV_E_ARG && !drv->needs_link ? EXIT_USAGE : EXIT_DEVICE;
+}
+
+int session_open(struct ctx *c)
+{
+	const struct prog_driver *drv;
+	struct prog_params pp;
+	char why[256];
+	int rc, err;
+
+	rc = pick_driver(c, &drv);
+	if (rc)
+		return rc;
+	memset(&pp, 0, sizeof(pp));
+	pp.device = c->no_port ? "" : c->o.device;
+	pp.args = c->o.programmer_args;
+	pp.spi_hz = c->o.spi_speed;
+	pp.rate = c->o.rate;
+	pp.verbose = c->o.verbose;
+	if (!c->no_port && lock_take(&c->lock, c->o.device, why, sizeof(why))) {
+		error("%s", why);
+		return EXIT_DEVICE;
+	}
+	if (drv && !drv->needs_link) {
+		err = prog_open(&c->pgm, drv, &pp);
+		if (err)
+			return open_failed(c, drv, err);
+		c->pgm_open = 1;
+		return EXIT_OK;
+	}
+	rc = port_open(c);
+	if (rc)
+		return rc;
+	pp.link = &c->link;
+	/* the sketch unless -p says otherwise; serprog when no sketch answers */
+	err = DEV_E_NOANSWER;
+	if (!drv || drv == &prog_sketch_driver) {
+		err = prog_open(&c->pgm, &prog_sketch_driver, &pp);
+		if (err && (drv || err != DEV_E_NOANSWER))
+			return open_failed(c, &prog_sketch_driver, err);
+		snprintf(why, sizeof(why), "%s", c->pgm.msg);
+	}
+	if (err && (!drv || drv == &prog_serprog_driver)) {
 		/* after 2.5 s of HELLOs a serprog device has booted too: a short
 		 * sync keeps "nothing answers" within a few seconds */
-		err = spi_serprog_attach(&c->dev, &c->link,
-					 c->o.programmer == OPTS_PGM_SERPROG ? SPI_SERPROG_SYNC_MS
-									    : SPI_SERPROG_AUTO_SYNC_MS,
-					 c->o.spi_speed,
-					 c->ops.msg, sizeof(c->ops.msg));
-		if (err && c->o.programmer == OPTS_PGM_SERPROG) {
-			error("%s on '%s'", c->ops.msg, c->o.device);
+		pp.sync_ms = drv ? SPI_SERPROG_SYNC_MS : SPI_SERPROG_AUTO_SYNC_MS;
+		err = prog_open(&c->pgm, &prog_serprog_driver, &pp);
+		if (err && drv)
+			return open_failed(c, drv, err);
+		if (err) {
+			error("%s (no serprog programmer answered either)", why);
 			return EXIT_DEVICE;
 		}
-		if (!err) {
-			if (c->o.verbose)
-				fprintf(stderr, "spiflash: serprog programmer '%s' on '%s', host-side sequencing\n",
-					spi_serprog_name(&c->dev), c->o.device);
-			return EXIT_OK;
-		}
-		err = DEV_E_NOANSWER;
 	}
-	if (err)
-		return fail(c, err);
-	if (c->o.spi_speed && (err = dev_spi_clock(&c->dev, c->o.spi_speed, NULL)) != 0)
-		return fail(c, err);
-	/* --rate forces a rate; without it, the fastest that passes its test */
-	if (c->o.rate && c->o.rate != c->link.baud) {
-		err = dev_set_rate(&c->dev, c->o.rate);
-		if (err == DEV_E_RATE) {
-			error("'%s' does not work at %u baud (the link test failed); try a lower --rate, or leave it out to choose automatically",
-			      c->o.device, (unsigned)c->o.rate);
-			return EXIT_DEVICE;
-		}
-	} else if (!c->o.rate) {
-		err = dev_auto_rate(&c->dev, DEV_AUTO_MAX_BAUD);
+	c->pgm_open = 1;
+	if (c->o.verbose) {
+		struct prog_desc d;
+
+		prog_describe(&c->pgm, &d);
+		fprintf(stderr, "spiflash: %s on '%s' (%s, %u baud)\n", c->pgm.name, c->o.device,
+			d.link, (unsigned)d.baud);
 	}
-	if (err)
-		return fail(c, err);
-	if (c->o.verbose)
-		fprintf(stderr, "spiflash: firmware %u.%u.%u on '%s', protocol %u, max payload %u, %u baud\n",
-			c->dev.hello.fw_major, c->dev.hello.fw_minor, c->dev.hello.fw_patch,
-			c->dev.hello.board, c->dev.version, c->dev.max_payload,
-			(unsigned)c->link.baud);
 	return EXIT_OK;
 }
 

@@ -128,10 +128,8 @@ static void print_sfdp(FILE *out, struct ops *o, const struct ops_chip_id *id)
 }
 
 int info_print(FILE *out, struct ops *o, const struct chip *force, const char *device,
-	       const char *backend, uint32_t baud)
+	       const struct prog_desc *desc)
 {
-	const struct dev *d = o->dev;
-	const struct proto_hello *h = &d->hello;
 	const struct chip *c = &o->chip;
 	struct ops_chip_id id;
 	struct wp_state st;
@@ -140,19 +138,11 @@ int info_print(FILE *out, struct ops *o, const struct chip *force, const char *d
 	unsigned have;
 	int err, i;
 
-	caps_text(caps, sizeof(caps), h->caps);
-	fprintf(out, "device:    %s (%s, %u baud)\n", device, backend, (unsigned)baud);
-	if (d->spi) {
-		/* a raw SPI master: no sketch, the client sequences the chip */
-		fprintf(out, "programmer: %s, host-side sequencing (no on-device CRC)\n",
-			d->spi->name);
-	} else {
-		fprintf(out, "firmware:  spiflash %u.%u.%u on %s, %u MHz\n", h->fw_major,
-			h->fw_minor, h->fw_patch, h->board[0] ? h->board : "unknown board",
-			(unsigned)(h->f_cpu / 1000000));
-		fprintf(out, "protocol:  %u (device %u, oldest %u), max payload %u, rx buffer %u\n",
-			d->version, h->proto_version, h->proto_min, d->max_payload, h->rx_buffer);
-	}
+	caps_text(caps, sizeof(caps), o->prog->caps);
+	fprintf(out, "device:    %s (%s, %u baud)\n", device, desc->link, (unsigned)desc->baud);
+	for (i = 0; i < 2; i++)
+		if (desc->lines[i][0])
+			fprintf(out, "%s\n", desc->lines[i]);
 	fprintf(out, "features:  %s\n", caps);
 	err = ops_detect_chip(o, force, &id);
 	if (err && err != OPS_E_NOCHIP && err != OPS_E_UNKNOWN)
@@ -186,7 +176,7 @@ int info_print(FILE *out, struct ops *o, const struct chip *force, const char *d
 		fprintf(out, "program:   byte by byte (02h): no page program on this part\n");
 	if (c->flags & CHIP_F_NO_4K)
 		fprintf(out, "program:   not supported (no uniform 4 KiB erase); read and whole-chip erase work\n");
-	if (h->caps & PROTO_CAP_SFDP)
+	if (o->prog->caps & PROTO_CAP_SFDP)
 		print_sfdp(out, o, &id);
 	err = ops_wp_read(o, sr, &have, &st);
 	if (err)

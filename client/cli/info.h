@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "core/ops.h"
+#include "prog/prog.h"
 
 /* Print firmware, link, JEDEC ID, chip (and where its description came
  * from: table, SFDP, generic guess, --chip), the SFDP parse and its
@@ -13,7 +14,7 @@
  * range.  Detects the chip (force: --chip, or NULL); returns 0 or an
  * ops/dev error, having printed what it learnt before the error. */
 int info_print(FILE *out, struct ops *o, const struct chip *force, const char *device,
-	       const char *backend, uint32_t baud);
+	       const struct prog_desc *desc);
 
 /* Decode status register n (1-3) of a layout into text such as
  * "WIP=0 WEL=0 BP=0 TB=0 SEC=0 SRP0=0". */

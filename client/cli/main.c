@@ -10,7 +10,6 @@
 
 #include "core/backup.h"
 #include "transport/clock.h"
-#include "prog/dev.h"
 #include "core/file.h"
 #include "cli/info.h"
 #include "transport/link.h"
@@ -69,7 +68,7 @@ static int dispatch(struct ctx *c)
 		c->rep.region_offset = c->region.offset;
 		c->rep.region_length = c->region.length;
 	}
-	if (c->link_open && (cmd == OPTS_CMD_WRITE || cmd == OPTS_CMD_ERASE))
+	if (c->pgm_open && (cmd == OPTS_CMD_WRITE || cmd == OPTS_CMD_ERASE))
 		report_stats(&c->rep, &c->ops.stats);
 	if (c->o.json && !c->rep.printed && cmd != OPTS_CMD_PORTS)
 		report_print(stdout, &c->rep, rc);
@@ -94,7 +93,16 @@ static int prepare(struct ctx *c, int *done)
 	char msg[1024];
 	int err;
 
+	const struct prog_driver *drv = c->o.programmer ? prog_find(c->o.programmer) : NULL;
+
 	*done = 0;
+	/* a programmer with no port (the dummy) needs no search: its name
+	 * stands for the device in messages */
+	if (!c->o.device && drv && !drv->needs_link && strcmp(drv->name, "linux_spi")) {
+		c->o.device = c->o.devices[0] = drv->name;
+		c->o.ndevices = 1;
+		c->no_port = 1;
+	}
 	if (!c->o.device && c->o.cmd != OPTS_CMD_PORTS) {
 		if (ports_find_one(getenv("SPIFLASH_PORTS"), c->picked, sizeof(c->picked), msg,
 				   sizeof(msg))) {
@@ -161,7 +169,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	c->prog.enabled = !c->o.quiet && isatty(STDERR_FILENO);
-	ops_init(&c->ops, &c->dev, progress_cb, &c->prog);
+	ops_init(&c->ops, &c->pgm, progress_cb, &c->prog);
 	c->ops.read_passes = c->o.read_passes;
 	report_init(&c->rep, c->o.cmd_name, c->o.device, c->o.file);
 	rc = prepare(c, &done);
@@ -171,18 +179,17 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	rc = dispatch(c);
-	if (c->o.verbose && c->link_open)
+	if (c->o.verbose && c->pgm_open && c->pgm.stats)
 		fprintf(stderr, "spiflash: %u requests, %u resends, %u damaged frames, %u frame errors\n",
-			c->dev.stats.requests, c->dev.stats.resends, c->dev.stats.bad_frames,
-			c->dev.stats.frame_errs);
+			c->pgm.stats->requests, c->pgm.stats->resends, c->pgm.stats->bad_frames,
+			c->pgm.stats->frame_errs);
 out:
-	if (c->link_open) {
-		/* leave the sketch at its boot rate for the next session */
-		dev_close(&c->dev);
+	/* the programmer first: the sketch goes back to its boot rate over
+	 * the link, which closes after it */
+	if (c->pgm_open)
+		prog_close(&c->pgm);
+	if (c->link_open)
 		link_close(&c->link);
-	} else if (c->dev.spi) {
-		dev_close(&c->dev);     /* a spidev */
-	}
 	free(c);
 	return rc;
 }

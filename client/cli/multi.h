@@ -9,11 +9,10 @@
 #ifndef MULTI_H
 #define MULTI_H
 
+#include "err.h"
+
 #include <stdio.h>
 
-enum multi_err {
-	MULTI_E_SYS = -740,        /* fork or a temporary file failed: msg says */
-};
 
 /* Runs the command for one device in the child; returns its exit code. */
 typedef int (*multi_fn)(void *arg, const char *device);

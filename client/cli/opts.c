@@ -285,15 +285,15 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			break;
 		case OPT_NO_BACKUP: o->no_backup = 1; break;
 		case 'p':
-			if (!strcmp(optarg, "spiflash"))
-				o->programmer = OPTS_PGM_SPIFLASH;
-			else if (!strcmp(optarg, "serprog"))
-				o->programmer = OPTS_PGM_SERPROG;
-			else if (!strcmp(optarg, "linux_spi"))
-				o->programmer = OPTS_PGM_LINUX_SPI;
-			else
-				return fail(err, errlen, "unknown programmer '%s': expected spiflash, serprog or linux_spi",
+			n = (int)strcspn(optarg, ":");
+			if (!n || (size_t)n >= sizeof(o->programmer_name) ||
+			    strspn(optarg, "abcdefghijklmnopqrstuvwxyz0123456789_") != (size_t)n)
+				return fail(err, errlen, "invalid programmer '%s': expected NAME or NAME:ARGS, such as serprog or dummy:chip=W25Q128",
 					    optarg);
+			memcpy(o->programmer_name, optarg, (size_t)n);
+			o->programmer_name[n] = '\0';
+			o->programmer = o->programmer_name;
+			o->programmer_args = optarg[n] ? optarg + n + 1 : NULL;
 			break;
 		case OPT_SPI_SPEED:
 			if (opts_hz(optarg, &o->spi_speed) || !o->spi_speed)

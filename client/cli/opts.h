@@ -30,13 +30,6 @@ enum opts_given {
 	OPTS_HAVE_READ_PASSES  = 1 << 4,
 };
 
-/* -p/--programmer: what is on the other end of -d. */
-enum opts_programmer {
-	OPTS_PGM_AUTO = 0,         /* not given: spiflash, or serprog if it answers that */
-	OPTS_PGM_SPIFLASH,         /* the spiflash sketch */
-	OPTS_PGM_SERPROG,          /* any flashrom serprog programmer */
-	OPTS_PGM_LINUX_SPI,        /* a Linux spidev, e.g. /dev/spidev0.0 */
-};
 
 #define OPTS_MAX_DEVICES 16
 
@@ -62,7 +55,12 @@ struct opts {
 	unsigned read_passes;      /* --read-passes N: extra full reads to compare */
 	const char *backup;        /* --backup FILE: where write/erase save old bytes */
 	int no_backup;             /* --no-backup */
-	enum opts_programmer programmer;
+	/* -p NAME[:ARGS]: what is on the other end of -d, NULL when not given
+	 * (the sketch, or serprog if that answers); checked against the
+	 * programmer list by the caller.  ARGS (NULL if none) are the driver's. */
+	const char *programmer;
+	const char *programmer_args;
+	char programmer_name[32];
 	uint32_t spi_speed;        /* --spi-speed in Hz, 0: the programmer's default */
 	/* -d given several times: the same command on every device, in
 	 * parallel (multi.h); device is devices[0] */

@@ -105,17 +105,13 @@ void report_print(FILE *out, const struct report *r, int exit_code)
 }
 
 int report_info(FILE *out, struct report *r, struct ops *o, const struct chip *force,
-		const char *backend, uint32_t baud, int (*exit_code_of)(void *arg, int err),
-		void *arg)
+		const struct prog_desc *desc, int (*exit_code_of)(void *arg, int err), void *arg)
 {
-	const struct dev *d = o->dev;
-	const struct proto_hello *h = &d->hello;
 	struct ops_chip_id id;
 	struct wp_state st;
 	struct json j;
 	uint8_t sr[3];
 	unsigned have = 0, i;
-	char ver[16];
 	int err, rc;
 
 	err = ops_detect_chip(o, force, &id);
@@ -126,16 +122,15 @@ int report_info(FILE *out, struct report *r, struct ops *o, const struct chip *f
 	rc = err ? exit_code_of(arg, err) : 0;
 	json_init(&j, out);
 	json_object_begin(&j, NULL);
-	snprintf(ver, sizeof(ver), "%u.%u.%u", h->fw_major, h->fw_minor, h->fw_patch);
 	json_object_begin(&j, "firmware");
-	json_str(&j, "version", ver);
-	json_str(&j, "board", h->board);
-	json_uint(&j, "protocol", d->version);
-	json_uint(&j, "f_cpu", h->f_cpu);
+	json_str(&j, "version", desc->fw_version);
+	json_str(&j, "board", desc->board);
+	json_uint(&j, "protocol", desc->protocol);
+	json_uint(&j, "f_cpu", desc->f_cpu);
 	json_object_end(&j);
 	json_object_begin(&j, "link");
-	json_str(&j, "backend", backend);
-	json_uint(&j, "baud", baud);
+	json_str(&j, "backend", desc->link);
+	json_uint(&j, "baud", desc->baud);
 	json_object_end(&j);
 	if (!err) {
 		json_array_begin(&j, "status");

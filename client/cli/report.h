@@ -13,6 +13,7 @@
 
 #include "cli/json.h"
 #include "core/ops.h"
+#include "prog/prog.h"
 
 struct report {
 	const char *command, *device, *file;
@@ -51,7 +52,6 @@ void report_print(FILE *out, const struct report *r, int exit_code);
  * exit_code_of turns an ops/dev error into an exit code (main's mapping,
  * which also prints the error); returns that exit code, 0 on success. */
 int report_info(FILE *out, struct report *r, struct ops *o, const struct chip *force,
-		const char *backend, uint32_t baud, int (*exit_code_of)(void *arg, int err),
-		void *arg);
+		const struct prog_desc *desc, int (*exit_code_of)(void *arg, int err), void *arg);
 
 #endif

@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include "core/backup.h"
+#include "core/state.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -79,20 +80,17 @@ static int open_file(const struct ops *o, const char *path, const char *dir, uin
 		     struct backup *b, char *msg, size_t msglen)
 {
 	char d[700], name[1024];
-	const char *base;
 	struct tm tm;
 	time_t now = time(NULL);
 	int fd;
 
 	if (!path) {
-		if (dir)
+		if (!dir) {
+			if (state_dir(d, sizeof(d), msg, msglen))
+				return -1;
+		} else {
 			snprintf(d, sizeof(d), "%s", dir);
-		else if ((base = getenv("XDG_STATE_HOME")) && *base == '/')
-			snprintf(d, sizeof(d), "%s/spiflash", base);
-		else if ((base = getenv("HOME")) && *base)
-			snprintf(d, sizeof(d), "%s/.local/state/spiflash", base);
-		else
-			snprintf(d, sizeof(d), ".");
+		}
 		if (backup_make_dirs(d) < 0) {
 			snprintf(msg, msglen, "cannot create the backup directory '%s': %s; give --backup FILE or --no-backup",
 				 d, strerror(errno));
@@ -135,7 +133,7 @@ static int write_all(int fd, const uint8_t *buf, size_t n)
 static int still_answering(struct ops *o)
 {
 	uint8_t id[3];
-	int err = dev_jedec(o->dev, id, 3);
+	int err = prog_jedec(o->prog, id, 3);
 
 	if (err)
 		return err;
@@ -218,11 +216,11 @@ out:
 	return err;
 }
 
-int backup_note(const struct backup *b, const char *device, char *buf, size_t n)
+int backup_note(const struct backup *b, const char *target, char *buf, size_t n)
 {
 	if (!b->len)
 		return 0;
-	snprintf(buf, n, "saved the old 0x%06x-0x%06x in '%s'; to undo: spiflash -d %s -f '%s' --flash-offset 0x%06x write",
-		 b->addr, b->addr + b->len - 1, b->path, device ? device : "PORT", b->path, b->addr);
+	snprintf(buf, n, "saved the old 0x%06x-0x%06x in '%s'; to undo: spiflash %s -f '%s' --flash-offset 0x%06x write",
+		 b->addr, b->addr + b->len - 1, b->path, target ? target : "-d PORT", b->path, b->addr);
 	return 1;
 }

@@ -16,14 +16,13 @@
 #ifndef BACKUP_H
 #define BACKUP_H
 
+#include "err.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/ops.h"
 
-enum backup_err {
-	BACKUP_E_FILE = -400,     /* cannot create or write the file: msg says */
-};
 
 struct backup {
 	char path[1024];          /* where it went; empty: nothing to save */
@@ -49,6 +48,6 @@ int backup_make_dirs(char *path);
 
 /* The line to print after a backup: where, and the command that undoes the
  * change.  0 when nothing was saved. */
-int backup_note(const struct backup *b, const char *device, char *buf, size_t n);
+int backup_note(const struct backup *b, const char *target, char *buf, size_t n);
 
 #endif

@@ -5,16 +5,11 @@
 #ifndef FILE_H
 #define FILE_H
 
+#include "err.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
-enum file_err {
-	FILE_E_OPEN = -300,     /* cannot open or create */
-	FILE_E_READ = -301,
-	FILE_E_WRITE = -302,
-	FILE_E_SHORT = -303,    /* the file does not cover the range */
-	FILE_E_NOMEM = -304,
-};
 
 /* Read [off, off+len) of path ("-": stdin) into a new buffer.  len 0 means
  * "to the end of the file".  msg gets the detail of a failure. */

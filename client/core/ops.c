@@ -3,7 +3,6 @@
  */
 #include "core/ops.h"
 #include "core/ops_util.h"
-#include "prog/dev_stream.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,29 +13,14 @@
 #define READ_TRIES 3
 #define VERIFY_STRETCH (64u * 1024u)
 
-void ops_init(struct ops *o, struct dev *d, ops_progress_fn fn, void *arg)
+void ops_init(struct ops *o, struct prog *p, ops_progress_fn fn, void *arg)
 {
 	memset(o, 0, sizeof(*o));
-	o->dev = d;
+	o->prog = p;
 	o->progress = fn;
 	o->progress_arg = arg;
 }
 
-const char *ops_strerror(int err)
-{
-	switch (err) {
-	case OPS_E_NOCHIP:    return "no chip answered";
-	case OPS_E_UNKNOWN:   return "unknown chip";
-	case OPS_E_RANGE:     return "range outside the chip";
-	case OPS_E_PROTECTED: return "chip is write protected";
-	case OPS_E_MISMATCH:  return "verify mismatch";
-	case OPS_E_UNSTABLE:  return "reads are unstable";
-	case OPS_E_NOMEM:     return "out of memory";
-	case OPS_E_NOTBLANK:  return "not blank";
-	case OPS_E_STUCK:     return "the chip did not take the write";
-	default:              return dev_strerror(err);
-	}
-}
 
 int ops_fail(struct ops *o, int err, const char *fmt, ...)
 {
@@ -74,7 +58,7 @@ int ops_check_range(struct ops *o, uint64_t addr, uint64_t len)
 
 int ops_chip_crc(struct ops *o, uint32_t addr, uint32_t len, uint32_t *crc)
 {
-	int err = dev_crc32(o->dev, addr, len, crc);
+	int err = prog_crc32(o->prog, addr, len, crc);
 
 	if (err)
 		return ops_fail(o, err, "computing the CRC of 0x%06x-0x%06x", addr, addr + len - 1);
@@ -92,7 +76,7 @@ static uint32_t pow2_floor(uint32_t n)
 
 int ops_read_block(struct ops *o, uint32_t addr, uint8_t *buf, uint32_t len)
 {
-	uint32_t chunk = pow2_floor((uint32_t)dev_read_max(o->dev)), done, dcrc;
+	uint32_t chunk = pow2_floor((uint32_t)o->prog->read_max), done, dcrc;
 	int err, try;
 
 	for (try = 0; try < READ_TRIES; try++) {
@@ -102,13 +86,13 @@ int ops_read_block(struct ops *o, uint32_t addr, uint8_t *buf, uint32_t len)
 			/* keep chunks aligned so they never straddle pages */
 			if ((addr + done) % chunk && n > chunk - (addr + done) % chunk)
 				n = chunk - (addr + done) % chunk;
-			err = dev_read(o->dev, addr + done, buf + done, (uint16_t)n);
+			err = prog_read(o->prog, addr + done, buf + done, (uint16_t)n);
 			if (err)
 				return ops_fail(o, err, "reading 0x%06x", addr + done);
 			done += n;
 			o->stats.bytes_read += n;
 		}
-		if (!(o->dev->hello.caps & PROTO_CAP_CRC32))
+		if (!(o->prog->caps & PROTO_CAP_CRC32))
 			return 0;
 		err = ops_chip_crc(o, addr, len, &dcrc);
 		if (err)
@@ -131,7 +115,7 @@ static void stream_progress(void *arg, uint32_t done)
 /* Largest power of two the device streams in one block, at most 512. */
 static uint16_t stream_block(const struct ops *o)
 {
-	uint32_t b = pow2_floor((uint32_t)dev_read_max(o->dev));
+	uint32_t b = pow2_floor((uint32_t)o->prog->read_max);
 
 	return (uint16_t)(b > 512 ? 512 : b);
 }
@@ -150,7 +134,7 @@ static int read_pass(struct ops *o, uint32_t addr, uint8_t *buf, uint32_t len, i
 
 	if (!state)
 		return ops_fail(o, OPS_E_NOMEM, "allocating %u bytes", nblocks);
-	err = dev_read_stream(o->dev, addr, len, block,
+	err = prog_read_stream(o->prog, addr, len, block,
 			      PROTO_STREAM_CHECK | (skip_blank ? PROTO_STREAM_SKIP_BLANK : 0),
 			      buf, state, stream_progress, o);
 	if (err) {
@@ -160,7 +144,7 @@ static int read_pass(struct ops *o, uint32_t addr, uint8_t *buf, uint32_t len, i
 	for (i = 0; i < nblocks; i++) {
 		uint32_t off = i * block, n = len - off < block ? len - off : block;
 
-		if (state[i] == DEV_BLOCK_CONFIRMED)
+		if (state[i] == PROG_BLOCK_CONFIRMED)
 			continue;
 		o->stats.blocks_reread++;
 		err = ops_read_block(o, addr + off, buf + off, n);
@@ -196,7 +180,7 @@ static int read_sectors(struct ops *o, uint32_t addr, uint8_t *buf, uint32_t len
 
 int ops_read(struct ops *o, uint32_t addr, uint8_t *buf, uint32_t len)
 {
-	int stream = (o->dev->hello.caps & PROTO_CAP_STREAM) != 0;
+	int stream = (o->prog->caps & PROTO_CAP_STREAM) != 0;
 	uint8_t *again = NULL;
 	unsigned pass;
 	uint32_t i;
@@ -310,7 +294,7 @@ int ops_verify(struct ops *o, uint32_t addr, const uint8_t *want, uint32_t len)
 
 		if (n > len - done)
 			n = len - done;
-		if (o->dev->hello.caps & PROTO_CAP_CRC32) {
+		if (o->prog->caps & PROTO_CAP_CRC32) {
 			err = verify_stretch(o, a, want + done, n);
 		} else {
 			err = find_difference(o, a, want + done, n);
@@ -335,11 +319,11 @@ int ops_blank(struct ops *o, uint32_t addr, uint32_t len)
 	while (done < len) {
 		uint32_t n = len - done > 65536 ? 65536 : len - done;
 
-		err = dev_blank(o->dev, addr + done, n, &first);
+		err = prog_blank(o->prog, addr + done, n, &first);
 		if (err)
 			return ops_fail(o, err, "blank checking 0x%06x", addr + done);
 		if (first != 0xFFFFFFFFu) {
-			err = dev_read(o->dev, first, &b, 1);
+			err = prog_read(o->prog, first, &b, 1);
 			if (err)
 				return ops_fail(o, err, "reading 0x%06x", first);
 			o->bad_addr = first;

@@ -7,25 +7,16 @@
 #ifndef OPS_H
 #define OPS_H
 
+#include "err.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
 #include "chips/chips.h"
-#include "prog/dev.h"
+#include "prog/prog.h"
 
 #define OPS_SECTOR 4096u     /* smallest erase block of every supported part */
 
-enum ops_err {
-	OPS_E_NOCHIP = -200,     /* JEDEC ID 00 00 00 or FF FF FF */
-	OPS_E_UNKNOWN = -201,    /* ID not in the table and not usable generically */
-	OPS_E_RANGE = -202,      /* address range outside the chip */
-	OPS_E_PROTECTED = -203,  /* status register says write protected */
-	OPS_E_MISMATCH = -204,   /* verify found a different byte */
-	OPS_E_UNSTABLE = -205,   /* a read disagreed with the chip's own CRC */
-	OPS_E_NOMEM = -206,
-	OPS_E_NOTBLANK = -207,   /* blank check found a byte that is not FF */
-	OPS_E_STUCK = -208,      /* an erase or program did not take */
-};
 
 typedef void (*ops_progress_fn)(void *arg, const char *phase, uint64_t done, uint64_t total);
 
@@ -39,7 +30,7 @@ struct ops_stats {
 };
 
 struct ops {
-	struct dev *dev;
+	struct prog *prog;
 	struct chip chip;          /* valid after ops_detect */
 	uint8_t jedec[3];
 	int generic;               /* chip was guessed from the ID */
@@ -54,8 +45,7 @@ struct ops {
 	char msg[256];             /* detail of the last error, lowercase */
 };
 
-void ops_init(struct ops *o, struct dev *d, ops_progress_fn fn, void *arg);
-const char *ops_strerror(int err);
+void ops_init(struct ops *o, struct prog *p, ops_progress_fn fn, void *arg);
 
 /* Read the JEDEC ID, find the part, tell the device its geometry. */
 int ops_detect(struct ops *o);

@@ -23,7 +23,7 @@ static int id2_absent(const uint8_t *b)
  * manufacturer, type and capacity. */
 static int read_id(struct ops *o, struct ops_chip_id *id, uint8_t *bank)
 {
-	int err = dev_jedec(o->dev, id->raw, sizeof(id->raw));
+	int err = prog_jedec(o->prog, id->raw, sizeof(id->raw));
 
 	if (err)
 		return ops_fail(o, err, "reading the JEDEC ID");
@@ -42,13 +42,13 @@ static int legacy_probe(struct ops *o, struct ops_chip_id *id)
 	uint8_t w[4] = { 0xAB, 0, 0, 0 };
 	int err;
 
-	if (!(o->dev->hello.caps & PROTO_CAP_XFER))
+	if (!(o->prog->caps & PROTO_CAP_XFER))
 		return 0;
 	id->legacy_tried = 1;
-	err = dev_xfer(o->dev, w, sizeof(w), &id->res, 1);
+	err = prog_xfer(o->prog, w, sizeof(w), &id->res, 1);
 	if (!err) {
 		w[0] = 0x90;
-		err = dev_xfer(o->dev, w, sizeof(w), id->rems, 2);
+		err = prog_xfer(o->prog, w, sizeof(w), id->rems, 2);
 	}
 	if (err)
 		return ops_fail(o, err, "reading the REMS/RES ID");
@@ -172,7 +172,7 @@ int ops_detect_chip(struct ops *o, const struct chip *force, struct ops_chip_id 
 	pc.addr_mode = o->chip.addr_mode;
 	pc.size = o->chip.size;
 	pc.t_page_max_ms = o->chip.t_pp_max_ms;
-	err = dev_chip(o->dev, &pc);
+	err = prog_chip(o->prog, &pc);
 	if (err)
 		return ops_fail(o, err, "setting the chip geometry");
 	return 0;
@@ -185,13 +185,13 @@ int ops_detect(struct ops *o)
 
 int ops_sfdp(struct ops *o, uint8_t *buf, size_t *len, struct sfdp_info *info)
 {
-	size_t have = 0, chunk = dev_read_max(o->dev);
+	size_t have = 0, chunk = o->prog->read_max;
 	uint32_t need = SFDP_HEADER_LEN;
 	int err;
 
 	*len = 0;
 	memset(info, 0, sizeof(*info));
-	if (!(o->dev->hello.caps & PROTO_CAP_SFDP))
+	if (!(o->prog->caps & PROTO_CAP_SFDP))
 		return ops_fail(o, SFDP_E_SIGNATURE, "the firmware cannot read SFDP");
 	if (chunk > 256)
 		chunk = 256;
@@ -203,7 +203,7 @@ int ops_sfdp(struct ops *o, uint8_t *buf, size_t *len, struct sfdp_info *info)
 		while (have < need) {
 			size_t n = need - have < chunk ? need - have : chunk;
 
-			err = dev_sfdp(o->dev, (uint32_t)have, buf + have, (uint16_t)n);
+			err = prog_sfdp(o->prog, (uint32_t)have, buf + have, (uint16_t)n);
 			if (err)
 				return ops_fail(o, err, "reading SFDP at 0x%06x", (unsigned)have);
 			have += n;
@@ -224,18 +224,18 @@ int ops_read_status(struct ops *o, uint8_t sr[3], unsigned *have)
 
 	*have = 0;
 	sr[0] = sr[1] = sr[2] = 0;
-	err = dev_read_sr(o->dev, 0x05, &sr[0]);
+	err = prog_read_sr(o->prog, 0x05, &sr[0]);
 	if (err)
 		return ops_fail(o, err, "reading status register 1");
 	*have |= 1;
 	if (o->chip.flags & CHIP_F_SR2) {
-		err = dev_read_sr(o->dev, 0x35, &sr[1]);
+		err = prog_read_sr(o->prog, 0x35, &sr[1]);
 		if (err)
 			return ops_fail(o, err, "reading status register 2");
 		*have |= 2;
 	}
 	if (o->chip.flags & CHIP_F_SR3) {
-		err = dev_read_sr(o->dev, 0x15, &sr[2]);
+		err = prog_read_sr(o->prog, 0x15, &sr[2]);
 		if (err)
 			return ops_fail(o, err, "reading status register 3");
 		*have |= 4;

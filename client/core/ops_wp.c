@@ -23,7 +23,7 @@ static int read_bpr(struct ops *o, struct wp_state *st)
 
 	if (n > sizeof(bpr))
 		n = sizeof(bpr);
-	err = dev_xfer(o->dev, &op, 1, bpr, (uint16_t)n);
+	err = prog_xfer(o->prog, &op, 1, bpr, (uint16_t)n);
 	if (err)
 		return ops_fail(o, err, "reading the block protection register (72h)");
 	st->needs_bpr = 0;
@@ -43,7 +43,7 @@ int ops_wp_read(struct ops *o, uint8_t sr[3], unsigned *have, struct wp_state *s
 	if (err)
 		return err;
 	wp_decode(&o->chip, sr, *have, st);
-	if (st->needs_bpr && (o->dev->hello.caps & PROTO_CAP_XFER))
+	if (st->needs_bpr && (o->prog->caps & PROTO_CAP_XFER))
 		return read_bpr(o, st);
 	return 0;
 }
@@ -87,10 +87,10 @@ int ops_check_writable_range(struct ops *o, uint32_t addr, uint32_t len)
 static int global_unlock(struct ops *o)
 {
 	uint8_t wren = 0x06, ulbpr = 0x98;
-	int err = dev_xfer(o->dev, &wren, 1, NULL, 0);
+	int err = prog_xfer(o->prog, &wren, 1, NULL, 0);
 
 	if (!err)
-		err = dev_xfer(o->dev, &ulbpr, 1, NULL, 0);
+		err = prog_xfer(o->prog, &ulbpr, 1, NULL, 0);
 	if (err)
 		return ops_fail(o, err, "sending global block unlock (98h)");
 	return 0;
@@ -107,13 +107,13 @@ static int write_regs(struct ops *o, const uint8_t old[3], const uint8_t want[3]
 	if ((have & 2) && (c->flags & CHIP_F_WRSR_2BYTE)) {
 		/* one 01h with both bytes: SR2 (QE) written back as it was */
 		if (want[0] != old[0] || want[1] != old[1])
-			err = dev_write_sr(o->dev, 0x01, flags, want, 2, t);
+			err = prog_write_sr(o->prog, 0x01, flags, want, 2, t);
 		if (err)
 			return ops_fail(o, err, "writing SR1 and SR2 (01h)");
 		return 0;
 	}
 	if (want[0] != old[0]) {
-		err = dev_write_sr(o->dev, 0x01, flags, want, 1, t);
+		err = prog_write_sr(o->prog, 0x01, flags, want, 1, t);
 		if (err)
 			return ops_fail(o, err, "writing SR1 (01h)");
 	}
@@ -121,7 +121,7 @@ static int write_regs(struct ops *o, const uint8_t old[3], const uint8_t want[3]
 		if (!(c->flags & CHIP_F_WRSR2_31))
 			return ops_fail(o, OPS_E_PROTECTED,
 					"%s: the table knows no way to write SR2", c->name);
-		err = dev_write_sr(o->dev, 0x31, flags, &want[1], 1, t);
+		err = prog_write_sr(o->prog, 0x31, flags, &want[1], 1, t);
 		if (err)
 			return ops_fail(o, err, "writing SR2 (31h)");
 	}

@@ -14,7 +14,6 @@
 #include "core/ops.h"
 #include "core/ops_util.h"
 #include "core/ops_chip.h"
-#include "prog/dev_stream.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +50,7 @@ static int only_clears(const uint8_t *old, const uint8_t *want, size_t n)
  */
 static int worth_reading(const struct ops *o)
 {
-	uint32_t baud = o->dev->link->baud ? o->dev->link->baud : 115200;
+	uint32_t baud = o->prog->line_baud && *o->prog->line_baud ? *o->prog->line_baud : 115200;
 	uint32_t read_ms = (uint32_t)((uint64_t)OPS_SECTOR * 10 * 1000 / baud);
 
 	/* half the erase time: the read is wasted when the sector needs an
@@ -76,7 +75,7 @@ static int classify_one(struct ops *o, uint32_t addr, uint32_t crc, uint32_t crc
 	}
 	if (crc == crc_ff) {
 		/* very likely blank; the device confirms it without the line */
-		err = dev_blank(o->dev, addr, OPS_SECTOR, &first);
+		err = prog_blank(o->prog, addr, OPS_SECTOR, &first);
 		if (err)
 			return ops_fail(o, err, "blank checking 0x%06x", addr);
 		if (first == 0xFFFFFFFFu) {
@@ -108,8 +107,8 @@ static int classify(struct ops *o, uint32_t addr, unsigned n, const uint8_t *wan
 	memset(old, 0xFF, OPS_SECTOR);
 	crc_ff = (uint32_t)crc32(0L, old, OPS_SECTOR);
 
-	if (o->dev->hello.caps & PROTO_CAP_CRC32_MULTI) {
-		err = dev_crc32_multi(o->dev, addr, (uint16_t)n, OPS_SECTOR, crcs);
+	if (o->prog->caps & PROTO_CAP_CRC32_MULTI) {
+		err = prog_crc32_multi(o->prog, addr, (uint16_t)n, OPS_SECTOR, crcs);
 		if (err)
 			return ops_fail(o, err, "computing the CRCs of 0x%06x-0x%06x", addr,
 					addr + n * OPS_SECTOR - 1);
@@ -132,7 +131,7 @@ static int classify(struct ops *o, uint32_t addr, unsigned n, const uint8_t *wan
 static int erase(struct ops *o, uint32_t addr, int kind)
 {
 	const struct chip_erase *e = &o->chip.erase[kind];
-	int err = dev_erase(o->dev, addr, e->opcode, e->t_max_ms);
+	int err = prog_erase(o->prog, addr, e->opcode, e->t_max_ms);
 
 	if (err)
 		return ops_fail(o, err, "erasing %u KiB at 0x%06x (opcode %02xh)",
@@ -151,15 +150,16 @@ static int erase(struct ops *o, uint32_t addr, int kind)
  * FF).  Pages that already hold their bytes are skipped; the others go into
  * the pipe, which keeps the device fed while the chip programs.
  */
-static int program_sector(struct ops *o, struct dev_pipe *pipe, uint32_t addr,
+static int program_sector(struct ops *o, uint32_t addr,
 			  const uint8_t *want, const uint8_t *old)
 {
 	uint32_t page = o->chip.page_size, off;
 	int err;
 
-	if (page > DEV_PIPE_DATA || page > dev_program_max(o->dev))
-		page = DEV_PIPE_DATA < dev_program_max(o->dev) ? DEV_PIPE_DATA
-							      : (uint32_t)dev_program_max(o->dev);
+	uint32_t at;
+
+	if (page > o->prog->program_max)
+		page = (uint32_t)o->prog->program_max;
 	for (off = 0; off < OPS_SECTOR; off += page) {
 		const uint8_t *w = want + off;
 		int need = old ? memcmp(old + off, w, page) != 0 : !all_ff(w, page);
@@ -168,11 +168,9 @@ static int program_sector(struct ops *o, struct dev_pipe *pipe, uint32_t addr,
 			o->stats.pages_skipped++;
 			continue;
 		}
-		err = dev_pipe_program(pipe, addr + off, w, page);
+		err = prog_program_page(o->prog, addr + off, w, page, &at);
 		if (err)
-			return ops_fail(o, err, "programming 0x%06x-0x%06x",
-					err == DEV_E_ARG ? addr + off : pipe->err_addr,
-					(err == DEV_E_ARG ? addr + off : pipe->err_addr) + page - 1);
+			return ops_fail(o, err, "programming 0x%06x-0x%06x", at, at + page - 1);
 		o->stats.pages_programmed++;
 	}
 	return 0;
@@ -228,8 +226,8 @@ static int verify_group(struct ops *o, const char *phase, uint32_t g, unsigned f
 	unsigned s;
 	int err;
 
-	if (o->dev->hello.caps & PROTO_CAP_CRC32_MULTI) {
-		err = dev_crc32_multi(o->dev, g, (uint16_t)n, OPS_SECTOR, crcs);
+	if (o->prog->caps & PROTO_CAP_CRC32_MULTI) {
+		err = prog_crc32_multi(o->prog, g, (uint16_t)n, OPS_SECTOR, crcs);
 		if (err)
 			return ops_fail(o, err, "computing the CRCs of 0x%06x-0x%06x", g,
 					g + n * OPS_SECTOR - 1);
@@ -240,7 +238,7 @@ static int verify_group(struct ops *o, const char *phase, uint32_t g, unsigned f
 
 		if (act[first + s] == ACT_SKIP)
 			continue;
-		if ((o->dev->hello.caps & PROTO_CAP_CRC32_MULTI) &&
+		if ((o->prog->caps & PROTO_CAP_CRC32_MULTI) &&
 		    crcs[s] == (uint32_t)crc32(0L, w, OPS_SECTOR))
 			continue;
 		err = ops_verify(o, a, w, OPS_SECTOR);
@@ -261,7 +259,7 @@ static int write_range(struct ops *o, const char *phase, uint32_t addr, const ui
 	uint32_t rb = end % OPS_SECTOR ? end - end % OPS_SECTOR + OPS_SECTOR : end;
 	uint8_t *buf = NULL, *old = NULL;
 	enum action act[SPG];
-	struct dev_pipe pipe;
+	uint32_t at;
 	uint32_t g;
 	int err;
 
@@ -317,7 +315,9 @@ static int write_range(struct ops *o, const char *phase, uint32_t addr, const ui
 		err = erase_group(o, g - g % GROUP, first + n, act);
 		if (err)
 			goto out;
-		dev_pipe_init(&pipe, o->dev, o->chip.t_pp_max_ms, o->chip.page_size);
+		err = prog_program_begin(o->prog, o->chip.t_pp_max_ms, o->chip.page_size);
+		if (err)
+			goto out;
 		for (s = first; s < first + n; s++) {
 			uint32_t a = g - g % GROUP + s * OPS_SECTOR;
 
@@ -327,14 +327,14 @@ static int write_range(struct ops *o, const char *phase, uint32_t addr, const ui
 			}
 			if (act[s] == ACT_PROGRAM)
 				o->stats.sectors_program_only++;
-			err = program_sector(o, &pipe, a, buf + (a - ra),
+			err = program_sector(o, a, buf + (a - ra),
 					     act[s] == ACT_PROGRAM ? old + s * OPS_SECTOR : NULL);
 			if (err)
 				goto out;
 		}
-		err = dev_pipe_drain(&pipe);
+		err = prog_program_end(o->prog, &at);
 		if (err) {
-			err = ops_fail(o, err, "programming at 0x%06x", pipe.err_addr);
+			err = ops_fail(o, err, "programming at 0x%06x", at);
 			goto out;
 		}
 		if (verify) {
@@ -381,7 +381,7 @@ int ops_erase_chip(struct ops *o, int verify)
 	if (err)
 		return err;
 	ops_report(o, "erase", 0, o->chip.size);
-	err = dev_erase(o->dev, 0, 0xC7, o->chip.t_ce_max_ms);
+	err = prog_erase(o->prog, 0, 0xC7, o->chip.t_ce_max_ms);
 	if (err)
 		return ops_fail(o, err, "erasing the whole chip (C7h, up to %u s)",
 				o->chip.t_ce_max_ms / 1000);

@@ -13,7 +13,7 @@ static int absent(const uint8_t *id)
 
 int recheck_init(struct recheck *r, struct ops *o)
 {
-	int err = dev_jedec(o->dev, r->id, 3);
+	int err = prog_jedec(o->prog, r->id, 3);
 
 	r->valid = !err && !absent(r->id);
 	return err;
@@ -26,7 +26,7 @@ int recheck_chip(const struct recheck *r, struct ops *o, const char *what)
 
 	if (!r->valid)
 		return 0;
-	err = dev_jedec(o->dev, id, 3);
+	err = prog_jedec(o->prog, id, 3);
 	if (err)
 		return err;
 	if (!memcmp(id, r->id, 3))

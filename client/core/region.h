@@ -11,6 +11,8 @@
 #ifndef REGION_H
 #define REGION_H
 
+#include "err.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,13 +22,6 @@
 #define REGION_FMAP_MIN_STRIDE 4096u   /* chip FMAP search: 4 KiB-aligned offsets */
 #define REGION_FMAP_MAX_LEN (64u * 1024) /* more than 1500 areas: not an FMAP we take */
 
-enum region_err {
-	REGION_E_FILE = -720,      /* the layout or image file cannot be read (msg) */
-	REGION_E_LAYOUT = -721,    /* the layout or FMAP is malformed (msg) */
-	REGION_E_NONAME = -722,    /* no such region: msg lists the names */
-	REGION_E_SIZE = -723,      /* --region-file is not the region's size */
-	REGION_E_NOFMAP = -724,    /* no FMAP in the image or the chip */
-};
 
 struct region {
 	int resolved;              /* o's range fields are set */

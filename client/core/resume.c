@@ -1,5 +1,6 @@
 /* resume: the journal of unfinished writes and erases (see resume.h). */
 #include "core/resume.h"
+#include "core/state.h"
 
 #include "core/backup.h"
 
@@ -12,30 +13,19 @@
 
 #define SECTOR OPS_SECTOR
 
-int resume_state_dir(char *buf, size_t n)
-{
-	const char *base;
-
-	if ((base = getenv("XDG_STATE_HOME")) && *base == '/')
-		snprintf(buf, n, "%s/spiflash", base);
-	else if ((base = getenv("HOME")) && *base)
-		snprintf(buf, n, "%s/.local/state/spiflash", base);
-	else
-		return -1;
-	return 0;
-}
-
-void resume_init(struct resume *r, const char *dir, const uint8_t id[3])
+int resume_init(struct resume *r, const char *dir, const uint8_t id[3])
 {
 	char d[900];
+	int err;
 
 	memset(r, 0, sizeof(*r));
 	if (dir)
 		snprintf(d, sizeof(d), "%s", dir);
-	else if (resume_state_dir(d, sizeof(d)))
-		return;
+	else if ((err = state_dir(d, sizeof(d), r->msg, sizeof(r->msg))) != 0)
+		return err;
 	snprintf(r->journal, sizeof(r->journal), "%.900s/pending-%02x%02x%02x.txt", d, id[0],
 		 id[1], id[2]);
+	return SF_OK;
 }
 
 /*
@@ -125,16 +115,15 @@ int resume_plan(struct resume *r, struct ops *o, uint32_t lo, const uint8_t *wan
 	return 0;
 }
 
-void resume_add(const struct resume *r, uint32_t lo, uint32_t hi, const char *backup)
+int resume_add(struct resume *r, uint32_t lo, uint32_t hi, const char *backup)
 {
-	int fd;
-	char line[1200];
-	int n;
+	char line[1200], dir[1024], *slash;
+	int fd, n, ok;
 
-	char dir[1024], *slash;
-
-	if (!r->journal[0])
-		return;
+	if (!r->journal[0]) {
+		snprintf(r->msg, sizeof(r->msg), "no resume journal for the backup '%s'", backup);
+		return BACKUP_E_JOURNAL;
+	}
 	snprintf(dir, sizeof(dir), "%s", r->journal);
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
@@ -142,12 +131,18 @@ void resume_add(const struct resume *r, uint32_t lo, uint32_t hi, const char *ba
 		backup_make_dirs(dir);
 	}
 	fd = open(r->journal, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return;
 	n = snprintf(line, sizeof(line), "%06x %06x %s\n", lo, hi, backup);
-	if (n > 0 && (size_t)n < sizeof(line) && write(fd, line, (size_t)n) == n)
-		fsync(fd);
-	close(fd);
+	ok = fd >= 0 && n > 0 && (size_t)n < sizeof(line) && write(fd, line, (size_t)n) == n &&
+	     fsync(fd) == 0;
+	if (!ok)
+		snprintf(r->msg, sizeof(r->msg), "cannot write the resume journal '%s': %s",
+			 r->journal, strerror(errno));
+	if (fd >= 0 && close(fd) && ok) {
+		snprintf(r->msg, sizeof(r->msg), "cannot write the resume journal '%s': %s",
+			 r->journal, strerror(errno));
+		ok = 0;
+	}
+	return ok ? SF_OK : BACKUP_E_JOURNAL;
 }
 
 int resume_guard(struct resume *r, struct ops *o, uint32_t lo, const uint8_t *want,
@@ -183,8 +178,11 @@ int resume_guard(struct resume *r, struct ops *o, uint32_t lo, const uint8_t *wa
 			return err;
 		if (!b.len)
 			continue;
-		resume_add(r, b.addr, b.addr + b.len, b.path);
 		snprintf(r->guard[r->nguard++], sizeof(r->guard[0]), "%s", b.path);
+		if (resume_add(r, b.addr, b.addr + b.len, b.path)) {
+			snprintf(msg, msglen, "%s", r->msg);
+			return BACKUP_E_FILE;
+		}
 	}
 	return 0;
 }

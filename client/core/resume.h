@@ -36,15 +36,19 @@ struct resume {
 	char from[1024];         /* the backup they came from */
 	char guard[2][1024];     /* resume_guard's files, deleted by resume_done */
 	unsigned nguard;
+	char msg[1200];          /* why resume_init or resume_add failed */
 };
 
-/* Journal of the chip with this ID in dir (NULL: the default backup dir). */
-void resume_init(struct resume *r, const char *dir, const uint8_t id[3]);
+/* Journal of the chip with this ID in dir (NULL: the state directory,
+ * state.h): 0, or STATE_E_DIR with r->msg. */
+int resume_init(struct resume *r, const char *dir, const uint8_t id[3]);
 /* Plan [lo, lo + len) with want (NULL: erase): r->lo/hi/want.  0 or an ops
  * error (reading the edge sectors) or OPS_E_NOMEM. */
 int resume_plan(struct resume *r, struct ops *o, uint32_t lo, const uint8_t *want,
 		uint32_t len);
-void resume_add(const struct resume *r, uint32_t lo, uint32_t hi, const char *backup);
+/* Journal a backup before the change it guards: 0, or BACKUP_E_JOURNAL with
+ * r->msg (then the change must not start). */
+int resume_add(struct resume *r, uint32_t lo, uint32_t hi, const char *backup);
 /*
  * With --no-backup: the bytes around the range in its first and last sector
  * are not the user's to lose, so those (at most two) sectors, if they
@@ -55,7 +59,5 @@ int resume_guard(struct resume *r, struct ops *o, uint32_t lo, const uint8_t *wa
 		 uint32_t len, char *msg, size_t msglen);
 void resume_done(struct resume *r, uint32_t lo, uint32_t hi);
 void resume_free(struct resume *r);
-/* The default backup/state directory into buf; 0 or -1. */
-int resume_state_dir(char *buf, size_t n);
 
 #endif

@@ -4,7 +4,6 @@
 #include "prog/dev.h"
 #include "prog/dev_priv.h"
 #include "proto_msg.h"
-#include "prog/dev_spi.h"
 #include "transport/clock.h"
 
 #include <string.h>
@@ -121,7 +120,7 @@ int dev_request(struct dev *d, uint8_t op, const uint8_t *req, size_t len, unsig
 	uint8_t seq;
 	int sends, silences = 0, r, status = 0;
 
-	if (len > d->max_payload || d->spi)
+	if (len > d->max_payload)
 		return DEV_E_ARG;
 	/* a device without keepalives is silent while it works */
 	if (!(d->hello.caps & PROTO_CAP_PENDING))
@@ -192,10 +191,6 @@ int dev_hello(struct dev *d)
 	uint8_t v[PROTO_REQ_HELLO_LEN];
 	int err;
 
-	if (d->spi) {
-		dev_spi_hello(d);    /* what the host emulates */
-		return DEV_OK;
-	}
 	err = dev_request(d, PROTO_OP_HELLO, v, proto_req_hello_pack(v, PROTO_VERSION), 0);
 	return err ? err : parse_hello(d);
 }
@@ -311,8 +306,6 @@ int dev_close(struct dev *d)
 {
 	int err = DEV_OK;
 
-	if (d->spi)
-		return dev_spi_close(d);
 	if (d->link && d->link->baud && d->link->baud != DEV_BOOT_BAUD && d->answered)
 		err = dev_set_rate(d, DEV_BOOT_BAUD);
 	return err;
@@ -391,21 +384,3 @@ int dev_auto_rate(struct dev *d, uint32_t max_baud)
 	return DEV_OK;      /* nothing faster works: stay at the boot rate */
 }
 
-const char *dev_strerror(int err)
-{
-	if (DEV_IS_REMOTE(err))
-		return proto_status_str(DEV_REMOTE_STATUS(err));
-	switch (err) {
-	case DEV_OK:         return "ok";
-	case DEV_E_LINK:     return "serial link failed";
-	case DEV_E_NOANSWER: return "no answer";
-	case DEV_E_TIMEOUT:  return "the device stopped answering";
-	case DEV_E_VERSION:  return "protocol version not supported";
-	case DEV_E_BADRESP:  return "malformed response from the device";
-	case DEV_E_ARG:      return "request too long for the device";
-	case DEV_E_RESET:    return "the device restarted during the session";
-	case DEV_E_NOISY:    return "every answer arrived damaged";
-	case DEV_E_RATE:     return "the link does not work at that rate";
-	default:             return "unknown device error";
-	}
-}

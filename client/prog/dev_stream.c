@@ -11,7 +11,6 @@
 #include "prog/dev_stream.h"
 #include "prog/dev_priv.h"
 #include "proto_msg.h"
-#include "prog/dev_spi.h"
 #include "transport/clock.h"
 
 #include <string.h>
@@ -59,7 +58,7 @@ struct stream {
 	uint8_t *buf, *state;
 	uint32_t expected;      /* next block index we expect */
 	int64_t last;           /* index of the last block placed, -1: none */
-	dev_stream_progress_fn progress;
+	prog_stream_progress_fn progress;
 	void *arg;
 	uint32_t done;
 };
@@ -77,14 +76,14 @@ static void confirm(struct stream *s, int64_t idx, uint32_t check)
 	uint8_t a[4];
 	uint32_t n;
 
-	if (idx < 0 || s->state[idx] != DEV_BLOCK_RECEIVED)
+	if (idx < 0 || s->state[idx] != PROG_BLOCK_RECEIVED)
 		return;
 	n = block_len(s, (uint32_t)idx);
 	/* the device's check covers the block's address too: a block put in
 	 * the wrong place fails it (PROTOCOL.md, READ_STREAM) */
 	proto_put32(a, s->addr + (uint32_t)idx * s->block);
 	if ((uint32_t)crc32(crc32(0L, a, 4), s->buf + (uint32_t)idx * s->block, n) == check)
-		s->state[idx] = DEV_BLOCK_CONFIRMED;
+		s->state[idx] = PROG_BLOCK_CONFIRMED;
 	else
 		s->d->stats.stream_check_fails++;
 }
@@ -117,9 +116,9 @@ static void place(struct stream *s)
 	if (s->flags & PROTO_STREAM_CHECK) {
 		if (idx >= 1 && s->last == (int64_t)idx - 1)
 			confirm(s, s->last, data.check);
-		s->state[idx] = DEV_BLOCK_RECEIVED;
+		s->state[idx] = PROG_BLOCK_RECEIVED;
 	} else {
-		s->state[idx] = DEV_BLOCK_CONFIRMED;
+		s->state[idx] = PROG_BLOCK_CONFIRMED;
 	}
 	s->last = idx;
 	s->expected = idx + 1;
@@ -129,7 +128,7 @@ static void place(struct stream *s)
 }
 
 int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, uint8_t flags,
-		    uint8_t *buf, uint8_t *state, dev_stream_progress_fn progress, void *arg)
+		    uint8_t *buf, uint8_t *state, prog_stream_progress_fn progress, void *arg)
 {
 	struct stream s;
 	struct proto_req_stream q = { addr, len, block, flags };
@@ -138,8 +137,6 @@ int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, 
 	unsigned silence;
 	int err;
 
-	if (d->spi)
-		return dev_spi_read_stream(d, addr, len, block, flags, buf, state, progress, arg);
 	if (!(d->hello.caps & PROTO_CAP_STREAM) || !block || block > dev_read_max(d) || !len)
 		return DEV_E_ARG;
 	memset(&s, 0, sizeof(s));
@@ -154,7 +151,7 @@ int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, 
 	s.last = -1;
 	s.progress = progress;
 	s.arg = arg;
-	memset(state, DEV_BLOCK_MISSING, s.nblocks);
+	memset(state, PROG_BLOCK_MISSING, s.nblocks);
 
 	s.seq = dev_next_seq(d);
 	d->stats.requests++;
@@ -375,12 +372,6 @@ int dev_pipe_program(struct dev_pipe *p, uint32_t addr, const uint8_t *data, siz
 	if (!len || len > dev_program_max(p->d) || len > DEV_PIPE_DATA)
 		return DEV_E_ARG;
 	/* a raw SPI master: one page at a time, done when this returns */
-	if (p->d->spi) {
-		err = dev_spi_program(p->d, addr, data, len, p->page_ms, p->page_size);
-		if (err)
-			p->err_addr = addr;
-		return err;
-	}
 	/* room in the device, and in our queue; with no budget, one at a time */
 	while (p->count && (p->count == DEV_PIPE_DEPTH || p->inflight + wire > budget(p->d))) {
 		err = pipe_wait(p);

@@ -10,13 +10,7 @@
 
 #include "prog/dev.h"
 
-enum dev_block_state {
-	DEV_BLOCK_MISSING = 0,     /* never arrived intact: read it again */
-	DEV_BLOCK_RECEIVED = 1,    /* arrived, the device's second read not matched */
-	DEV_BLOCK_CONFIRMED = 2,   /* arrived and matched (or no check asked) */
-};
 
-typedef void (*dev_stream_progress_fn)(void *arg, uint32_t done);
 
 /*
  * Read [addr, addr+len) in blocks of `block` bytes with one request.  buf
@@ -26,7 +20,7 @@ typedef void (*dev_stream_progress_fn)(void *arg, uint32_t done);
  * refused or the link failed.
  */
 int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, uint8_t flags,
-		    uint8_t *buf, uint8_t *state, dev_stream_progress_fn progress, void *arg);
+		    uint8_t *buf, uint8_t *state, prog_stream_progress_fn progress, void *arg);
 
 #define DEV_PIPE_DEPTH  8
 #define DEV_PIPE_MAX_BAUD 1000000   /* pipelining above this overruns a 328P */

@@ -5,6 +5,8 @@
 #ifndef PORTS_PROBE_H
 #define PORTS_PROBE_H
 
+#include "err.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,12 +20,6 @@ enum ports_kind {
 	PORTS_NOOPEN,              /* cannot be opened (permission, gone) */
 };
 
-enum ports_err {
-	PORTS_E_NONE = -760,       /* no programmer answers: msg says what was tried */
-	PORTS_E_MANY = -761,       /* several answer: msg lists them */
-	PORTS_E_LIST = -762,       /* the system's port list failed */
-	PORTS_E_NOMEM = -763,
-};
 
 struct ports_entry {
 	char name[256];

@@ -17,7 +17,7 @@
 #include <linux/spi/spidev.h>
 
 struct spi_linux {
-	struct dev_spi_master m;
+	struct spi_master m;
 	int fd;
 	uint32_t hz;
 	size_t bufsiz;
@@ -93,9 +93,11 @@ static int fail(char *msg, size_t len, int err, const char *fmt, ...)
 	return err;
 }
 
-int spi_linux_attach_fd(struct dev *d, int fd, uint32_t hz, size_t bufsiz,
-			spi_linux_ioctl_fn io, char *msg, size_t msglen)
+int spi_linux_attach_fd(struct prog *p, int fd, uint32_t hz, size_t bufsiz,
+			spi_linux_ioctl_fn io)
 {
+	char *msg = p->msg;
+	size_t msglen = sizeof(p->msg);
 	struct spi_linux *s;
 	uint8_t mode = SPI_MODE_0, bits = 8;
 	int err;
@@ -124,7 +126,7 @@ int spi_linux_attach_fd(struct dev *d, int fd, uint32_t hz, size_t bufsiz,
 		return err;
 	}
 	/* a byte costs 8 clocks on SPI, 10 bit times on a serial line */
-	err = dev_open_spi(d, &s->m, s, s->hz / 8 * 10);
+	err = hostseq_attach(p, &s->m, s, s->hz / 8 * 10, 0);
 	if (err) {
 		free(s);
 		return fail(msg, msglen, err, "cannot start a session on the spidev");
@@ -147,8 +149,10 @@ static size_t read_bufsiz(void)
 	return v;
 }
 
-int spi_linux_attach(struct dev *d, const char *path, uint32_t hz, char *msg, size_t msglen)
+int spi_linux_attach(struct prog *p, const char *path, uint32_t hz)
 {
+	char *msg = p->msg;
+	size_t msglen = sizeof(p->msg);
 	int fd = open(path, O_RDWR | O_CLOEXEC);
 	int err;
 
@@ -156,8 +160,18 @@ int spi_linux_attach(struct dev *d, const char *path, uint32_t hz, char *msg, si
 		return fail(msg, msglen, DEV_E_LINK, "cannot open '%s': %s%s", path, strerror(errno),
 			    errno == ENOENT ? "; enable SPI (raspi-config, config-pin) and see README" :
 			    errno == EACCES ? "; add yourself to the 'spi' group" : "");
-	err = spi_linux_attach_fd(d, fd, hz, read_bufsiz(), NULL, msg, msglen);
+	err = spi_linux_attach_fd(p, fd, hz, read_bufsiz(), NULL);
 	if (err)
 		close(fd);
 	return err;
 }
+
+static int linux_spi_open(struct prog *p, const struct prog_params *pp)
+{
+	return spi_linux_attach(p, pp->device, pp->spi_hz);
+}
+
+const struct prog_driver prog_linux_spi_driver = {
+	.name = "linux_spi",
+	.open = linux_spi_open,
+};

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "prog/dev.h"
+#include "prog/hostseq.h"
 
 #define SPI_LINUX_DEFAULT_HZ  2000000u
 #define SPI_LINUX_BUFSIZ_PATH "/sys/module/spidev/parameters/bufsiz"
@@ -24,9 +24,12 @@ typedef int (*spi_linux_ioctl_fn)(int fd, unsigned long request, void *arg);
  * read the kernel's buffer size, and start a dev session over it.  On
  * failure msg says why.  dev_close closes the device.
  */
-int spi_linux_attach(struct dev *d, const char *path, uint32_t hz, char *msg, size_t msglen);
+int spi_linux_attach(struct prog *p, const char *path, uint32_t hz);
 /* The same over an open descriptor, with the caller's ioctl and buffer size. */
-int spi_linux_attach_fd(struct dev *d, int fd, uint32_t hz, size_t bufsiz,
-			spi_linux_ioctl_fn io, char *msg, size_t msglen);
+int spi_linux_attach_fd(struct prog *p, int fd, uint32_t hz, size_t bufsiz,
+			spi_linux_ioctl_fn io);
+
+/* -p linux_spi: -d names the spidev */
+extern const struct prog_driver prog_linux_spi_driver;
 
 #endif

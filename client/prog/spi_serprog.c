@@ -30,7 +30,7 @@ enum {
 #define SP_ANSWER_MS  3000
 
 struct spi_serprog {
-	struct dev_spi_master m;     /* limits differ per programmer: ours */
+	struct spi_master m;     /* limits differ per programmer: ours */
 	struct link *link;
 	uint8_t cmdmap[32];
 	char name[17];
@@ -226,9 +226,10 @@ static int fail(char *msg, size_t len, int err, const char *fmt, ...)
 	return err;
 }
 
-int spi_serprog_attach(struct dev *d, struct link *l, unsigned sync_ms, uint32_t spi_hz,
-		       char *msg, size_t msglen)
+int spi_serprog_attach(struct prog *p, struct link *l, unsigned sync_ms, uint32_t spi_hz)
 {
+	char *msg = p->msg;
+	size_t msglen = sizeof(p->msg);
 	struct spi_serprog *s = calloc(1, sizeof(*s));
 	uint8_t r[32], bus = SP_BUS_SPI;
 	uint32_t v;
@@ -276,16 +277,16 @@ int spi_serprog_attach(struct dev *d, struct link *l, unsigned sync_ms, uint32_t
 		bus = 1;
 		command(s, SP_S_PIN_STATE, &bus, 1, NULL, 0);
 	}
-	err = dev_open_spi(d, &s->m, s, l->baud);
+	err = hostseq_attach(p, &s->m, s, l->baud, l->baud);
 	if (err) {
 		fail(msg, msglen, err, "the serprog programmer's limits are too small (write %zu)",
 		     s->m.max_write);
 		goto out;
 	}
-	if (spi_hz && (err = dev_spi_clock(d, spi_hz, NULL)) != 0) {
+	if (spi_hz && (err = prog_set_clock(p, spi_hz, NULL)) != 0) {
 		fail(msg, msglen, err, "the serprog programmer refused an SPI clock of %u Hz",
 		     (unsigned)spi_hz);
-		dev_close(d);
+		prog_close(p);
 		return err;
 	}
 	return DEV_OK;
@@ -294,9 +295,16 @@ out:
 	return err;
 }
 
-const char *spi_serprog_name(const struct dev *d)
+static int serprog_open(struct prog *p, const struct prog_params *pp)
 {
-	if (!d->spi || d->spi->xfer != sp_xfer)
-		return "";
-	return ((const struct spi_serprog *)d->spi_ctx)->name;
+	if (!pp->link)
+		return DEV_E_ARG;
+	return spi_serprog_attach(p, pp->link, pp->sync_ms ? pp->sync_ms : SPI_SERPROG_SYNC_MS,
+				  pp->spi_hz);
 }
+
+const struct prog_driver prog_serprog_driver = {
+	.name = "serprog",
+	.needs_link = 1,
+	.open = serprog_open,
+};

@@ -1,6 +1,6 @@
 /*
  * spi_serprog: any flashrom serprog programmer (serprog-protocol.txt,
- * version 1, SPI bus) as a raw SPI master for dev (struct dev_spi_master),
+ * version 1, SPI bus) as a raw SPI master under hostseq (struct spi_master),
  * over an open link.  O_SPIOP is the transaction; everything else the
  * spiflash sketch would do is sequenced on the host by dev_spi.c.
  */
@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "prog/dev.h"
+#include "prog/hostseq.h"
 #include "transport/link.h"
 
 #define SPI_SERPROG_SYNC_MS  3000   /* flashrom allows ~5 s */
@@ -20,14 +20,14 @@
 /*
  * Synchronise (NOP, SYNCNOP), check the interface version and the command
  * map, select the SPI bus, read the limits and the name, enable the pin
- * drivers; then start a dev session over it (dev_open_spi), at spi_hz if
- * not 0 (S_SPI_FREQ).  On failure, msg says what went wrong.  dev_close
- * disables the drivers again and frees the master; the link stays open.
+ * drivers; then make p a host-sequenced programmer over it (hostseq), at
+ * spi_hz if not 0 (S_SPI_FREQ).  On failure, p->msg says what went wrong.
+ * prog_close disables the drivers again and frees the master; the link
+ * stays open.
  */
-int spi_serprog_attach(struct dev *d, struct link *l, unsigned sync_ms, uint32_t spi_hz,
-		       char *msg, size_t msglen);
+int spi_serprog_attach(struct prog *p, struct link *l, unsigned sync_ms, uint32_t spi_hz);
 
-/* The programmer's name (Q_PGMNAME), "" if it has none. */
-const char *spi_serprog_name(const struct dev *d);
+/* -p serprog: over the serial link the caller opened (prog_params.link) */
+extern const struct prog_driver prog_serprog_driver;
 
 #endif

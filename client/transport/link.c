@@ -49,17 +49,3 @@ void link_close(struct link *l)
 	l->ctx = NULL;
 }
 
-const char *link_strerror(int err)
-{
-	switch (err) {
-	case LINK_OK:        return "ok";
-	case LINK_E_NOENT:   return "no such port";
-	case LINK_E_OPEN:    return "cannot open port";
-	case LINK_E_NOTTY:   return "not a serial port";
-	case LINK_E_IO:      return "serial read or write failed";
-	case LINK_E_TIMEOUT: return "serial write timed out";
-	case LINK_E_CONFIG:  return "cannot configure port";
-	case LINK_E_NOMEM:   return "out of memory";
-	default:             return "unknown link error";
-	}
-}

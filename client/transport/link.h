@@ -6,19 +6,11 @@
 #ifndef LINK_H
 #define LINK_H
 
+#include "err.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
-enum link_err {
-	LINK_OK = 0,
-	LINK_E_NOENT = -1,     /* no such port */
-	LINK_E_OPEN = -2,      /* open failed (permission, busy) */
-	LINK_E_NOTTY = -3,     /* the path is not a serial port */
-	LINK_E_IO = -4,        /* read or write failed */
-	LINK_E_TIMEOUT = -5,   /* write did not complete in time */
-	LINK_E_CONFIG = -6,    /* baud rate or line settings refused */
-	LINK_E_NOMEM = -7,
-};
 
 struct link_ops {
 	const char *name;                                   /* "libserialport", "termios" */
@@ -47,7 +39,6 @@ enum link_flags {
 /* Open path at baud: libserialport first, termios for pseudo-terminals. */
 int link_open(struct link *l, const char *path, uint32_t baud, unsigned flags);
 void link_close(struct link *l);
-const char *link_strerror(int err);
 
 /* The two back ends; each fills l->ops and l->ctx on success. */
 int link_serial_open(struct link *l, const char *path, uint32_t baud);

@@ -7,11 +7,10 @@
 #ifndef LOCK_H
 #define LOCK_H
 
+#include "err.h"
+
 #include <stddef.h>
 
-enum lock_err {
-	LOCK_E_BUSY = -500,     /* another process holds the port: msg says */
-};
 
 struct lock {
 	int fd;                 /* -1: nothing held */

@@ -24,3 +24,4 @@ E2E_TESTS += tests/e2e/test_sketch_ide.sh
 # backend against it; switching between the two on one emulator.
 E2E_TESTS += tests/e2e/test_serprog.sh
 E2E_TESTS += tests/e2e/test_rebuild.sh
+E2E_TESTS += tests/e2e/test_errors.sh

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "fw_bench.h"
+#include "prog/sketch.h"
 #include "fw_host_hal.h"
 
 /* A UART at the wrong rate, or a rate the cable cannot carry, turns a byte
@@ -144,8 +145,16 @@ struct fw_bench *fw_bench_new(const char *part, int random_fill)
 	return b;
 }
 
+void fw_bench_attach(struct fw_bench *b)
+{
+	if (sketch_attach(&b->prog, &b->dev))
+		abort();
+	ops_init(&b->ops, &b->prog, NULL, NULL);
+}
+
 void fw_bench_free(struct fw_bench *b)
 {
+	prog_close(&b->prog);
 	free(b->mem);
 	free(b);
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "prog/dev.h"
+#include "prog/prog.h"
 #include "core/ops.h"
 #include "fw_core.h"
 #include "flashchip.h"
@@ -32,11 +33,14 @@ struct fw_bench {
 	unsigned writes;
 	struct link link;
 	struct dev dev;
+	struct prog prog;           /* the sketch over dev (fw_bench_attach) */
 	struct ops ops;
 };
 
 /* A bench with the named personality: random contents, or erased. */
 struct fw_bench *fw_bench_new(const char *part, int random_fill);
 void fw_bench_free(struct fw_bench *b);
+/* After dev_open: the sketch programmer over b->dev, and b->ops over it. */
+void fw_bench_attach(struct fw_bench *b);
 
 #endif

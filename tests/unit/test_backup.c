@@ -37,7 +37,7 @@ static int setup(void **state)
 	assert_non_null(t);
 	t->b = fw_bench_new("W25Q80", 1);
 	assert_int_equal(dev_open(&t->b->dev, &t->b->link, 500), 0);
-	ops_init(&t->b->ops, &t->b->dev, NULL, NULL);
+	fw_bench_attach(t->b);
 	assert_int_equal(ops_detect(&t->b->ops), 0);
 	strcpy(t->dir, "/tmp/spiflash-test-backup-XXXXXX");
 	assert_non_null(mkdtemp(t->dir));
@@ -94,7 +94,7 @@ static void test_backup_saves_the_changed_run(void **state)
 	assert_int_equal(n, 4 * S);
 	assert_memory_equal(got, mem + 0x12000, 4 * S);
 	free(got);
-	assert_int_equal(backup_note(&b, "/dev/ttyX", msg, sizeof(msg)), 1);
+	assert_int_equal(backup_note(&b, "-d /dev/ttyX", msg, sizeof(msg)), 1);
 	assert_non_null(strstr(msg, "--flash-offset 0x012000 write"));
 	free(want);
 }

@@ -22,7 +22,7 @@ static int setup_part(void **state, const char *part)
 	struct fw_bench *b = fw_bench_new(part, 1);
 
 	assert_int_equal(dev_open(&b->dev, &b->link, 500), 0);
-	ops_init(&b->ops, &b->dev, NULL, NULL);
+	fw_bench_attach(b);
 	*state = b;
 	return 0;
 }

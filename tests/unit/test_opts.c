@@ -126,7 +126,9 @@ static const struct row rows[] = {
 	{ { "erase", "-d", "D", "--flash-offset", "4096" }, "needs -l" },
 	{ { "read", "-d", "", "-f", "x" }, "empty device name" },
 	{ { "read", "-d", "D", "-f", "x", "-q", "-v" }, "conflict" },
-	{ { "read", "-d", "D", "-f", "x", "-p", "ft2232" }, "unknown programmer 'ft2232'" },
+	{ { "read", "-d", "D", "-f", "x", "-p", "" }, "invalid programmer ''" },
+	{ { "read", "-d", "D", "-f", "x", "-p", ":chip=W25Q80" }, "invalid programmer ':chip=W25Q80'" },
+	{ { "read", "-d", "D", "-f", "x", "-p", "Dummy" }, "invalid programmer 'Dummy'" },
 	{ { "read", "-d", "D", "-f", "x", "--spi-speed", "fast" }, "invalid SPI speed 'fast'" },
 	{ { "read", "-d", "D", "-f", "x", "--spi-speed", "0" }, "invalid SPI speed '0'" },
 	{ { "read", "-d", "D", "-f", "x", "--spi-speed", "8G" }, "invalid SPI speed '8G'" },
@@ -226,14 +228,21 @@ static void test_number(void **state)
 /* -p and --spi-speed: fields the row table does not carry */
 static void test_programmer(void **state)
 {
-	static const struct { const char *argv[8]; enum opts_programmer p; uint32_t hz; } r[] = {
-		{ { "spiflash", "info", "-d", "D" }, OPTS_PGM_AUTO, 0 },
-		{ { "spiflash", "info", "-d", "D", "-p", "spiflash" }, OPTS_PGM_SPIFLASH, 0 },
-		{ { "spiflash", "info", "-d", "D", "-p", "serprog" }, OPTS_PGM_SERPROG, 0 },
+	static const struct {
+		const char *argv[8];
+		const char *p, *args;
+		uint32_t hz;
+	} r[] = {
+		{ { "spiflash", "info", "-d", "D" }, NULL, NULL, 0 },
+		{ { "spiflash", "info", "-d", "D", "-p", "spiflash" }, "spiflash", NULL, 0 },
+		{ { "spiflash", "info", "-d", "D", "-p", "serprog" }, "serprog", NULL, 0 },
 		{ { "spiflash", "info", "-d", "D", "--programmer=linux_spi", "--spi-speed", "8M" },
-		  OPTS_PGM_LINUX_SPI, 8000000 },
-		{ { "spiflash", "info", "-d", "D", "--spi-speed=512k" }, OPTS_PGM_AUTO, 512000 },
-		{ { "spiflash", "info", "-d", "D", "--spi-speed", "100000" }, OPTS_PGM_AUTO, 100000 },
+		  "linux_spi", NULL, 8000000 },
+		{ { "spiflash", "info", "-p", "dummy:chip=W25Q80,image=a:b" }, "dummy",
+		  "chip=W25Q80,image=a:b", 0 },
+		{ { "spiflash", "info", "-p", "dummy:" }, "dummy", "", 0 },
+		{ { "spiflash", "info", "-d", "D", "--spi-speed=512k" }, NULL, NULL, 512000 },
+		{ { "spiflash", "info", "-d", "D", "--spi-speed", "100000" }, NULL, NULL, 100000 },
 	};
 	size_t i;
 
@@ -249,7 +258,14 @@ static void test_programmer(void **state)
 			argc++;
 		}
 		assert_int_equal(opts_parse(argc, argv, &o, err, sizeof(err)), OPTS_OK);
-		assert_int_equal(o.programmer, r[i].p);
+		if (r[i].p)
+			assert_string_equal(o.programmer, r[i].p);
+		else
+			assert_null(o.programmer);
+		if (r[i].args)
+			assert_string_equal(o.programmer_args, r[i].args);
+		else
+			assert_null(o.programmer_args);
 		assert_int_equal(o.spi_speed, r[i].hz);
 	}
 }

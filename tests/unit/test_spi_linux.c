@@ -98,7 +98,7 @@ static int fake_ioctl(int fd, unsigned long req, void *arg)
 
 struct bench {
 	struct fake fake;
-	struct dev dev;
+	struct prog prog;
 	struct ops ops;
 	char msg[200];
 };
@@ -123,15 +123,14 @@ static struct bench *bench_new(const char *part, size_t bufsiz)
 	fk->mode = 0xFF;
 	/* fd -1: never touched, the fake ioctl ignores it; dev_close closes
 	 * it, which fails harmlessly with EBADF */
-	assert_int_equal(spi_linux_attach_fd(&b->dev, -1, 8000000, bufsiz, fake_ioctl, b->msg,
-					     sizeof(b->msg)), 0);
-	ops_init(&b->ops, &b->dev, NULL, NULL);
+	assert_int_equal(spi_linux_attach_fd(&b->prog, -1, 8000000, bufsiz, fake_ioctl), 0);
+	ops_init(&b->ops, &b->prog, NULL, NULL);
 	return b;
 }
 
 static void bench_free(struct bench *b)
 {
-	dev_close(&b->dev);
+	prog_close(&b->prog);
 	free(b->fake.mem);
 	free(b);
 	fk = NULL;
@@ -155,8 +154,13 @@ static void test_attach_sets_mode_and_speed(void **state)
 	assert_int_equal(fk->mode, SPI_MODE_0);
 	assert_int_equal(fk->bits, 8);
 	assert_int_equal(fk->hz, 8000000);
-	assert_string_equal(b->dev.hello.board, "linux_spi");
-	assert_true(b->dev.hello.caps & PROTO_CAP_CRC32);
+	{
+		struct prog_desc d;
+
+		prog_describe(&b->prog, &d);
+		assert_non_null(strstr(d.lines[0], "linux_spi, host-side sequencing"));
+	}
+	assert_true(b->prog.caps & PROTO_CAP_CRC32);
 	assert_int_equal(ops_detect(&b->ops), 0);
 	assert_string_equal(b->ops.chip.name, "W25Q80");
 	bench_free(b);
@@ -231,13 +235,16 @@ static void test_missing_chip_refused(void **state)
 {
 	struct bench *b = bench_new("W25Q80", 4096);
 	uint8_t page[16] = { 0 };
+	uint32_t at = 1;
 
 	(void)state;
 	fk->miso = 0x00;
-	assert_int_equal(dev_erase(&b->dev, 0, 0x20, 400), DEV_E_REMOTE + PROTO_E_WEL);
+	assert_int_equal(prog_erase(&b->prog, 0, 0x20, 400), DEV_E_REMOTE + PROTO_E_WEL);
 	fk->miso = 0xFF;
-	assert_int_equal(dev_program(&b->dev, 0, page, sizeof(page), 5, 256),
+	assert_int_equal(prog_program_begin(&b->prog, 5, 256), 0);
+	assert_int_equal(prog_program_page(&b->prog, 0, page, sizeof(page), &at),
 			 DEV_E_REMOTE + PROTO_E_CHIP);
+	assert_int_equal(at, 0);
 	assert_int_equal(fk->chip.stats.programs + fk->chip.stats.erases, 0);
 	bench_free(b);
 }

@@ -160,7 +160,7 @@ static struct fw_bench *bench_new(const char *part)
 	struct fw_bench *b = fw_bench_new(part, 0);
 
 	assert_int_equal(dev_open(&b->dev, &b->link, 500), 0);
-	ops_init(&b->ops, &b->dev, NULL, NULL);
+	fw_bench_attach(b);
 	assert_int_equal(ops_detect(&b->ops), 0);
 	return b;
 }
