@@ -7,6 +7,7 @@
  */
 #include "core/ops.h"
 #include "core/ops_chip.h"
+#include "spinor.h"
 #include "core/ops_util.h"
 #include "chips/chips_sfdp.h"
 
@@ -39,7 +40,7 @@ static int read_id(struct ops *o, struct ops_chip_id *id, uint8_t *bank)
  * answers nothing else; then REMS (90h, address 0: manufacturer, device). */
 static int legacy_probe(struct ops *o, struct ops_chip_id *id)
 {
-	uint8_t w[4] = { 0xAB, 0, 0, 0 };
+	uint8_t w[4] = { SPINOR_OP_RES, 0, 0, 0 };
 	int err;
 
 	if (!(o->prog->caps & PROTO_CAP_XFER))
@@ -47,7 +48,7 @@ static int legacy_probe(struct ops *o, struct ops_chip_id *id)
 	id->legacy_tried = 1;
 	err = prog_xfer(o->prog, w, sizeof(w), &id->res, 1);
 	if (!err) {
-		w[0] = 0x90;
+		w[0] = SPINOR_OP_REMS;
 		err = prog_xfer(o->prog, w, sizeof(w), id->rems, 2);
 	}
 	if (err)
@@ -224,18 +225,18 @@ int ops_read_status(struct ops *o, uint8_t sr[3], unsigned *have)
 
 	*have = 0;
 	sr[0] = sr[1] = sr[2] = 0;
-	err = prog_read_sr(o->prog, 0x05, &sr[0]);
+	err = prog_read_sr(o->prog, SPINOR_OP_RDSR, &sr[0]);
 	if (err)
 		return ops_fail(o, err, "reading status register 1");
 	*have |= 1;
 	if (o->chip.flags & CHIP_F_SR2) {
-		err = prog_read_sr(o->prog, 0x35, &sr[1]);
+		err = prog_read_sr(o->prog, SPINOR_OP_RDSR2, &sr[1]);
 		if (err)
 			return ops_fail(o, err, "reading status register 2");
 		*have |= 2;
 	}
 	if (o->chip.flags & CHIP_F_SR3) {
-		err = prog_read_sr(o->prog, 0x15, &sr[2]);
+		err = prog_read_sr(o->prog, SPINOR_OP_RDSR3, &sr[2]);
 		if (err)
 			return ops_fail(o, err, "reading status register 3");
 		*have |= 4;

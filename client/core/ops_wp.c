@@ -5,6 +5,7 @@
  * QE above all, which a one-byte 01h on W25Q/GD25Q parts would clear.
  */
 #include "core/ops.h"
+#include "spinor.h"
 #include "core/ops_chip.h"
 #include "core/ops_util.h"
 
@@ -17,7 +18,7 @@
  * block, two per 32 KiB and 8 KiB block (write and read lock). */
 static int read_bpr(struct ops *o, struct wp_state *st)
 {
-	uint8_t op = 0x72, bpr[32];
+	uint8_t op = SPINOR_OP_RBPR, bpr[32];
 	unsigned n = (o->chip.size / 65536 + 16 + 7) / 8, i;
 	int err;
 
@@ -86,7 +87,7 @@ int ops_check_writable_range(struct ops *o, uint32_t addr, uint32_t len)
 /* WREN and a command without data (98h global unlock), by XFER. */
 static int global_unlock(struct ops *o)
 {
-	uint8_t wren = 0x06, ulbpr = 0x98;
+	uint8_t wren = SPINOR_OP_WREN, ulbpr = SPINOR_OP_ULBPR;
 	int err = prog_xfer(o->prog, &wren, 1, NULL, 0);
 
 	if (!err)
@@ -107,13 +108,13 @@ static int write_regs(struct ops *o, const uint8_t old[3], const uint8_t want[3]
 	if ((have & 2) && (c->flags & CHIP_F_WRSR_2BYTE)) {
 		/* one 01h with both bytes: SR2 (QE) written back as it was */
 		if (want[0] != old[0] || want[1] != old[1])
-			err = prog_write_sr(o->prog, 0x01, flags, want, 2, t);
+			err = prog_write_sr(o->prog, SPINOR_OP_WRSR, flags, want, 2, t);
 		if (err)
 			return ops_fail(o, err, "writing SR1 and SR2 (01h)");
 		return 0;
 	}
 	if (want[0] != old[0]) {
-		err = prog_write_sr(o->prog, 0x01, flags, want, 1, t);
+		err = prog_write_sr(o->prog, SPINOR_OP_WRSR, flags, want, 1, t);
 		if (err)
 			return ops_fail(o, err, "writing SR1 (01h)");
 	}
@@ -121,7 +122,7 @@ static int write_regs(struct ops *o, const uint8_t old[3], const uint8_t want[3]
 		if (!(c->flags & CHIP_F_WRSR2_31))
 			return ops_fail(o, OPS_E_PROTECTED,
 					"%s: the table knows no way to write SR2", c->name);
-		err = prog_write_sr(o->prog, 0x31, flags, &want[1], 1, t);
+		err = prog_write_sr(o->prog, SPINOR_OP_WRSR2, flags, &want[1], 1, t);
 		if (err)
 			return ops_fail(o, err, "writing SR2 (31h)");
 	}

@@ -12,6 +12,7 @@
  * aligned block needs it and the part has that size.
  */
 #include "core/ops.h"
+#include "spinor.h"
 #include "core/ops_util.h"
 #include "core/ops_chip.h"
 
@@ -381,7 +382,7 @@ int ops_erase_chip(struct ops *o, int verify)
 	if (err)
 		return err;
 	ops_report(o, "erase", 0, o->chip.size);
-	err = prog_erase(o->prog, 0, 0xC7, o->chip.t_ce_max_ms);
+	err = prog_erase(o->prog, 0, SPINOR_OP_CE, o->chip.t_ce_max_ms);
 	if (err)
 		return ops_fail(o, err, "erasing the whole chip (C7h, up to %u s)",
 				o->chip.t_ce_max_ms / 1000);

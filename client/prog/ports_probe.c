@@ -2,6 +2,7 @@
  * ports_probe: find the programmers among the serial ports (ports_probe.h).
  */
 #include "prog/ports_probe.h"
+#include "serprog.h"
 #include "prog/dev.h"
 #include "cli/json.h"
 #include "transport/link.h"
@@ -11,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SERPROG_SYNCNOP 0x10
-#define SERPROG_NAK 0x15
 #define SERPROG_ACK 0x06
 #define SERPROG_PROBE_MS 300
 
@@ -105,7 +104,7 @@ void ports_free(struct ports_set *s)
  * (serprog-protocol.txt), whatever state its command parser is in. */
 static int serprog_answers(struct link *l)
 {
-	uint8_t cmd = SERPROG_SYNCNOP, in[8];
+	uint8_t cmd = SERPROG_CMD_SYNCNOP, in[8];
 	size_t got = 0;
 	int n;
 

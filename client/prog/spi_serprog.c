@@ -8,6 +8,7 @@
  * request then starts clean.  Facts from flashrom's serprog-protocol.txt.
  */
 #include "prog/spi_serprog.h"
+#include "serprog.h"
 #include "transport/clock.h"
 
 #include <stdarg.h>
@@ -16,14 +17,6 @@
 #include <string.h>
 #include <time.h>
 
-enum {
-	SP_ACK = 0x06, SP_NAK = 0x15,
-	SP_NOP = 0x00, SP_Q_IFACE = 0x01, SP_Q_CMDMAP = 0x02, SP_Q_PGMNAME = 0x03,
-	SP_Q_BUSTYPE = 0x05, SP_Q_WRNMAXLEN = 0x08, SP_SYNCNOP = 0x10,
-	SP_Q_RDNMAXLEN = 0x11, SP_S_BUSTYPE = 0x12, SP_O_SPIOP = 0x13,
-	SP_S_SPI_FREQ = 0x14, SP_S_PIN_STATE = 0x15,
-	SP_BUS_SPI = 0x08,
-};
 
 /* First answer byte; more for long answers.  A programmer answers in
  * milliseconds: this only ends a wait for one that is gone. */
@@ -100,19 +93,19 @@ static int sync_link(struct spi_serprog *s, unsigned sync_ms)
 		return err;
 	drain(s, 100);
 	while (clock_ms() < end) {
-		uint8_t c = SP_SYNCNOP, r[2];
+		uint8_t c = SERPROG_CMD_SYNCNOP, r[2];
 		uint64_t until = clock_ms() + 300;
 
 		if ((err = put(s, &c, 1)) != 0)
 			return err;
 		err = get(s, r, 1, until);
-		while (!err && r[0] != SP_NAK)
+		while (!err && r[0] != SERPROG_NAK)
 			err = get(s, r, 1, until);
 		if (!err)
 			err = get(s, r + 1, 1, until);
 		if (err == DEV_E_LINK)
 			return err;
-		if (!err && r[1] == SP_ACK) {
+		if (!err && r[1] == SERPROG_ACK) {
 			if (++good == 2)
 				return DEV_OK;
 			continue;
@@ -130,7 +123,7 @@ static int command(struct spi_serprog *s, uint8_t op, const uint8_t *p, size_t p
 	uint8_t c;
 	int err;
 
-	if (op != SP_NOP && op != SP_Q_IFACE && op != SP_SYNCNOP && op != SP_Q_CMDMAP &&
+	if (op != SERPROG_CMD_NOP && op != SERPROG_CMD_Q_IFACE && op != SERPROG_CMD_SYNCNOP && op != SERPROG_CMD_Q_CMDMAP &&
 	    !has(s, op))
 		return DEV_E_REMOTE + PROTO_E_UNKNOWN_OP;
 	s->buf[0] = op;
@@ -138,26 +131,16 @@ static int command(struct spi_serprog *s, uint8_t op, const uint8_t *p, size_t p
 	if ((err = put(s, s->buf, 1 + pn)) != 0)
 		return err;
 	err = get(s, &c, 1, clock_ms() + SP_ANSWER_MS);
-	if (!err && c == SP_NAK)
+	if (!err && c == SERPROG_NAK)
 		return DEV_E_REMOTE + PROTO_E_ARG;     /* refused */
-	if (!err && c != SP_ACK)
+	if (!err && c != SERPROG_ACK)
 		err = DEV_E_BADRESP;
 	if (!err && rn)
 		err = get(s, r, rn, clock_ms() + SP_ANSWER_MS + wire_ms(s, rn));
 	return err;
 }
 
-static uint32_t get24(const uint8_t *p)
-{
-	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16);
-}
 
-static void put24(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-}
 
 static int sp_xfer(void *ctx, const uint8_t *w, size_t wn, uint8_t *r, size_t rn)
 {
@@ -167,19 +150,18 @@ static int sp_xfer(void *ctx, const uint8_t *w, size_t wn, uint8_t *r, size_t rn
 
 	if (wn > s->m.max_write || rn > s->m.max_read)
 		return DEV_E_ARG;
-	put24(p, (uint32_t)wn);
-	put24(p + 3, (uint32_t)rn);
+	serprog_spiop_pack(p, (uint32_t)wn, (uint32_t)rn);
 	memcpy(s->buf + 1 + 6, w, wn);
 	memcpy(s->buf + 1, p, 6);
-	s->buf[0] = SP_O_SPIOP;
+	s->buf[0] = SERPROG_CMD_O_SPIOP;
 	err = put(s, s->buf, 7 + wn);
 	if (!err) {
 		uint8_t c;
 
 		err = get(s, &c, 1, clock_ms() + SP_ANSWER_MS + wire_ms(s, 7 + wn));
-		if (!err && c == SP_NAK)
+		if (!err && c == SERPROG_NAK)
 			return DEV_E_REMOTE + PROTO_E_ARG;
-		if (!err && c != SP_ACK)
+		if (!err && c != SERPROG_ACK)
 			err = DEV_E_BADRESP;
 		if (!err && rn)
 			err = get(s, r, rn, clock_ms() + SP_ANSWER_MS + wire_ms(s, rn));
@@ -197,7 +179,7 @@ static int sp_set_clock(void *ctx, uint32_t hz, uint32_t *set)
 	int err;
 
 	proto_put32(p, hz);
-	err = command(s, SP_S_SPI_FREQ, p, 4, r, 4);
+	err = command(s, SERPROG_CMD_S_SPI_FREQ, p, 4, r, 4);
 	if (!err && set)
 		*set = proto_get32(r);
 	return err;
@@ -209,8 +191,8 @@ static void sp_close(void *ctx)
 	uint8_t off = 0;
 
 	/* as flashrom does: the board may drive the chip again */
-	if (has(s, SP_S_PIN_STATE))
-		command(s, SP_S_PIN_STATE, &off, 1, NULL, 0);
+	if (has(s, SERPROG_CMD_S_PIN_STATE))
+		command(s, SERPROG_CMD_S_PIN_STATE, &off, 1, NULL, 0);
 	free(s);
 }
 
@@ -231,7 +213,7 @@ int spi_serprog_attach(struct prog *p, struct link *l, unsigned sync_ms, uint32_
 	char *msg = p->msg;
 	size_t msglen = sizeof(p->msg);
 	struct spi_serprog *s = calloc(1, sizeof(*s));
-	uint8_t r[32], bus = SP_BUS_SPI;
+	uint8_t r[32], bus = SERPROG_BUS_SPI;
 	uint32_t v;
 	int err;
 
@@ -247,7 +229,7 @@ int spi_serprog_attach(struct prog *p, struct link *l, unsigned sync_ms, uint32_
 		fail(msg, msglen, err, "no serprog programmer answered (NOP, SYNCNOP)");
 		goto out;
 	}
-	err = command(s, SP_Q_IFACE, NULL, 0, r, 2);
+	err = command(s, SERPROG_CMD_Q_IFACE, NULL, 0, r, 2);
 	if (!err && (r[0] | r[1] << 8) != 1)
 		err = DEV_E_VERSION;
 	if (err) {
@@ -255,27 +237,27 @@ int spi_serprog_attach(struct prog *p, struct link *l, unsigned sync_ms, uint32_
 		     err == DEV_E_VERSION ? (unsigned)(r[0] | r[1] << 8) : 0u);
 		goto out;
 	}
-	if ((err = command(s, SP_Q_CMDMAP, NULL, 0, s->cmdmap, 32)) != 0) {
+	if ((err = command(s, SERPROG_CMD_Q_CMDMAP, NULL, 0, s->cmdmap, 32)) != 0) {
 		fail(msg, msglen, err, "the serprog programmer has no command map");
 		goto out;
 	}
-	if (!has(s, SP_O_SPIOP) ||
-	    (has(s, SP_Q_BUSTYPE) && (command(s, SP_Q_BUSTYPE, NULL, 0, r, 1) || !(r[0] & SP_BUS_SPI))) ||
-	    (has(s, SP_S_BUSTYPE) && command(s, SP_S_BUSTYPE, &bus, 1, NULL, 0))) {
+	if (!has(s, SERPROG_CMD_O_SPIOP) ||
+	    (has(s, SERPROG_CMD_Q_BUSTYPE) && (command(s, SERPROG_CMD_Q_BUSTYPE, NULL, 0, r, 1) || !(r[0] & SERPROG_BUS_SPI))) ||
+	    (has(s, SERPROG_CMD_S_BUSTYPE) && command(s, SERPROG_CMD_S_BUSTYPE, &bus, 1, NULL, 0))) {
 		err = DEV_E_BADRESP;
 		fail(msg, msglen, err, "the serprog programmer does not offer the SPI bus");
 		goto out;
 	}
 	/* limits: 0 means 2^24; without an answer, flashrom assumes none */
-	v = has(s, SP_Q_WRNMAXLEN) && !command(s, SP_Q_WRNMAXLEN, NULL, 0, r, 3) ? get24(r) : 0;
+	v = has(s, SERPROG_CMD_Q_WRNMAXLEN) && !command(s, SERPROG_CMD_Q_WRNMAXLEN, NULL, 0, r, 3) ? serprog_get24(r) : 0;
 	s->m.max_write = v && v < SPI_SERPROG_WRITE_CAP ? v : SPI_SERPROG_WRITE_CAP;
-	v = has(s, SP_Q_RDNMAXLEN) && !command(s, SP_Q_RDNMAXLEN, NULL, 0, r, 3) ? get24(r) : 0;
+	v = has(s, SERPROG_CMD_Q_RDNMAXLEN) && !command(s, SERPROG_CMD_Q_RDNMAXLEN, NULL, 0, r, 3) ? serprog_get24(r) : 0;
 	s->m.max_read = v ? v : 0xFFFFFF;
-	if (has(s, SP_Q_PGMNAME) && !command(s, SP_Q_PGMNAME, NULL, 0, r, 16))
+	if (has(s, SERPROG_CMD_Q_PGMNAME) && !command(s, SERPROG_CMD_Q_PGMNAME, NULL, 0, r, 16))
 		memcpy(s->name, r, 16);
-	if (has(s, SP_S_PIN_STATE)) {
+	if (has(s, SERPROG_CMD_S_PIN_STATE)) {
 		bus = 1;
-		command(s, SP_S_PIN_STATE, &bus, 1, NULL, 0);
+		command(s, SERPROG_CMD_S_PIN_STATE, &bus, 1, NULL, 0);
 	}
 	err = hostseq_attach(p, &s->m, s, l->baud, l->baud);
 	if (err) {

@@ -51,6 +51,8 @@
 #define SPINOR_OP_SFDP      0x5A  /* 3-byte address, 8 dummy clocks */
 
 /* Power and reset */
+#define SPINOR_OP_RBPR      0x72  /* SST26: read the block-protection register */
+#define SPINOR_OP_ULBPR     0x98  /* SST26: unlock every block (global unprotect) */
 #define SPINOR_OP_DP        0xB9  /* deep power-down */
 #define SPINOR_OP_RSTEN     0x66  /* reset enable */
 #define SPINOR_OP_RST       0x99  /* reset (right after RSTEN) */
