@@ -49,9 +49,13 @@ static void decode_maps(struct insp_ifd *d)
 	d->fmba = (d->flmap1 & 0xff) << 4;
 	d->nm = (d->flmap1 >> 8) & 7;
 	d->fpsba = ((d->flmap1 >> 16) & 0xff) << 4;
-	d->isl = d->flmap1 >> 24;
 	d->fmsba = (d->flmap2 & 0xff) << 4;
-	d->psl = (d->flmap2 >> 8) & 0xffff;
+	if (d->version == 1) {
+		d->isl = d->flmap1 >> 24;
+		d->psl = (d->flmap2 >> 8) & 0xffff;
+	} else {
+		d->psl = d->flmap1 >> 24;
+	}
 }
 
 /* Version 2 tables hold up to 16 entries, but only as many as fit before the
@@ -97,13 +101,15 @@ static void decode_masters(const uint8_t *buf, size_t len, struct insp_ifd *d)
 {
 	unsigned m, r, rd_bit, wr_bit, nbits;
 
-	if (!insp_fits(len, d->fmba, 4 * INSP_IFD_MASTERS))
+	if (!insp_fits(len, d->fmba, 4 * 3))
 		return;
 	d->has_masters = 1;
+	/* version 2 adds FLMSTR4 and FLMSTR5 (the EC) */
+	d->nmasters = d->version == 2 && insp_fits(len, d->fmba, 4 * 5) ? 5 : 3;
 	rd_bit = d->version == 1 ? 16 : 8;
 	wr_bit = d->version == 1 ? 24 : 20;
 	nbits = d->version == 1 ? 8 : 12;
-	for (m = 0; m < INSP_IFD_MASTERS; m++) {
+	for (m = 0; m < d->nmasters; m++) {
 		uint32_t v = insp_le32(buf + d->fmba + 4 * m);
 
 		d->flmstr[m] = v;
@@ -128,12 +134,14 @@ int insp_ifd_parse(const uint8_t *buf, size_t len, struct insp_ifd *d)
 	d->flmap0 = insp_le32(buf + at + 4);
 	d->flmap1 = insp_le32(buf + at + 8);
 	d->flmap2 = insp_le32(buf + at + 12);
-	decode_maps(d);
+	/* FCBA first: FLCOMP tells the layout of everything else */
+	d->fcba = (d->flmap0 & 0xff) << 4;
 	if (insp_fits(len, d->fcba, 4)) {
 		d->has_flcomp = 1;
 		d->flcomp = insp_le32(buf + d->fcba);
 	}
 	d->version = d->has_flcomp && ((d->flcomp >> 17) & 7) == IFD_READ_17MHZ ? 2 : 1;
+	decode_maps(d);
 	n = region_count(d);
 	for (i = 0; i < n; i++) {
 		if (!insp_fits(len, d->frba + 4 * (uint64_t)i, 4)) {

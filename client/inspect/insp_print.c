@@ -25,7 +25,7 @@ void insp_json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static const char *master_names[INSP_IFD_MASTERS] = { "BIOS", "ME", "GbE" };
+static const char *master_names[INSP_IFD_MASTERS] = { "BIOS", "ME", "GbE", "Master4", "EC" };
 
 static void acc_text(char out[3], uint8_t a)
 {
@@ -40,12 +40,20 @@ static void text_ifd(FILE *f, const struct insp_ifd *d)
 	char a[3];
 
 	fprintf(f, "Intel flash descriptor at 0x%zx (version %d)\n", d->sig_off, d->version);
-	fprintf(f, "  FLMAP0: 0x%08" PRIx32 " NR %u FRBA 0x%" PRIx32 " NC %u FCBA 0x%" PRIx32 "\n",
-		d->flmap0, d->nr, d->frba, d->nc, d->fcba);
-	fprintf(f, "  FLMAP1: 0x%08" PRIx32 " ISL 0x%02x FPSBA 0x%" PRIx32 " NM %u FMBA 0x%" PRIx32
-		"\n", d->flmap1, d->isl, d->fpsba, d->nm, d->fmba);
-	fprintf(f, "  FLMAP2: 0x%08" PRIx32 " PSL 0x%04x FMSBA 0x%" PRIx32 "\n",
-		d->flmap2, d->psl, d->fmsba);
+	if (d->version == 1) {
+		fprintf(f, "  FLMAP0: 0x%08" PRIx32 " NR %u FRBA 0x%" PRIx32 " NC %u FCBA 0x%"
+			PRIx32 "\n", d->flmap0, d->nr, d->frba, d->nc, d->fcba);
+		fprintf(f, "  FLMAP1: 0x%08" PRIx32 " ISL 0x%02x FPSBA 0x%" PRIx32 " NM %u FMBA 0x%"
+			PRIx32 "\n", d->flmap1, d->isl, d->fpsba, d->nm, d->fmba);
+		fprintf(f, "  FLMAP2: 0x%08" PRIx32 " PSL 0x%04x FMSBA 0x%" PRIx32 "\n",
+			d->flmap2, d->psl, d->fmsba);
+	} else {
+		fprintf(f, "  FLMAP0: 0x%08" PRIx32 " FRBA 0x%" PRIx32 " NC %u FCBA 0x%" PRIx32 "\n",
+			d->flmap0, d->frba, d->nc, d->fcba);
+		fprintf(f, "  FLMAP1: 0x%08" PRIx32 " PSL 0x%02x FPSBA 0x%" PRIx32 " NM %u FMBA 0x%"
+			PRIx32 "\n", d->flmap1, d->psl, d->fpsba, d->nm, d->fmba);
+		fprintf(f, "  FLMAP2: 0x%08" PRIx32 " FMSBA 0x%" PRIx32 "\n", d->flmap2, d->fmsba);
+	}
 	for (i = 0; i < d->nregions; i++) {
 		const struct insp_ifd_region *g = &d->reg[i];
 
@@ -55,7 +63,7 @@ static void text_ifd(FILE *f, const struct insp_ifd *d)
 	}
 	if (d->table_truncated)
 		fprintf(f, "  region table cut by the end of the image\n");
-	for (m = 0; d->has_masters && m < INSP_IFD_MASTERS; m++) {
+	for (m = 0; d->has_masters && m < d->nmasters; m++) {
 		fprintf(f, "  FLMSTR%zu: 0x%08" PRIx32 " (%s)", m + 1, d->flmstr[m],
 			master_names[m]);
 		for (i = 0; i < d->nregions; i++) {

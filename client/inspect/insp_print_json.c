@@ -15,12 +15,12 @@ static const char *bool_s(int v)
 
 static void json_ifd_masters(FILE *f, const struct insp_ifd *d)
 {
-	static const char *const mn[INSP_IFD_MASTERS] = { "BIOS", "ME", "GbE" };
+	static const char *const mn[INSP_IFD_MASTERS] = { "BIOS", "ME", "GbE", "Master4", "EC" };
 	size_t m, i;
 	int first;
 
 	fprintf(f, ",\"masters\":[");
-	for (m = 0; d->has_masters && m < INSP_IFD_MASTERS; m++) {
+	for (m = 0; d->has_masters && m < d->nmasters; m++) {
 		fprintf(f, "%s{\"name\":\"%s\",\"flmstr\":%" PRIu32 ",\"access\":{",
 			m ? "," : "", mn[m], d->flmstr[m]);
 		first = 1;

@@ -20,7 +20,7 @@
 
 #define INSP_NAME_MAX 64	/* longest name kept (CBFS names can be longer) */
 #define INSP_IFD_MAX_REGIONS 16
-#define INSP_IFD_MASTERS 3	/* FLMSTR1..3: host CPU/BIOS, ME, GbE */
+#define INSP_IFD_MASTERS 5	/* FLMSTR1..5: host CPU/BIOS, ME, GbE, 4, EC */
 #define INSP_FMAP_MAX_AREAS 64
 #define INSP_MAX_FV 32
 #define INSP_CBFS_MAX_FILES 64
@@ -49,7 +49,9 @@ struct insp_ifd {
 	size_t sig_off;		/* 0x10 on current chipsets, 0 on ICH8-era */
 	int version;		/* 1, or 2 (Skylake on: 15-bit FLREG, new FLMSTR) */
 	uint32_t flmap0, flmap1, flmap2;
-	unsigned nr, nc, nm, isl, psl;	/* as ifdtool -d prints them */
+	/* as ifdtool -d prints them; version 2 has no ISL, and its PSL
+	 * (PCH strap length) is in FLMAP1 where version 1 has the ISL */
+	unsigned nr, nc, nm, isl, psl;
 	uint32_t fcba, frba, fmba, fpsba, fmsba;
 	int has_flcomp;
 	uint32_t flcomp;
@@ -57,6 +59,7 @@ struct insp_ifd {
 	struct insp_ifd_region reg[INSP_IFD_MAX_REGIONS];
 	int table_truncated;	/* region table runs past the end of the buffer */
 	int has_masters;	/* FLMSTR1..3 were inside the buffer */
+	size_t nmasters;	/* 3 (version 1) or 5 (version 2, if inside) */
 	uint32_t flmstr[INSP_IFD_MASTERS];
 	uint8_t acc[INSP_IFD_MASTERS][INSP_IFD_MAX_REGIONS];
 };
