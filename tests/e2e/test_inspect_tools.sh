@@ -378,5 +378,18 @@ me = [r for r in d["regions"] if r["name"] == "ME"][0]
 assert me["bytes"] == 1 and me["ranges"] == [{"offset": 0x5000, "len": 1}]' &&
 	ok "diff json: ME range" || fail "diff json: ME range"
 
+# ---- the fuzzer's seed corpus through the gcc/ASan build of the harness ----
+if [ -x "$build/replay_inspect" ]; then
+	for f in tests/fuzz/corpus/inspect/*; do
+		if out=$("$build/replay_inspect" "$f" 2>&1); then
+			ok "replay $f"
+		else
+			fail "replay $f: $(echo "$out" | tail -n 5)"
+		fi
+	done
+else
+	fail "$build/replay_inspect not built"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
