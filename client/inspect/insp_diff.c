@@ -106,6 +106,8 @@ int insp_diff(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
 	strcpy(whole.name, "image");
 	whole.size = alen > blen ? alen : blen;
 	diff_region(a, alen, b, blen, &whole, gap, &d->whole);
+	/* the whole spans the longer image by definition; the size line says it */
+	d->whole.past_end = 0;
 	for (i = 0; i < nregions; i++) {
 		if (d->nregions >= INSP_DIFF_MAX_REGIONS) {
 			d->regions_more++;
