@@ -12,7 +12,8 @@
 
 #include "flashchip.h"
 /* by its path from here: the emulator builds this file with -Ichipmodel only */
-#include "../protocol/spinor.h"
+#include "spinor.h"
+#include "fc_protect.h"
 
 #define KIB 1024u
 
@@ -72,74 +73,6 @@ static uint8_t read_sr3(const struct fc_chip *c)
 	if (P(c)->addr4 != FC_ADDR4_NONE)
 		return (uint8_t)((c->sr3 & ~SPINOR_SR3_ADS) | (c->addr4_mode ? SPINOR_SR3_ADS : 0));
 	return c->sr3;
-}
-
-/*
- * Block protection as one range [*lo, *hi).  Both families protect a run of
- * 64 KiB blocks growing by powers of two from the top (or the bottom with
- * TB): Macronix and 4-BP Winbond parts start at one 64 KiB block; 3-BP
- * Winbond parts start at max(64 KiB, size/64) (W25Q128: 256 KiB).  SEC
- * switches to 4/8/16/32 KiB sectors, BP=111 is always everything, and CMP
- * protects the complement.
- */
-static void prot_range(const struct fc_chip *c, uint32_t *lo, uint32_t *hi)
-{
-	uint32_t size = P(c)->size;
-	int bp4 = has(c, FC_F_BP3);
-	unsigned bp = (c->sr1 >> 2) & (bp4 ? 0x0Fu : 0x07u);
-	int tb = has(c, FC_F_TB) && ((c->sr1 >> (bp4 ? 6 : 5)) & 1);
-	int sec = has(c, FC_F_SEC) && ((c->sr1 >> 6) & 1);
-	int cmp = has(c, FC_F_CMP) && (c->sr2 & SPINOR_SR2_CMP);
-	uint64_t len;
-
-	if (bp == 0) {
-		len = 0;
-	} else if (!bp4 && bp == 7) {
-		len = size;
-	} else if (sec) {
-		len = (bp & 4) ? 32 * KIB : (4 * KIB) << ((bp & 3) - 1);
-	} else {
-		uint64_t unit = 64 * KIB;
-		if (!bp4 && size / 64 > unit)
-			unit = size / 64;
-		len = unit << (bp - 1);
-	}
-	if (len > size)
-		len = size;
-
-	if (len == size) {
-		*lo = 0;
-		*hi = size;
-	} else if (tb) {
-		*lo = 0;
-		*hi = (uint32_t)len;
-	} else {
-		*lo = size - (uint32_t)len;
-		*hi = size;
-	}
-	if (cmp) {
-		/* The complement of one end of the array is the other end. */
-		if (*lo == *hi) {
-			*lo = 0;
-			*hi = size;
-		} else if (*lo == 0 && *hi == size) {
-			*lo = *hi = 0;
-		} else if (*lo == 0) {
-			*lo = *hi;
-			*hi = size;
-		} else {
-			*hi = *lo;
-			*lo = 0;
-		}
-	}
-}
-
-static int is_protected(const struct fc_chip *c, uint32_t a, uint32_t n)
-{
-	uint32_t lo, hi;
-
-	prot_range(c, &lo, &hi);
-	return lo < hi && a < hi && a + n > lo;
 }
 
 /* The array address of a command: 4-byte commands use all 32 bits; 3-byte
@@ -423,7 +356,7 @@ static void latch_program(struct fc_chip *c, uint64_t now)
 		return;
 	base = array_addr(c, 0);
 	base -= base % ps;
-	if (is_protected(c, base, ps)) {
+	if (fc_is_protected(c, base, ps)) {
 		refuse_protected(c);
 		return;
 	}
@@ -450,7 +383,7 @@ static void latch_erase(struct fc_chip *c, uint32_t bsize, uint32_t typ, uint32_
 	if (!need_wel(c))
 		return;
 	base = array_addr(c, 0) & ~(bsize - 1);   /* low address bits ignored */
-	if (is_protected(c, base, bsize)) {
+	if (fc_is_protected(c, base, bsize)) {
 		refuse_protected(c);
 		return;
 	}
@@ -467,7 +400,7 @@ static void latch_chip_erase(struct fc_chip *c, uint64_t now)
 
 	if (c->pos != 1 || !need_wel(c))
 		return;
-	prot_range(c, &lo, &hi);
+	fc_prot_range(c, &lo, &hi);
 	if (lo < hi) {                  /* refused if any block is protected */
 		refuse_protected(c);
 		return;
@@ -494,7 +427,7 @@ static void latch_aai(struct fc_chip *c, uint64_t now)
 	} else {
 		a = c->aai_addr;
 	}
-	if (a >= p->size || is_protected(c, a, 2)) {
+	if (a >= p->size || fc_is_protected(c, a, 2)) {
 		refuse_protected(c);
 		c->aai = 0;
 		c->sr1 &= (uint8_t)~SPINOR_SR1_AAI;

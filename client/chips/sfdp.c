@@ -228,18 +228,9 @@ static int density(uint32_t dw2, uint64_t *size)
 	return 0;
 }
 
-static int parse_bfpt(const uint8_t *t, unsigned ndw, struct sfdp_info *o)
+/* DWORD 1: 4 KiB erase, write granularity, volatile SR, address bytes, reads. */
+static int bfpt_dw1(uint32_t v, struct sfdp_info *o)
 {
-	uint32_t dw[SFDP_BFPT_DWORDS + 1] = { 0 };   /* 1-based, as JESD216 counts */
-	unsigned i, n = ndw < SFDP_BFPT_DWORDS ? ndw : SFDP_BFPT_DWORDS;
-	uint32_t v, mult = 0;
-	int err;
-
-	for (i = 1; i <= n; i++)
-		dw[i] = get32(t + 4 * (i - 1));
-
-	/* DWORD 1 */
-	v = dw[1];
 	if ((v & 3) == 1) {     /* 01b: 4 KiB erase everywhere; 11b: none; 00b/10b reserved */
 		o->flags |= SFDP_F_ERASE_4K;
 		o->erase4k_opcode = (uint8_t)(v >> 8);
@@ -267,12 +258,17 @@ static int parse_bfpt(const uint8_t *t, unsigned ndw, struct sfdp_info *o)
 		o->flags |= SFDP_F_READ_144;
 	if (v & (1u << 22))
 		o->flags |= SFDP_F_READ_114;
+	return 0;
+}
 
-	err = density(dw[2], &o->size);
-	if (err)
-		return err;
+/* DWORDs 8-9: erase types 1-4, size 2^N bytes (N = 0: undefined), opcode;
+ * DWORD 10 (n >= 10): their times, maximum = 2 * (multiplier + 1) * typical.
+ * *mult gets that multiplier (0 without DWORD 10). */
+static int bfpt_erase(const uint32_t *dw, unsigned n, struct sfdp_info *o, uint32_t *mult)
+{
+	uint32_t v;
+	unsigned i;
 
-	/* DWORDs 8-9: erase types 1-4, size 2^N bytes (N = 0: undefined), opcode. */
 	for (i = 0; i < 4; i++) {
 		uint32_t f = (dw[8 + i / 2] >> (16 * (i % 2))) & 0xFFFF;
 		uint32_t e = f & 0xFF;
@@ -284,41 +280,54 @@ static int parse_bfpt(const uint8_t *t, unsigned ndw, struct sfdp_info *o)
 		o->erase[i].size = (uint32_t)1 << e;
 		o->erase[i].opcode = (uint8_t)(f >> 8);
 	}
-
-	/* DWORD 10: erase times; maximum = 2 * (multiplier + 1) * typical. */
-	if (n >= 10) {
-		v = dw[10];
-		mult = 2 * ((v & 0xF) + 1);
-		o->flags |= SFDP_F_ERASE_TIMES;
-		for (i = 0; i < 4; i++) {
-			if (!o->erase[i].size)
-				continue;
-			o->erase[i].typ_ms = erase_ms(v >> (4 + 7 * i));
-			o->erase[i].max_ms = mult * o->erase[i].typ_ms;
-		}
+	*mult = 0;
+	if (n < 10)
+		return 0;
+	v = dw[10];
+	*mult = 2 * ((v & 0xF) + 1);
+	o->flags |= SFDP_F_ERASE_TIMES;
+	for (i = 0; i < 4; i++) {
+		if (!o->erase[i].size)
+			continue;
+		o->erase[i].typ_ms = erase_ms(v >> (4 + 7 * i));
+		o->erase[i].max_ms = *mult * o->erase[i].typ_ms;
 	}
+	return 0;
+}
 
-	/* DWORD 11: page size and program times, chip erase time. */
+/* DWORD 11: page size and program times, chip erase time (whose maximum
+ * JESD216 gives no multiplier of its own: DWORD 10's, mult). */
+static int bfpt_dw11(uint32_t v, uint32_t mult, struct sfdp_info *o)
+{
+	static const uint32_t ce_unit_ms[4] = { 16, 256, 4000, 64000 };
+	uint32_t pmult = 2 * ((v & 0xF) + 1);
+
+	o->flags |= SFDP_F_PAGE_SIZE;
+	o->page_size = 1u << ((v >> 4) & 0xF);
+	o->pp_typ_us = (((v >> 8) & 0x1F) + 1) * ((v & (1u << 13)) ? 64 : 8);
+	o->pp_max_us = pmult * o->pp_typ_us;
+	o->byte_first_typ_us = (((v >> 14) & 0xF) + 1) * ((v & (1u << 18)) ? 8 : 1);
+	o->byte_next_typ_us = (((v >> 19) & 0xF) + 1) * ((v & (1u << 23)) ? 8 : 1);
+	o->chip_erase_typ_ms = (((v >> 24) & 0x1F) + 1) * ce_unit_ms[(v >> 29) & 3];
+	o->chip_erase_max_ms = mult * o->chip_erase_typ_ms;
+	return o->page_size > o->size ? SFDP_E_PAGE_SIZE : 0;
+}
+
+static int parse_bfpt(const uint8_t *t, unsigned ndw, struct sfdp_info *o)
+{
+	uint32_t dw[SFDP_BFPT_DWORDS + 1] = { 0 };   /* 1-based, as JESD216 counts */
+	unsigned i, n = ndw < SFDP_BFPT_DWORDS ? ndw : SFDP_BFPT_DWORDS;
+	uint32_t v, mult;
+	int err;
+
+	for (i = 1; i <= n; i++)
+		dw[i] = get32(t + 4 * (i - 1));
+	if ((err = bfpt_dw1(dw[1], o)) != 0 || (err = density(dw[2], &o->size)) != 0 ||
+	    (err = bfpt_erase(dw, n, o, &mult)) != 0)
+		return err;
 	o->page_size = DEFAULT_PAGE;
-	if (n >= 11) {
-		static const uint32_t ce_unit_ms[4] = { 16, 256, 4000, 64000 };
-		uint32_t pmult;
-
-		v = dw[11];
-		pmult = 2 * ((v & 0xF) + 1);
-		o->flags |= SFDP_F_PAGE_SIZE;
-		o->page_size = 1u << ((v >> 4) & 0xF);
-		o->pp_typ_us = (((v >> 8) & 0x1F) + 1) * ((v & (1u << 13)) ? 64 : 8);
-		o->pp_max_us = pmult * o->pp_typ_us;
-		o->byte_first_typ_us = (((v >> 14) & 0xF) + 1) * ((v & (1u << 18)) ? 8 : 1);
-		o->byte_next_typ_us = (((v >> 19) & 0xF) + 1) * ((v & (1u << 23)) ? 8 : 1);
-		o->chip_erase_typ_ms = (((v >> 24) & 0x1F) + 1) * ce_unit_ms[(v >> 29) & 3];
-		/* JESD216 gives chip erase no multiplier of its own: DWORD 10's. */
-		o->chip_erase_max_ms = mult * o->chip_erase_typ_ms;
-		if (o->page_size > o->size)
-			return SFDP_E_PAGE_SIZE;
-	}
-
+	if (n >= 11 && (err = bfpt_dw11(dw[11], mult, o)) != 0)
+		return err;
 	if (n >= 15) {
 		o->flags |= SFDP_F_QER;
 		o->qer = (uint8_t)((dw[15] >> 20) & 7);

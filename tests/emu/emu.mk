@@ -5,8 +5,9 @@ EMU_SRCS := tests/emu/emu_main.c tests/emu/emu_spi.c tests/emu/emu_bridge.c \
 	tests/emu/emu_fault.c tests/emu/emu_pace.c tests/emu/emu_baud.c \
 	tests/emu/emu_image.c
 # simavr's headers use GNU extensions: gnu99 instead of the tree's c99.
+# The chip model takes opcode names from protocol/spinor.h.
 EMU_CFLAGS = $(filter-out -std=c99,$(HOST_CFLAGS)) -std=gnu99 \
-	-Itests/emu -Ichipmodel $(shell $(PKG_CONFIG) --cflags simavr)
+	-Itests/emu -Ichipmodel -Iprotocol $(shell $(PKG_CONFIG) --cflags simavr)
 EMU_LIBS = $(shell $(PKG_CONFIG) --libs simavr) -lelf -lutil
 
 $(BUILD)/emu/%.o: %.c
