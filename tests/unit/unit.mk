@@ -30,9 +30,11 @@ $(eval $(call unit_test,test_spi_linux,$(CLIENT_LIB),$(CLIENT_LIBS)))
 
 # Under the sanitizers: these cut buffers at every length into exact-size
 # heap blocks, which only ASan can check.
-UNIT_TESTS += $(BUILD)/test_regions $(BUILD)/test_sfdp
+UNIT_TESTS += $(BUILD)/test_regions $(BUILD)/test_sfdp $(BUILD)/test_sfdp_malformed
 $(BUILD)/test_regions: $(call san_objs,tests/unit/test_regions.c client/cli/json.c \
 		client/core/layout.c client/core/fmap.c)
 	$(CC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $^ $(CMOCKA_LIBS)
 $(BUILD)/test_sfdp: $(call san_objs,tests/unit/test_sfdp.c client/chips/sfdp.c chipmodel/fc_parts.c)
+	$(CC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $^ $(CMOCKA_LIBS)
+$(BUILD)/test_sfdp_malformed: $(call san_objs,tests/unit/test_sfdp_malformed.c client/chips/sfdp.c)
 	$(CC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $^ $(CMOCKA_LIBS)
