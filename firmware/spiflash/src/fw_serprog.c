@@ -144,28 +144,27 @@ lost:
 	s->state = 0;
 }
 
-static void command(struct fw_serprog *s, uint8_t cmd, uint8_t *buf, uint16_t n)
+/* The commands that take no parameters: 1 when cmd was one (answered). */
+static uint8_t query(struct fw_serprog *s, uint8_t cmd, uint8_t *buf, uint16_t n)
 {
-	uint8_t p[4];
-
 	switch (cmd) {
 	case SERPROG_CMD_NOP:
 		reply_code(buf, SERPROG_ACK);
-		return;
+		return 1;
 	case SERPROG_CMD_SYNCNOP:
 		/* a new session: arming starts over */
 		s->state = FW_SP_ON;
 		buf[0] = SERPROG_NAK;
 		buf[1] = SERPROG_ACK;
 		reply(buf, 2);
-		return;
+		return 1;
 	case SERPROG_CMD_Q_IFACE:
 		s->state |= FW_SP_IFACE;
 		buf[0] = SERPROG_ACK;
 		buf[1] = SERPROG_IFACE_VERSION;
 		buf[2] = 0;
 		reply(buf, 3);
-		return;
+		return 1;
 	case SERPROG_CMD_Q_CMDMAP:
 		if (s->state & FW_SP_IFACE)
 			s->state |= FW_SP_CMDMAP;
@@ -175,34 +174,46 @@ static void command(struct fw_serprog *s, uint8_t cmd, uint8_t *buf, uint16_t n)
 		buf[2] = 0x01;        /* 08 */
 		buf[3] = 0x3F;        /* 10-15 */
 		reply(buf, 1 + SERPROG_CMDMAP_LEN);
-		return;
+		return 1;
 	case SERPROG_CMD_Q_PGMNAME:
 		buf[0] = SERPROG_ACK;
 		SP_NAME_COPY(buf + 1);
 		reply(buf, 1 + SERPROG_PGMNAME_LEN);
-		return;
+		return 1;
 	case SERPROG_CMD_Q_SERBUF:
 		/* what the receive ring holds while a command runs */
 		buf[0] = SERPROG_ACK;
 		buf[1] = (uint8_t)hal_uart_rx_capacity();
 		buf[2] = (uint8_t)(hal_uart_rx_capacity() >> 8);
 		reply(buf, 3);
-		return;
+		return 1;
 	case SERPROG_CMD_Q_BUSTYPE:
 		buf[0] = SERPROG_ACK;
 		buf[1] = SERPROG_BUS_SPI;
 		reply(buf, 2);
-		return;
+		return 1;
 	case SERPROG_CMD_Q_WRNMAXLEN:
 		buf[0] = SERPROG_ACK;
 		serprog_put24(buf + 1, n >= FW_SP_WRITE_MAX + 8 ? FW_SP_WRITE_MAX : n - 8u);
 		reply(buf, 4);
-		return;
+		return 1;
 	case SERPROG_CMD_Q_RDNMAXLEN:
 		buf[0] = SERPROG_ACK;
 		serprog_put24(buf + 1, FW_SP_READ_MAX);
 		reply(buf, 4);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void command(struct fw_serprog *s, uint8_t cmd, uint8_t *buf, uint16_t n)
+{
+	uint8_t p[4];
+
+	if (query(s, cmd, buf, n))
 		return;
+	switch (cmd) {
 	case SERPROG_CMD_S_BUSTYPE:
 		if (!get_params(p, 1))
 			break;
