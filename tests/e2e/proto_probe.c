@@ -164,6 +164,69 @@ static uint8_t *load_image(const char *path, size_t *size)
 	return m;
 }
 
+/* Garbage, a truncated frame, a corrupted frame and its resend, requests
+ * the device must refuse: it answers each as PROTOCOL.md says. */
+static void probe_damage(struct probe *p, size_t img_size)
+{
+	uint8_t pl[16];
+	size_t i;
+
+	/* garbage, including SOF bytes and a lone EOF, then a correct exchange */
+	{
+		uint8_t junk[200];
+
+		for (i = 0; i < sizeof(junk); i++)
+			junk[i] = (uint8_t)(i * 73 + 29);
+		junk[5] = PROTO_SOF;
+		junk[150] = PROTO_EOF;
+		junk[151] = PROTO_SOF;
+		send_raw(p, junk, sizeof(junk));
+		send_raw(p, (const uint8_t *)"\0", 1);
+		drain(p);
+		pl[0] = 3;
+		check(p, request(p, PROTO_OP_JEDEC, pl, 1) && p->len == 3,
+		      "garbage on the line, then a correct exchange");
+	}
+
+	/* a truncated frame, then silence: the device drops it on its own */
+	{
+		uint8_t wire[64];
+		size_t n;
+
+		pl[0] = 3;
+		n = proto_encode(PROTO_OP_JEDEC, ++p->seq, pl, 1, wire, sizeof(wire));
+		send_raw(p, wire, n - 3);
+		usleep(400000);
+		check(p, request(p, PROTO_OP_JEDEC, pl, 1) && p->len == 3,
+		      "truncated frame dropped after silence");
+	}
+
+	/* a corrupted frame draws FRAME_ERR; the resend is answered */
+	{
+		uint8_t wire[64];
+		size_t n;
+
+		pl[0] = 3;
+		n = proto_encode(PROTO_OP_JEDEC, ++p->seq, pl, 1, wire, sizeof(wire));
+		wire[3] ^= 0x04;
+		send_raw(p, wire, n);
+		check(p, wait_response(p, PROTO_OP_FRAME_ERR, 0, 2000) && p->status == PROTO_E_CRC,
+		      "corrupted frame answered with FRAME_ERR E_CRC");
+		wire[3] ^= 0x04;
+		send_raw(p, wire, n);
+		check(p, wait_response(p, PROTO_OP_JEDEC | PROTO_OP_RESPONSE, p->seq, 2000) &&
+		      p->status == PROTO_OK, "resend after FRAME_ERR answered");
+	}
+
+	proto_put32(pl, (uint32_t)img_size - 2);
+	proto_put16(pl + 4, 4);
+	check(p, request_seq(p, PROTO_OP_READ, ++p->seq, pl, 6) && p->status == PROTO_E_ARG,
+	      "READ past the end of the chip refused with E_ARG");
+	check(p, request_seq(p, 0x3D, ++p->seq, pl, 0) && p->status == PROTO_E_UNKNOWN_OP,
+	      "unknown request answered with E_UNKNOWN_OP");
+
+}
+
 int main(int argc, char **argv)
 {
 	struct probe p = { 0 };
@@ -241,59 +304,7 @@ int main(int argc, char **argv)
 	check(&p, request(&p, PROTO_OP_BLANK, pl, 8) && proto_get32(p.data) == addr,
 	      "BLANK reports the first programmed byte");
 
-	/* garbage, including SOF bytes and a lone EOF, then a correct exchange */
-	{
-		uint8_t junk[200];
-
-		for (i = 0; i < sizeof(junk); i++)
-			junk[i] = (uint8_t)(i * 73 + 29);
-		junk[5] = PROTO_SOF;
-		junk[150] = PROTO_EOF;
-		junk[151] = PROTO_SOF;
-		send_raw(&p, junk, sizeof(junk));
-		send_raw(&p, (const uint8_t *)"\0", 1);
-		drain(&p);
-		pl[0] = 3;
-		check(&p, request(&p, PROTO_OP_JEDEC, pl, 1) && p.len == 3,
-		      "garbage on the line, then a correct exchange");
-	}
-
-	/* a truncated frame, then silence: the device drops it on its own */
-	{
-		uint8_t wire[64];
-		size_t n;
-
-		pl[0] = 3;
-		n = proto_encode(PROTO_OP_JEDEC, ++p.seq, pl, 1, wire, sizeof(wire));
-		send_raw(&p, wire, n - 3);
-		usleep(400000);
-		check(&p, request(&p, PROTO_OP_JEDEC, pl, 1) && p.len == 3,
-		      "truncated frame dropped after silence");
-	}
-
-	/* a corrupted frame draws FRAME_ERR; the resend is answered */
-	{
-		uint8_t wire[64];
-		size_t n;
-
-		pl[0] = 3;
-		n = proto_encode(PROTO_OP_JEDEC, ++p.seq, pl, 1, wire, sizeof(wire));
-		wire[3] ^= 0x04;
-		send_raw(&p, wire, n);
-		check(&p, wait_response(&p, PROTO_OP_FRAME_ERR, 0, 2000) && p.status == PROTO_E_CRC,
-		      "corrupted frame answered with FRAME_ERR E_CRC");
-		wire[3] ^= 0x04;
-		send_raw(&p, wire, n);
-		check(&p, wait_response(&p, PROTO_OP_JEDEC | PROTO_OP_RESPONSE, p.seq, 2000) &&
-		      p.status == PROTO_OK, "resend after FRAME_ERR answered");
-	}
-
-	proto_put32(pl, (uint32_t)img_size - 2);
-	proto_put16(pl + 4, 4);
-	check(&p, request_seq(&p, PROTO_OP_READ, ++p.seq, pl, 6) && p.status == PROTO_E_ARG,
-	      "READ past the end of the chip refused with E_ARG");
-	check(&p, request_seq(&p, 0x3D, ++p.seq, pl, 0) && p.status == PROTO_E_UNKNOWN_OP,
-	      "unknown request answered with E_UNKNOWN_OP");
+	probe_damage(&p, img_size);
 
 	{
 		long t0 = now_ms();
