@@ -161,8 +161,12 @@ static int pick_driver(struct ctx *c, const struct prog_driver **drv)
 	} else if (c->o.device && !strncmp(c->o.device, "/dev/spidev", 11)) {
 		*drv = prog_find("linux_spi");
 	}
-	if (*drv && (*drv)->needs_link && !c->o.device) {
+	if (*drv && (*drv)->needs_device && !c->o.device) {
 		error("programmer '%s' needs a port: give -d PORT", (*drv)->name);
+		return EXIT_USAGE;
+	}
+	if (*drv && !(*drv)->needs_device && !c->no_port) {
+		error("programmer '%s' has no port: leave out -d '%s'", (*drv)->name, c->o.device);
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;

@@ -139,7 +139,10 @@ int info_print(FILE *out, struct ops *o, const struct chip *force, const char *d
 	int err, i;
 
 	caps_text(caps, sizeof(caps), o->prog->caps);
-	fprintf(out, "device:    %s (%s, %u baud)\n", device, desc->link, (unsigned)desc->baud);
+	if (desc->baud)
+		fprintf(out, "device:    %s (%s, %u baud)\n", device, desc->link, (unsigned)desc->baud);
+	else
+		fprintf(out, "device:    %s (%s)\n", device, desc->link);
 	for (i = 0; i < 2; i++)
 		if (desc->lines[i][0])
 			fprintf(out, "%s\n", desc->lines[i]);

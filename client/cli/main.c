@@ -98,7 +98,7 @@ static int prepare(struct ctx *c, int *done)
 	*done = 0;
 	/* a programmer with no port (the dummy) needs no search: its name
 	 * stands for the device in messages */
-	if (!c->o.device && drv && !drv->needs_link && strcmp(drv->name, "linux_spi")) {
+	if (!c->o.device && drv && !drv->needs_device) {
 		c->o.device = c->o.devices[0] = drv->name;
 		c->o.ndevices = 1;
 		c->no_port = 1;

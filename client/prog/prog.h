@@ -113,6 +113,7 @@ struct prog_params {
 
 struct prog_driver {
 	const char *name;
+	int needs_device;           /* -d names its port or device node */
 	int needs_link;             /* opened on a serial port the caller opens */
 	/* 0 with p ready, or an error with p->msg saying why. */
 	int (*open)(struct prog *p, const struct prog_params *pp);

@@ -263,6 +263,7 @@ static void sketch_fill(struct prog *p, struct sketch *s)
 
 const struct prog_driver prog_sketch_driver = {
 	.name = "spiflash",
+	.needs_device = 1,
 	.needs_link = 1,
 	.open = sketch_open,
 };

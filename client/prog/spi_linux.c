@@ -173,5 +173,6 @@ static int linux_spi_open(struct prog *p, const struct prog_params *pp)
 
 const struct prog_driver prog_linux_spi_driver = {
 	.name = "linux_spi",
+	.needs_device = 1,
 	.open = linux_spi_open,
 };

@@ -287,6 +287,7 @@ static int serprog_open(struct prog *p, const struct prog_params *pp)
 
 const struct prog_driver prog_serprog_driver = {
 	.name = "serprog",
+	.needs_device = 1,
 	.needs_link = 1,
 	.open = serprog_open,
 };
