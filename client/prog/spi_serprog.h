@@ -2,7 +2,7 @@
  * spi_serprog: any flashrom serprog programmer (serprog-protocol.txt,
  * version 1, SPI bus) as a raw SPI master under hostseq (struct spi_master),
  * over an open link.  O_SPIOP is the transaction; everything else the
- * spiflash sketch would do is sequenced on the host by dev_spi.c.
+ * spiflash sketch would do is sequenced on the host by hostseq.c.
  */
 #ifndef SPI_SERPROG_H
 #define SPI_SERPROG_H

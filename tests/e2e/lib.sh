@@ -5,7 +5,7 @@
 E2E_PASSED=0
 E2E_FAILED=0
 E2E_TMP=$(mktemp -d)
-# write and erase save the old bytes (client/backup.h): into the test's
+# write and erase save the old bytes (client/core/backup.h): into the test's
 # directory, not the home of whoever runs the tests
 export XDG_STATE_HOME="$E2E_TMP/state"
 EMU_PIDS=()

@@ -1,5 +1,5 @@
 /*
- * libFuzzer harness for the option parser (client/opts.c: opts_parse):
+ * libFuzzer harness for the option parser (client/cli/opts.c: opts_parse):
  * the input, split at NUL bytes, is argv (at most 40 arguments; argv[0]
  * is "spiflash").  Beyond "no crash, no read past a string", it checks what
  * main() relies on: a success names a known command (or help/version/

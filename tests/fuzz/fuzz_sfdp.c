@@ -1,5 +1,5 @@
 /*
- * libFuzzer harness for the SFDP parser (client/sfdp.c): arbitrary bytes as
+ * libFuzzer harness for the SFDP parser (client/chips/sfdp.c): arbitrary bytes as
  * the SFDP space.  Beyond "no crash, no read past the end", it checks that
  * the four entry points agree with each other and that a successful parse
  * is self-consistent; any broken invariant aborts.

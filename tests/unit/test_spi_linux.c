@@ -1,7 +1,7 @@
 /*
  * -p linux_spi without a spidev: spi_linux's ioctl seam drives a fake
  * spidev over the strict chip model (fc_select / fc_transfer /
- * fc_deselect), and the whole client stack runs on it: dev_spi's host-side
+ * fc_deselect), and the whole client stack runs on it: hostseq's host-side
  * sequencing and the ops algorithms.  The fake enforces what the kernel
  * does: mode 0 and 8 bits set, no message over bufsiz.
  */
@@ -37,7 +37,7 @@ static struct fake {
 } *fk;
 
 /* The chip's clock: wall time, 20 times faster, so erases do not slow the
- * test while dev_spi's deadlines (wall time) stay honest. */
+ * test while hostseq's deadlines (wall time) stay honest. */
 static uint64_t chip_ns(void)
 {
 	struct timespec ts;
