@@ -38,23 +38,6 @@ static uint32_t want_crc(const uint8_t *want, uint32_t off, uint32_t n)
 	return (uint32_t)crc;
 }
 
-int backup_make_dirs(char *path)
-{
-	char *p;
-
-	for (p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0700) < 0 && errno != EEXIST) {
-			*p = '/';
-			return -1;
-		}
-		*p = '/';
-	}
-	return (mkdir(path, 0700) < 0 && errno != EEXIST) ? -1 : 0;
-}
-
 /* Create the file exclusively: path, or path.1 ... path.99.  fd or -1. */
 static int create_excl(const char *path, char *out, size_t outlen)
 {
@@ -91,7 +74,7 @@ static int open_file(const struct ops *o, const char *path, const char *dir, uin
 		} else {
 			snprintf(d, sizeof(d), "%s", dir);
 		}
-		if (backup_make_dirs(d) < 0) {
+		if (state_make_dirs(d) < 0) {
 			snprintf(msg, msglen, "cannot create the backup directory '%s': %s; give --backup FILE or --no-backup",
 				 d, strerror(errno));
 			return -1;

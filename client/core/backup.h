@@ -43,8 +43,6 @@ int backup_save(struct ops *o, const char *path, const char *dir, uint32_t addr,
 		const uint8_t *want, uint32_t len, struct backup *b, char *msg,
 		size_t msglen);
 
-/* mkdir -p path (mode 0700); 0 or -1 with errno. */
-int backup_make_dirs(char *path);
 
 /* The line to print after a backup: where, and the command that undoes the
  * change.  0 when nothing was saved. */

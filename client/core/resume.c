@@ -128,7 +128,7 @@ int resume_add(struct resume *r, uint32_t lo, uint32_t hi, const char *backup)
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
 		*slash = '\0';
-		backup_make_dirs(dir);
+		state_make_dirs(dir);
 	}
 	fd = open(r->journal, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	n = snprintf(line, sizeof(line), "%06x %06x %s\n", lo, hi, backup);

@@ -15,4 +15,7 @@
  * STATE_E_DIR with msg saying why and what to do. */
 int state_dir(char *buf, size_t n, char *msg, size_t msglen);
 
+/* mkdir -p path (mode 0700); 0 or -1 with errno. */
+int state_make_dirs(char *path);
+
 #endif
