@@ -56,6 +56,7 @@ enum proto_op {
 	PROTO_OP_SET_BAUD   = 0x0F, /* u32 baud -> u32 baud set; switch after the answer */
 	PROTO_OP_READ_STREAM = 0x10, /* u32 addr, u32 len, u16 block, u8 flags -> DATA... END */
 	PROTO_OP_CRC32_MULTI = 0x11, /* u32 addr, u16 count, u32 unit -> count x u32 CRC */
+	PROTO_OP_DIAG       = 0x12, /* u8 flags, u32 addr -> wiring and supply readings */
 
 	PROTO_OP_RESPONSE   = 0x80, /* response type = request type | 0x80 */
 	PROTO_OP_DATA       = 0xD0, /* stream block: u32 check of the previous block, data */
@@ -92,11 +93,16 @@ enum proto_caps {
 	PROTO_CAP_BAUD      = 1u << 7,  /* SET_BAUD */
 	PROTO_CAP_PIPELINE  = 1u << 8,  /* several requests in flight, within rx_buffer */
 	PROTO_CAP_CRC32_MULTI = 1u << 9, /* CRC32_MULTI */
+	PROTO_CAP_DIAG      = 1u << 10, /* DIAG */
 };
 
 /* READ_STREAM flags */
 #define PROTO_STREAM_CHECK  0x01   /* second read of each block, CRC-32 sent */
 #define PROTO_STREAM_SKIP_BLANK 0x02 /* all-FF blocks sent as DATA_BLANK */
+
+/* DIAG flags: what to load the supply with while A0 is sampled */
+#define PROTO_DIAG_LOAD     0x01   /* a status-register read loop, chip selected */
+#define PROTO_DIAG_ERASE    0x02   /* erase the 4 KiB sector at addr (destroys it) */
 
 /* WRITE_SR flags */
 #define PROTO_WSR_VOLATILE  0x01   /* enable with 50h instead of 06h */

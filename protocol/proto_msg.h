@@ -55,6 +55,8 @@ extern "C" {
 #define PROTO_ANS_STREAM_LEN    8   /* READ_STREAM end: u32 check, u32 blocks */
 #define PROTO_DATA_HDR          4   /* DATA: u32 check, then the block */
 #define PROTO_DATA_BLANK_LEN    6   /* DATA_BLANK: u32 check, u16 length */
+#define PROTO_REQ_DIAG_LEN      5   /* DIAG: u8 flags, u32 addr */
+#define PROTO_ANS_DIAG_LEN      17  /* DIAG answer: see struct proto_ans_diag */
 #define PROTO_READY_LEN         2   /* status 00, u8 version */
 #define PROTO_FRAME_ERR_LEN     2   /* i8 status, u8 receive-ring drops */
 #define PROTO_FRAME_ERR_LEN_MIN 1   /* i8 status alone (the first firmware) */
@@ -503,6 +505,66 @@ static inline int proto_frame_err_unpack(const uint8_t *p, size_t n, int8_t *sta
 		return PROTO_E_ARG;
 	*status = (int8_t)p[0];
 	*drops = n == PROTO_FRAME_ERR_LEN ? p[1] : 0;
+	return 0;
+}
+
+/* ---- DIAG: u8 flags, u32 addr -> wiring and supply readings ---- */
+struct proto_req_diag {
+	uint8_t flags;              /* PROTO_DIAG_LOAD, PROTO_DIAG_ERASE */
+	uint32_t addr;              /* the sector PROTO_DIAG_ERASE erases */
+};
+static inline size_t proto_req_diag_pack(uint8_t *p, const struct proto_req_diag *r)
+{
+	p[0] = r->flags;
+	proto_put32(p + 1, r->addr);
+	return PROTO_REQ_DIAG_LEN;
+}
+static inline int proto_req_diag_unpack(const uint8_t *p, size_t n, struct proto_req_diag *r)
+{
+	if (n != PROTO_REQ_DIAG_LEN)
+		return PROTO_E_ARG;
+	r->flags = p[0];
+	r->addr = proto_get32(p + 1);
+	return 0;
+}
+
+/*
+ * The DIAG answer: MISO seen with the AVR's pull-up on it and without (a
+ * floating line follows the pull-up, a driven one does not), raw 10-bit ADC
+ * readings against AVcc: A0 (the chip's VCC, where wired) without and with
+ * A0's pull-up, the 1.1 V bandgap (AVcc = 1.1 V * 1023 / bandgap), the
+ * lowest A0 while the load of the request ran and how long it ran.
+ */
+struct proto_ans_diag {
+	uint8_t miso;               /* bit 0: idle level with pull-up, bit 1: without */
+	uint8_t id_pu[3];           /* JEDEC ID (9Fh) read with MISO's pull-up on */
+	uint8_t id_nopu[3];         /* ... and with it off */
+	uint16_t a0, a0_pu, bandgap, a0_min, load_ms;
+};
+static inline size_t proto_ans_diag_pack(uint8_t *p, const struct proto_ans_diag *a)
+{
+	p[0] = a->miso;
+	memcpy(p + 1, a->id_pu, 3);
+	memcpy(p + 4, a->id_nopu, 3);
+	proto_put16(p + 7, a->a0);
+	proto_put16(p + 9, a->a0_pu);
+	proto_put16(p + 11, a->bandgap);
+	proto_put16(p + 13, a->a0_min);
+	proto_put16(p + 15, a->load_ms);
+	return PROTO_ANS_DIAG_LEN;
+}
+static inline int proto_ans_diag_unpack(const uint8_t *p, size_t n, struct proto_ans_diag *a)
+{
+	if (n != PROTO_ANS_DIAG_LEN)
+		return PROTO_E_ARG;
+	a->miso = p[0];
+	memcpy(a->id_pu, p + 1, 3);
+	memcpy(a->id_nopu, p + 4, 3);
+	a->a0 = proto_get16(p + 7);
+	a->a0_pu = proto_get16(p + 9);
+	a->bandgap = proto_get16(p + 11);
+	a->a0_min = proto_get16(p + 13);
+	a->load_ms = proto_get16(p + 15);
 	return 0;
 }
 

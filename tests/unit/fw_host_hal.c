@@ -263,3 +263,23 @@ uint32_t hal_f_cpu(void)
 {
 	return 16000000u;
 }
+
+/* DIAG on the host: the chip drives MISO (or the stuck level does); A0 is
+ * wired to a 3.3 V chip on a 5 V board (676 of 1023), the bandgap 1.1 V. */
+static uint8_t host_miso_pullup;
+
+void hal_spi_miso_pullup(uint8_t on)
+{
+	host_miso_pullup = on;
+}
+
+uint8_t hal_miso_level(void)
+{
+	return hb.miso_stuck < 0 ? host_miso_pullup : (uint8_t)hb.miso_stuck;
+}
+
+uint16_t hal_adc_read(uint8_t ch)
+{
+	hb.now_ns += 312000u;       /* three conversions */
+	return (ch & 0x7F) == HAL_ADC_BANDGAP ? 225 : 676;
+}

@@ -13,6 +13,7 @@
  * without running twice.
  */
 #include "fw_core.h"
+#include "fw_diag.h"
 #include "fw_hal.h"
 #include "proto_msg.h"
 #include "spinor.h"
@@ -133,7 +134,7 @@ static int16_t op_hello(struct fw_core *c, struct req *r)
 	h.caps = PROTO_CAP_CRC32 | PROTO_CAP_BLANK | PROTO_CAP_XFER |
 		 PROTO_CAP_SFDP | PROTO_CAP_ADDR4 | PROTO_CAP_PENDING |
 		 PROTO_CAP_STREAM | PROTO_CAP_BAUD | PROTO_CAP_PIPELINE |
-		 PROTO_CAP_CRC32_MULTI;
+		 PROTO_CAP_CRC32_MULTI | PROTO_CAP_DIAG;
 	h.f_cpu = hal_f_cpu();
 	h.max_read = FW_READ_MAX;
 	return (int16_t)proto_ans_hello_pack(r->out, &h, hal_board());
@@ -408,6 +409,7 @@ static int16_t dispatch(struct fw_core *c, uint8_t type, struct req *r)
 	case PROTO_OP_SET_BAUD:  return op_set_baud(c, r);
 	case PROTO_OP_READ_STREAM: return op_read_stream(c, r);
 	case PROTO_OP_CRC32_MULTI: return op_crc32_multi(c, r);
+	case PROTO_OP_DIAG:      return fw_diag(&c->flash, r->p, r->n, r->out);
 	default:                 return PROTO_E_UNKNOWN_OP;
 	}
 }

@@ -59,6 +59,17 @@ uint32_t hal_spi_crc32(uint32_t crc, uint16_t n);
 /* Clock at most hz; returns the clock actually set. */
 uint32_t hal_spi_set_clock(uint32_t hz);
 
+/* Wiring checks (fw_diag.c): the MCU's pull-up on MISO (a floating line
+ * follows it, a driven one does not), MISO's level, and a 10-bit ADC
+ * reading against AVcc of HAL_ADC_A0 (with HAL_ADC_PULLUP: A0's pull-up on
+ * meanwhile) or HAL_ADC_BANDGAP (the 1.1 V reference). */
+#define HAL_ADC_A0       0
+#define HAL_ADC_BANDGAP  1
+#define HAL_ADC_PULLUP   0x80
+void hal_spi_miso_pullup(uint8_t on);
+uint8_t hal_miso_level(void);
+uint16_t hal_adc_read(uint8_t ch);
+
 /* Milliseconds since start; wraps. */
 uint32_t hal_millis(void);
 /* Nothing to do: may sleep until the next interrupt. */

@@ -457,6 +457,58 @@ uint32_t hal_spi_set_clock(uint32_t hz)
 	return F_CPU / div;
 }
 
+/* MISO is an input in SPI master mode, and its PORT bit still switches the
+ * pull-up on (328P: PB4, D12). */
+#if defined(__AVR_ATmega328P__)
+#define HAL_MISO_PULLUP(on) (on ? (PORTB |= _BV(4)) : (PORTB &= (uint8_t)~_BV(4)))
+#define HAL_MISO_LEVEL() ((PINB >> 4) & 1)
+#define HAL_A0_PULLUP(on) (on ? (PORTC |= _BV(0)) : (PORTC &= (uint8_t)~_BV(0)))
+#else
+#define HAL_MISO_PULLUP(on) digitalWrite(MISO, on ? HIGH : LOW)
+#define HAL_MISO_LEVEL() (digitalRead(MISO) == HIGH)
+#define HAL_A0_PULLUP(on) digitalWrite(A0, on ? HIGH : LOW)
+#endif
+
+void hal_spi_miso_pullup(uint8_t on)
+{
+	HAL_MISO_PULLUP(on);
+}
+
+uint8_t hal_miso_level(void)
+{
+	return HAL_MISO_LEVEL();
+}
+
+#if defined(__AVR_ATmega32U4__)
+#define HAL_MUX_A0 7                 /* A0 is ADC7 on the 32U4 */
+#else
+#define HAL_MUX_A0 0
+#endif
+#if defined(__AVR_ATmega328P__)
+#define HAL_MUX_BANDGAP 0x0E
+#else
+#define HAL_MUX_BANDGAP 0x1E
+#endif
+
+uint16_t hal_adc_read(uint8_t ch)
+{
+	uint8_t i;
+
+	if (ch & HAL_ADC_PULLUP)
+		HAL_A0_PULLUP(1);
+	ADMUX = _BV(REFS0) | ((ch & 0x7F) == HAL_ADC_BANDGAP ? HAL_MUX_BANDGAP : HAL_MUX_A0);
+	/* the first conversion after a mux change is off, and the bandgap
+	 * settles for ~70 us: the third of three is kept */
+	for (i = 0; i < 3; i++) {
+		ADCSRA |= _BV(ADSC);
+		while (ADCSRA & _BV(ADSC))
+			;
+	}
+	if (ch & HAL_ADC_PULLUP)
+		HAL_A0_PULLUP(0);
+	return ADC;
+}
+
 uint32_t hal_millis(void)
 {
 	return millis();
