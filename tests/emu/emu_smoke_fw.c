@@ -115,6 +115,50 @@ static uint16_t spi_time(uint8_t n)
 	return TCNT1 - t0;
 }
 
+/* WREN, a 4-byte page program at 0, then RDSR until WIP clears: how many
+ * polls the chip stayed busy for. */
+static uint16_t program_polls(void)
+{
+	uint16_t n = 0;
+	uint8_t st;
+
+	cs(0);
+	spi(0x06);
+	cs(1);
+	cs(0);
+	spi(0x02);
+	spi(0);
+	spi(0);
+	spi(0);
+	spi(0x12);
+	spi(0x34);
+	spi(0x56);
+	spi(0x78);
+	cs(1);
+	cs(0);
+	spi(0x05);
+	do {
+		st = spi(0);
+		n++;
+	} while (st & 1);
+	cs(1);
+	return n;
+}
+
+/* READ of the first 4 bytes, in hex. */
+static void read4(void)
+{
+	cs(0);
+	spi(0x03);
+	spi(0);
+	spi(0);
+	spi(0);
+	for (uint8_t i = 0; i < 4; i++)
+		hex(spi(0));
+	cs(1);
+	tx('\n');
+}
+
 int main(void)
 {
 	UCSR0B = 0;                       /* as Arduino's init() */
@@ -131,8 +175,8 @@ int main(void)
 	sei();
 
 	for (;;) {
-		uint8_t c, st;
-		uint16_t n, t0;
+		uint8_t c;
+		uint16_t t0;
 
 		c = rx();
 		switch (c) {
@@ -162,39 +206,10 @@ int main(void)
 			hex16(TCNT1 - t0);
 			break;
 		case 'P':
-			cs(0);
-			spi(0x06);
-			cs(1);
-			cs(0);
-			spi(0x02);
-			spi(0);
-			spi(0);
-			spi(0);
-			spi(0x12);
-			spi(0x34);
-			spi(0x56);
-			spi(0x78);
-			cs(1);
-			n = 0;
-			cs(0);
-			spi(0x05);
-			do {
-				st = spi(0);
-				n++;
-			} while (st & 1);
-			cs(1);
-			hex16(n);
+			hex16(program_polls());
 			break;
 		case 'R':
-			cs(0);
-			spi(0x03);
-			spi(0);
-			spi(0);
-			spi(0);
-			for (uint8_t i = 0; i < 4; i++)
-				hex(spi(0));
-			cs(1);
-			tx('\n');
+			read4();
 			break;
 		case 'W':
 		case 'B':
