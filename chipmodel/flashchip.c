@@ -324,6 +324,12 @@ static void latch_wrsr(struct fc_chip *c, int which, uint64_t now)
 		return;
 	if (!vol && !need_wel(c))
 		return;
+	/* WP# held low (a wiring fault) with SRP0 set: the status registers
+	 * are locked, volatile writes too, as on the W25Q (SRP1 = 0). */
+	if (c->fault.wp_low && (c->sr1 & SPINOR_SR1_SRP0)) {
+		refuse_protected(c);
+		return;
+	}
 	if (which == 1) {
 		c->sr1 = sr_apply(c->sr1, c->arg[0], p->sr1_wmask & 0xFC);
 		if (has(c, FC_F_WRSR_2BYTE)) {

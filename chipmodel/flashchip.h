@@ -101,6 +101,7 @@ struct fc_faults {
 	uint32_t miso_stuck_after;  /* after N bytes clocked, MISO reads miso_value */
 	uint8_t miso_value;         /* FFh: pulled up (dead chip), 00h: stuck low */
 	uint32_t protect_after;     /* after N programs/erases latched, every BP bit set */
+	uint8_t wp_low;             /* WP# pin held low: with SRP0 set, status writes ignored */
 	/* counters and what has fired */
 	uint64_t bytes;
 	uint32_t writes;

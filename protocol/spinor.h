@@ -61,6 +61,7 @@
 #define SPINOR_SR1_WIP      0x01  /* write in progress (busy) */
 #define SPINOR_SR1_WEL      0x02  /* write enable latch */
 #define SPINOR_SR1_AAI      0x40  /* SST: in AAI mode */
+#define SPINOR_SR1_SRP0     0x80  /* status register protect: WP# low locks the registers */
 #define SPINOR_SR2_CMP      0x40  /* Winbond: complement protect */
 #define SPINOR_SR3_ADS      0x01  /* Winbond 4-byte parts: current address mode */
 #define SPINOR_SR3_ADP      0x02  /* Winbond 4-byte parts: power-up address mode */

@@ -70,5 +70,9 @@ int cmd_info(struct ctx *c);
 int cmd_protect(struct ctx *c);
 int cmd_unprotect(struct ctx *c);
 int cmd_ports(struct ctx *c);
+int cmd_doctor(struct ctx *c);
+/* --spi-speed auto: pick the session's clock once the chip is detected;
+ * *why says which and why ("" without auto).  0 or an error for fail(). */
+int session_auto_clock(struct ctx *c, char *why, size_t whylen);
 
 #endif

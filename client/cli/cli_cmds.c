@@ -426,6 +426,13 @@ int cmd_info(struct ctx *c)
 	if (c->o.json)
 		return report_info(stdout, &c->rep, &c->ops, force, &desc, fail_cb, c);
 	err = info_print(stdout, &c->ops, force, c->o.device, &desc);
+	if (!err && c->o.spi_speed == OPTS_SPI_AUTO) {
+		char why[256];
+
+		err = session_auto_clock(c, why, sizeof(why));
+		if (!err)
+			printf("SPI clock: %s\n", why);
+	}
 	return err ? fail(c, err) : EXIT_OK;
 }
 

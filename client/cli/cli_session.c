@@ -113,7 +113,7 @@ int fail(struct ctx *c, int err)
 		error("%s", *what ? what : "out of memory");
 		return EXIT_ERROR;
 	case OPS_E_NOCHIP:
-		error("%s", what);
+		error("%s; 'spiflash doctor' tells why", what);
 		fputs("  check, in order:\n"
 		      "  1. wiring: MISO and MOSI swapped? CLK on D13, MOSI D11, MISO D12\n"
 		      "  2. power: 3.3 V (1.8 V parts: 1.8 V) on VCC (pin 8), GND on pin 4\n"
@@ -227,7 +227,7 @@ int session_open(struct ctx *c)
 	memset(&pp, 0, sizeof(pp));
 	pp.device = c->no_port ? "" : c->o.device;
 	pp.args = c->o.programmer_args;
-	pp.spi_hz = c->o.spi_speed;
+	pp.spi_hz = c->o.spi_speed == OPTS_SPI_AUTO ? 0 : c->o.spi_speed;
 	pp.rate = c->o.rate;
 	pp.verbose = c->o.verbose;
 	if (!c->no_port && lock_take(&c->lock, c->o.device, why, sizeof(why))) {
@@ -304,6 +304,7 @@ int attach(struct ctx *c)
 {
 	struct ops_chip_id id;
 	const struct chip *force;
+	char why[256];
 	int rc, err;
 
 	force = forced_chip(c, &rc);
@@ -333,6 +334,8 @@ int attach(struct ctx *c)
 	if (err)
 		return err <= REGION_E_FILE && err >= REGION_E_NOFMAP ?
 		       (error("%s", c->ops.msg), region_exit(err)) : fail(c, err);
-	err = recheck_init(&c->alive, &c->ops);
+	err = session_auto_clock(c, why, sizeof(why));
+	if (!err)
+		err = recheck_init(&c->alive, &c->ops);
 	return err ? fail(c, err) : EXIT_OK;
 }

@@ -43,6 +43,7 @@ static const struct cmd_struct {
 	{ OPTS_CMD_PORTS,  cmd_ports },
 	{ OPTS_CMD_PROTECT,   cmd_protect },
 	{ OPTS_CMD_UNPROTECT, cmd_unprotect },
+	{ OPTS_CMD_DOCTOR, cmd_doctor },
 };
 
 /* The command on c->o.device; with --json, its result object on stdout. */

@@ -30,6 +30,7 @@ enum {
 	OPT_FMAP,
 	OPT_REGION_FILE,
 	OPT_PROBE,
+	OPT_ERASE_TEST,
 };
 
 static const struct option long_opts[] = {
@@ -60,6 +61,7 @@ static const struct option long_opts[] = {
 	{ "fmap",         no_argument,       NULL, OPT_FMAP },
 	{ "region-file",  no_argument,       NULL, OPT_REGION_FILE },
 	{ "probe",        no_argument,       NULL, OPT_PROBE },
+	{ "erase-test",   required_argument, NULL, OPT_ERASE_TEST },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -79,6 +81,7 @@ static const struct {
 	{ "ports",  OPTS_CMD_PORTS,  0, 0 },
 	{ "protect",   OPTS_CMD_PROTECT,   0, 1 },
 	{ "unprotect", OPTS_CMD_UNPROTECT, 0, 1 },
+	{ "doctor",    OPTS_CMD_DOCTOR,    0, 1 },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 #define CMD_LIST "read, write, verify, erase, blank, info, protect, unprotect or ports"
@@ -295,8 +298,15 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			o->programmer = o->programmer_name;
 			o->programmer_args = optarg[n] ? optarg + n + 1 : NULL;
 			break;
+		case OPT_ERASE_TEST:
+			if (opts_number(optarg, 1, &o->erase_test_addr))
+				return fail(err, errlen, "invalid --erase-test address '%s'", optarg);
+			o->erase_test = 1;
+			break;
 		case OPT_SPI_SPEED:
-			if (opts_hz(optarg, &o->spi_speed) || !o->spi_speed)
+			if (!strcmp(optarg, "auto"))
+				o->spi_speed = OPTS_SPI_AUTO;
+			else if (opts_hz(optarg, &o->spi_speed) || !o->spi_speed)
 				return fail(err, errlen, "invalid SPI speed '%s': expected Hz such as 8M or 512k",
 					    optarg);
 			break;
@@ -345,6 +355,8 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	if (o->cmd == OPTS_CMD_ERASE && (o->given & OPTS_HAVE_FLASH_OFFSET) &&
 	    !(o->given & OPTS_HAVE_LENGTH))
 		return fail(err, errlen, "command 'erase' with --flash-offset needs -l: refusing to guess how much to erase");
+	if (o->erase_test && o->cmd != OPTS_CMD_DOCTOR)
+		return fail(err, errlen, "option '--erase-test' is for 'doctor' only");
 	if (o->all && o->cmd != OPTS_CMD_PROTECT)
 		return fail(err, errlen, "option '--all' is for 'protect' only");
 	if (o->cmd == OPTS_CMD_PROTECT) {

@@ -19,6 +19,7 @@ enum opts_cmd {
 	OPTS_CMD_PORTS,
 	OPTS_CMD_PROTECT,      /* set block protection: --all, or --flash-offset and -l */
 	OPTS_CMD_UNPROTECT,    /* clear block protection */
+	OPTS_CMD_DOCTOR,       /* wiring, signal and supply checks (cli_doctor.c) */
 };
 
 /* Which fields the user gave explicitly. */
@@ -62,6 +63,8 @@ struct opts {
 	const char *programmer_args;
 	char programmer_name[32];
 	uint32_t spi_speed;        /* --spi-speed in Hz, 0: the programmer's default */
+	int erase_test;            /* doctor --erase-test ADDR: sag measured during an erase */
+	uint64_t erase_test_addr;
 	/* -d given several times: the same command on every device, in
 	 * parallel (multi.h); device is devices[0] */
 	const char *devices[OPTS_MAX_DEVICES];
@@ -97,5 +100,7 @@ const char *opts_cmd_name(enum opts_cmd c);
 /* A clock: "8000000", "8M", "512k" (k = 1000, M = 1000000) into Hz, at
  * most 1 GHz; 0 or -1. */
 int opts_hz(const char *s, uint32_t *hz);
+/* --spi-speed auto: the clock chosen by reading at each (core/doctor.h) */
+#define OPTS_SPI_AUTO 0xFFFFFFFFu
 
 #endif

@@ -207,3 +207,16 @@ int dev_xfer(struct dev *d, const uint8_t *w, size_t wlen, uint8_t *r, uint16_t 
 		memcpy(r, d->resp, rlen);
 	return err;
 }
+
+int dev_diag(struct dev *d, const struct proto_req_diag *q, struct proto_ans_diag *a)
+{
+	uint8_t p[PROTO_REQ_DIAG_LEN];
+	int err;
+
+	/* a sector erase: 400 ms on a W25Q, 1 s the device's own limit */
+	err = dev_request(d, PROTO_OP_DIAG, p, proto_req_diag_pack(p, q),
+			  q->flags & PROTO_DIAG_ERASE ? 1500 : 200);
+	if (!err && proto_ans_diag_unpack(d->resp, d->resp_len, a))
+		err = DEV_E_BADRESP;
+	return err;
+}

@@ -131,3 +131,8 @@ int prog_xfer(struct prog *p, const uint8_t *w, size_t wlen, uint8_t *r, uint16_
 {
 	return CALL(p, xfer, w, wlen, r, rlen);
 }
+
+int prog_diag(struct prog *p, const struct proto_req_diag *q, struct proto_ans_diag *a)
+{
+	return CALL(p, diag, q, a);
+}

@@ -20,6 +20,7 @@
 
 #include "err.h"
 #include "proto.h"
+#include "proto_msg.h"
 
 /* the fate of each block of a streamed read */
 enum prog_block_state {
@@ -83,6 +84,9 @@ struct prog_ops {
 	int (*blank)(void *ctx, uint32_t addr, uint32_t len, uint32_t *first);
 	/* One raw transaction: wlen bytes out, then rlen in (PROTO_CAP_XFER). */
 	int (*xfer)(void *ctx, const uint8_t *w, size_t wlen, uint8_t *r, uint16_t rlen);
+	/* Optional: the DIAG readings of the wiring and supply (PROTO_CAP_DIAG),
+	 * for spiflash doctor; NULL where the programmer cannot take them. */
+	int (*diag)(void *ctx, const struct proto_req_diag *q, struct proto_ans_diag *a);
 };
 
 struct prog {
@@ -149,5 +153,7 @@ int prog_crc32_multi(struct prog *p, uint32_t addr, uint16_t count, uint32_t uni
 		     uint32_t *crcs);
 int prog_blank(struct prog *p, uint32_t addr, uint32_t len, uint32_t *first);
 int prog_xfer(struct prog *p, const uint8_t *w, size_t wlen, uint8_t *r, uint16_t rlen);
+/* DIAG readings, or LACKS (DEV_E_REMOTE + PROTO_E_UNKNOWN_OP). */
+int prog_diag(struct prog *p, const struct proto_req_diag *q, struct proto_ans_diag *a);
 
 #endif

@@ -149,6 +149,13 @@ static int sk_xfer(void *ctx, const uint8_t *w, size_t wlen, uint8_t *r, uint16_
 	return dev_xfer(DEV(ctx), w, wlen, r, rlen);
 }
 
+static int sk_diag(void *ctx, const struct proto_req_diag *q, struct proto_ans_diag *a)
+{
+	if (!(DEV(ctx)->hello.caps & PROTO_CAP_DIAG))
+		return DEV_E_REMOTE + PROTO_E_UNKNOWN_OP;
+	return dev_diag(DEV(ctx), q, a);
+}
+
 static const struct prog_ops sketch_ops = {
 	.close = sk_close,
 	.describe = sk_describe,
@@ -168,6 +175,7 @@ static const struct prog_ops sketch_ops = {
 	.crc32_multi = sk_crc32_multi,
 	.blank = sk_blank,
 	.xfer = sk_xfer,
+	.diag = sk_diag,
 };
 
 static void sketch_fill(struct prog *p, struct sketch *s);

@@ -11,6 +11,7 @@ all: $(BUILD)/proto_probe $(BUILD)/sp_pty_shim.so
 E2E_TESTS += tests/e2e/test_proto_copy.sh
 E2E_TESTS += tests/e2e/test_firmware_emu.sh
 E2E_TESTS += tests/e2e/test_client.sh
+E2E_TESTS += tests/e2e/test_doctor.sh
 E2E_TESTS += tests/e2e/test_chips.sh
 E2E_TESTS += tests/e2e/test_scripting.sh
 # The bad-input table: options, files, devices, chips; nothing written.

@@ -102,7 +102,7 @@ row "spidev missing" 3 \
 	-- $SF -d /dev/spidev9.9 info
 
 # 4. no chip: MISO pulled up from the first byte
-row "no chip" 4 "no chip answered: JEDEC ID ff ff ff, REMS ff ff, RES ff (MISO floats high)" \
+row "no chip" 4 "no chip answered: JEDEC ID ff ff ff, REMS ff ff, RES ff (MISO floats high); 'spiflash doctor' tells why" \
 	-- $SF -p dummy:chip=W25Q80,fault=miso-stuck-after=1:0xff -l 4 -f "$T/nc.bin" read
 
 # 5. write protection: refused before any change

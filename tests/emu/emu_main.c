@@ -35,6 +35,7 @@
 #include "emu_image.h"
 #include "emu_pace.h"
 #include "emu_spi.h"
+#include "emu_wiring.h"
 
 #define EMU_MCU "atmega328p"
 #define EMU_F_CPU 16000000u
@@ -47,6 +48,7 @@ struct emu_opts {
 	const char *link;
 	const char *fault;
 	const char *chip_fault;
+	const char *wiring, *vcc;        /* emu_wiring.h */
 	uint32_t latency_ms;
 	uint32_t baud;                   /* hint only: simavr derives it from UBRR */
 	uint32_t replug_ms;              /* --replug delay */
@@ -63,6 +65,7 @@ struct emu {
 	struct fc_chip chip;
 	struct emu_image img;
 	struct emu_spi spi;
+	struct emu_wiring wiring;
 	struct emu_bridge *bridge;       /* large: heap */
 	struct emu_pace pace;
 	uint64_t overruns;               /* simavr "RX buffer overrun" messages */
@@ -109,6 +112,8 @@ static const char usage[] =
 	"                     miso-stuck-after=N[:VAL] (after N SPI bytes MISO reads\n"
 	"                     VAL, default FF), protect-after=N (after N programs/\n"
 	"                     erases every BP bit is set); the stats line counts them\n"
+	"  --wiring SPEC      miso-float,swap,hold-low,wp-low,marginal=HZ[:PPM]\n"
+	"  --vcc MV[,sag=MV][,weak=MV]  the chip's VCC on A0 (emu_wiring.h)\n"
 	"  -v                 verbose (twice: simavr warnings, three: traces)\n"
 	"  --help\n"
 	"prints the pty path as the first line of stdout; SIGUSR1 prints\n"
@@ -195,7 +200,8 @@ static int emu_parse_args(int argc, char **argv, struct emu_opts *o,
 		if (strcmp(name, "--chip") && strcmp(name, "--image") &&
 		    strcmp(name, "--link") && strcmp(name, "--latency-ms") &&
 		    strcmp(name, "--baud") && strcmp(name, "--fault") &&
-		    strcmp(name, "--chip-fault")) {
+		    strcmp(name, "--chip-fault") && strcmp(name, "--wiring") &&
+		    strcmp(name, "--vcc")) {
 			snprintf(err, errlen, "unknown option '%s'", a);
 			return -1;
 		}
@@ -217,6 +223,10 @@ static int emu_parse_args(int argc, char **argv, struct emu_opts *o,
 			o->fault = val;
 		else if (!strcmp(name, "--chip-fault"))
 			o->chip_fault = val;
+		else if (!strcmp(name, "--wiring"))
+			o->wiring = val;
+		else if (!strcmp(name, "--vcc"))
+			o->vcc = val;
 		else if (parse_u32(val, !strcmp(name, "--baud") ? &o->baud : &o->latency_ms)) {
 			snprintf(err, errlen, "option '%s' wants a number, not '%s'", name, val);
 			return -1;
@@ -437,6 +447,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	if (emu_wiring_parse(e->opt.wiring, e->opt.vcc, &e->wiring, err, sizeof(err)) < 0) {
+		fprintf(stderr, "spiflash-emu: %s\n", err);
+		return 2;
+	}
+
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -495,6 +510,10 @@ int main(int argc, char **argv)
 
 	if (emu_spi_init(&e->spi, e->avr, &e->chip) < 0) {
 		fprintf(stderr, "spiflash-emu: cannot wire the SPI bus (no SPI or PORTB?)\n");
+		goto out;
+	}
+	if (emu_wiring_init(&e->wiring, e->avr, &e->spi) < 0) {
+		fprintf(stderr, "spiflash-emu: cannot wire A0 (no ADC?)\n");
 		goto out;
 	}
 	e->bridge = calloc(1, sizeof(*e->bridge));

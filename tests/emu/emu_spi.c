@@ -22,7 +22,7 @@ uint64_t emu_spi_now_ns(const struct emu_spi *s)
 }
 
 /* CPU cycles for one byte: 8 SCK periods of F_CPU/{4,16,64,128}, halved by SPI2X. */
-static avr_cycle_count_t byte_cycles(struct emu_spi *s)
+static avr_cycle_count_t byte_cycles(const struct emu_spi *s)
 {
 	static const uint8_t div[4] = { 4, 16, 64, 128 };
 	avr_t *avr = s->avr;
@@ -33,6 +33,11 @@ static avr_cycle_count_t byte_cycles(struct emu_spi *s)
 	if (avr->data[s->port->r_spsr] & SPSR_SPI2X)
 		c /= 2;
 	return c;
+}
+
+uint64_t emu_spi_byte_cycles(const struct emu_spi *s)
+{
+	return byte_cycles(s);
 }
 
 /*
@@ -124,7 +129,8 @@ static void chip_mosi(avr_irq_t *irq, uint32_t value, void *param)
 
 	(void)irq;
 	if (s->selected && s->xfer_gen == s->select_gen) {
-		miso = fc_transfer(s->chip, (uint8_t)value, emu_spi_now_ns(s));
+		miso = s->bus ? s->bus(s, (uint8_t)value, s->bus_ctx) :
+			 fc_transfer(s->chip, (uint8_t)value, emu_spi_now_ns(s));
 		s->bytes++;
 	} else {
 		s->bytes_idle++;

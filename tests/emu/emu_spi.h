@@ -42,12 +42,18 @@ struct emu_spi {
 	uint64_t bytes;           /* bytes shifted while the chip was selected */
 	uint64_t bytes_idle;      /* bytes shifted with chip select high */
 	uint64_t collisions;      /* SPDR written during a transfer (WCOL) */
+	/* Wiring faults (emu_wiring.c): when set, each byte clocked while the
+	 * chip is selected goes here instead of straight to fc_transfer. */
+	uint8_t (*bus)(struct emu_spi *s, uint8_t mosi, void *ctx);
+	void *bus_ctx;
 };
 
 /* Wire the bus; 0, or -1 if simavr lacks the SPI peripheral or PORTB. */
 int emu_spi_init(struct emu_spi *s, avr_t *avr, struct fc_chip *chip);
 /* After avr_reset(): forget the byte in flight and release chip select. */
 void emu_spi_reset(struct emu_spi *s);
+/* CPU cycles one byte takes at the SPI clock SPCR/SPSR set. */
+uint64_t emu_spi_byte_cycles(const struct emu_spi *s);
 /* Simulated time of the bus, in nanoseconds. */
 uint64_t emu_spi_now_ns(const struct emu_spi *s);
 

@@ -1,0 +1,73 @@
+/*
+ * cli_doctor: `spiflash doctor` (the checks are core/doctor.c) and the
+ * session's clock under --spi-speed auto.
+ *
+ * Exit codes: 0 a clean bill; EXIT_CHIP (4) the chip cannot be used as
+ * wired (MISO floating or stuck, no ID, VCC wrong or sagging, WP# locking
+ * the status registers, reads that differ at every clock); EXIT_MISMATCH
+ * (5) the chip works, but reads differ above some clock; EXIT_DEVICE and
+ * the others as for every command when the programmer itself fails.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/doctor.h"
+#include "cli/cli.h"
+
+static const char *const level_tag[] = { " ok  ", "note ", "WARN ", "FAULT" };
+
+static int verdict_exit(enum doctor_verdict v)
+{
+	switch (v) {
+	case DOCTOR_CLEAN:
+		return EXIT_OK;
+	case DOCTOR_SIGNAL:
+		return EXIT_MISMATCH;
+	case DOCTOR_ERROR:
+		return EXIT_ERROR;
+	default:
+		return EXIT_CHIP;
+	}
+}
+
+int cmd_doctor(struct ctx *c)
+{
+	struct doctor d;
+	struct doctor_params par;
+	unsigned i;
+	int rc, err;
+
+	rc = session_open(c);
+	if (rc)
+		return rc;
+	memset(&par, 0, sizeof(par));
+	par.erase_test = c->o.erase_test;
+	par.erase_addr = (uint32_t)c->o.erase_test_addr;
+	err = doctor_run(&d, &c->pgm, &c->ops, &par);
+	for (i = 0; i < d.nf; i++)
+		printf("[%s] %s: %s\n", level_tag[d.f[i].level], d.f[i].what, d.f[i].text);
+	if (err)
+		return fail(c, err);
+	printf("\nverdict: %s\n", d.summary);
+	if (d.next[0])
+		printf("next:    %s\n", d.next);
+	return verdict_exit(d.verdict);
+}
+
+int session_auto_clock(struct ctx *c, char *why, size_t whylen)
+{
+	uint32_t hz;
+	int err;
+
+	why[0] = '\0';
+	if (c->o.spi_speed != OPTS_SPI_AUTO)
+		return 0;
+	err = doctor_pick_clock(&c->pgm, &c->ops, 2, 1024, &hz, why, whylen);
+	if (err == DEV_E_REMOTE + PROTO_E_UNKNOWN_OP) {
+		snprintf(why, whylen, "the programmer's own (it sets no SPI clock)");
+		return 0;
+	}
+	if (!err && c->o.verbose)
+		fprintf(stderr, "spiflash: SPI clock %s\n", why);
+	return err;
+}
