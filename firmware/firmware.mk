@@ -85,7 +85,14 @@ fw_mcu_uno1m := atmega328p
 fw_variant_uno1m := standard
 fw_defs_uno1m := -DARDUINO_AVR_UNO -DSPIFLASH_BAUD=1000000UL
 
-$(foreach b,$(FW_BOARDS) uno1m,$(eval $(call fw_board,$(b))))
+# The sketch with the portable C of the stream loops instead of their
+# assembly (build/fw-unoc/spiflash.elf): tests/e2e/test_stream_asm.sh checks
+# that both send the same bytes.
+fw_mcu_unoc := atmega328p
+fw_variant_unoc := standard
+fw_defs_unoc := -DARDUINO_AVR_UNO -DSPIFLASH_STREAM_C
+
+$(foreach b,$(FW_BOARDS) uno1m unoc,$(eval $(call fw_board,$(b))))
 
 $(BUILD)/spiflash.elf: $(BUILD)/fw-uno/spiflash.elf
 	cp $< $@
@@ -95,7 +102,7 @@ $(BUILD)/spiflash.hex: $(BUILD)/fw-uno/spiflash.hex
 .PHONY: firmware firmware-boards upload
 firmware: $(BUILD)/spiflash.elf $(BUILD)/spiflash.hex
 firmware-boards: firmware $(BUILD)/fw-leonardo/spiflash.hex $(BUILD)/fw-mega/spiflash.hex
-all: firmware $(BUILD)/fw-uno1m/spiflash.elf
+all: firmware $(BUILD)/fw-uno1m/spiflash.elf $(BUILD)/fw-unoc/spiflash.elf
 
 BOARD ?= uno
 PORT ?= /dev/ttyACM0

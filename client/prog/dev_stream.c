@@ -80,9 +80,13 @@ static void confirm(struct stream *s, int64_t idx, uint32_t check)
 		return;
 	n = block_len(s, (uint32_t)idx);
 	/* the device's check covers the block's address too: a block put in
-	 * the wrong place fails it (PROTOCOL.md, READ_STREAM) */
+	 * the wrong place fails it (PROTOCOL.md, READ_STREAM).  Under
+	 * PROTO_STREAM_CMP the device compared its two reads itself: the check
+	 * is the address's CRC-32, complemented if they differed, and the
+	 * frame's CRC-16 covers the bytes on the way. */
 	proto_put32(a, s->addr + (uint32_t)idx * s->block);
-	if ((uint32_t)crc32(crc32(0L, a, 4), s->buf + (uint32_t)idx * s->block, n) == check)
+	if ((s->flags & PROTO_STREAM_CMP) ? (uint32_t)crc32(0L, a, 4) == check :
+	    (uint32_t)crc32(crc32(0L, a, 4), s->buf + (uint32_t)idx * s->block, n) == check)
 		s->state[idx] = PROG_BLOCK_CONFIRMED;
 	else
 		s->d->stats.stream_check_fails++;
@@ -139,6 +143,11 @@ int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, 
 
 	if (!(d->hello.caps & PROTO_CAP_STREAM) || !block || block > dev_read_max(d) || !len)
 		return DEV_E_ARG;
+	/* the device compares its second read itself when it can: no CRC-32
+	 * of it to compute, which is what held a 328P below 2 Mbaud */
+	if ((flags & PROTO_STREAM_CHECK) && (d->hello.caps & PROTO_CAP_STREAM_CMP))
+		flags |= PROTO_STREAM_CMP;
+	q.flags = flags;
 	memset(&s, 0, sizeof(s));
 	s.d = d;
 	s.addr = addr;

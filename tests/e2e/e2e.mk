@@ -10,6 +10,7 @@ all: $(BUILD)/proto_probe $(BUILD)/sp_pty_shim.so
 
 E2E_TESTS += tests/e2e/test_proto_copy.sh
 E2E_TESTS += tests/e2e/test_firmware_emu.sh
+E2E_TESTS += tests/e2e/test_stream_asm.sh
 E2E_TESTS += tests/e2e/test_client.sh
 E2E_TESTS += tests/e2e/test_doctor.sh
 E2E_TESTS += tests/e2e/test_chips.sh

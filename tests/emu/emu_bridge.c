@@ -181,6 +181,17 @@ static void count_traffic(struct emu_bridge *b)
 
 /* ---- simavr side ---- */
 
+/* The byte that waited in UDR has moved into the shift register. */
+static avr_cycle_count_t udr_free(avr_t *avr, avr_cycle_count_t when, void *param)
+{
+	struct emu_bridge *b = param;
+
+	(void)when;
+	if (avr_regbit_get(avr, b->uart->txen))
+		avr_raise_interrupt(avr, &b->uart->udrc);
+	return 0;
+}
+
 static void uart_out(avr_irq_t *irq, uint32_t value, void *param)
 {
 	struct emu_bridge *b = param;
@@ -192,9 +203,23 @@ static void uart_out(avr_irq_t *irq, uint32_t value, void *param)
 	 * simavr reports the byte when UDR is written; the host has it only
 	 * once its stop bit is out, after any byte still on the line: latency
 	 * then counts from there, so a burst keeps its spacing.
+	 *
+	 * The USART has a transmit buffer (UDR) in front of its shift
+	 * register: a byte written while the line is idle moves into the
+	 * shift register at once and UDRE is set again, and one written while
+	 * a byte shifts waits in UDR, with UDRE clear, until the shift
+	 * register takes it.  simavr 1.6 clears UDRE on each write and sets it
+	 * again only when everything has gone out (an interrupt-driven sender
+	 * hides this behind its pump; a polling one loses the polling delay
+	 * on every byte, which the chip does not): set UDRE when the chip would.
 	 */
-	if (b->wire_end < avr->cycle)
+	if (b->wire_end <= avr->cycle) {
 		b->wire_end = avr->cycle;
+		avr_raise_interrupt(avr, &b->uart->udrc);
+	} else {
+		/* one cycle late: after simavr's own pump on that cycle */
+		avr_cycle_timer_register(avr, b->wire_end - avr->cycle + 1, udr_free, b);
+	}
 	b->wire_end += b->uart->cycles_per_byte;
 	b->st.from_dev++;
 	host_baud_refresh(b, 0);
@@ -257,12 +282,20 @@ static void ucsrb_written(avr_t *avr, avr_io_addr_t addr, uint8_t v, void *param
 	struct emu_bridge *b = param;
 	avr_uart_t *u = b->uart;
 	uint8_t txen = avr_regbit_get(avr, u->txen);
+	uint8_t udrie = avr_regbit_get(avr, u->udrc.enable);
 
 	(void)addr;
 	(void)v;
 	if (txen && !b->txen && !u->tx_cnt)
 		avr_raise_interrupt(avr, &u->udrc);
+	/* The UDRE interrupt is a level: enabled while UDRE is set, it fires
+	 * at once.  simavr 1.6 fires it then only if its own transmit pump is
+	 * idle, otherwise when the pump has sent everything, a byte or two
+	 * late (uart_out sets UDRE as the chip does, with the pump running). */
+	if (txen && udrie && !b->udrie && avr_regbit_get(avr, u->udrc.raised))
+		avr_raise_interrupt(avr, &u->udrc);
 	b->txen = txen;
+	b->udrie = udrie;
 }
 
 /*

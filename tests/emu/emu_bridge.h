@@ -78,6 +78,7 @@ struct emu_bridge {
 	int xoff;                          /* the UART input FIFO is full */
 	uint8_t u2x;                       /* last seen U2X0 */
 	uint8_t txen;                      /* last seen TXEN0 */
+	uint8_t udrie;                     /* last seen UDRIE0 */
 	avr_cycle_count_t cycles_per_byte; /* last seen UART rate */
 	uint32_t baud_hint;                /* --baud, 0 if none */
 	avr_cycle_count_t latency;         /* cycles, each direction */

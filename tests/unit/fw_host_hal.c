@@ -161,6 +161,34 @@ void hal_uart_send(const uint8_t *buf, uint16_t len)
 	hb.out_len += len;
 }
 
+/* Polled sending: one byte a poll, as the 328P sends about one byte a
+ * turn of its loops; hb.out keeps the order, which is all that matters. */
+void hal_tx_poll(struct hal_tx *tx)
+{
+	if (tx->n) {
+		hal_uart_send(tx->p, 1);
+		tx->p++;
+		tx->n--;
+	}
+}
+
+/* hal_uart_send copies at once: nothing is ever left to take */
+void hal_uart_take(struct hal_tx *tx)
+{
+	tx->p = 0;
+	tx->n = 0;
+}
+
+uint8_t hal_spi_read_crc16(uint8_t *buf, uint16_t n, uint16_t *crc, struct hal_tx *tx)
+{
+	return fw_spi_read_crc16_c(buf, n, crc, tx);
+}
+
+uint8_t hal_spi_cmp_cobs(const uint8_t *buf, uint16_t n, struct hal_cobs *c, struct hal_tx *tx)
+{
+	return fw_spi_cmp_cobs_c(buf, n, c, tx);
+}
+
 uint16_t hal_uart_rx_capacity(void)
 {
 	return 127;

@@ -104,6 +104,16 @@ uint8_t flash_read_sr(struct flash *f, uint8_t opcode)
 	return v;
 }
 
+void flash_read_begin(struct flash *f, uint32_t addr)
+{
+	begin_addr_cmd(f, SPINOR_OP_READ, SPINOR_OP_READ4, addr);
+}
+
+void flash_read_end(struct flash *f)
+{
+	end_addr_cmd(f);
+}
+
 uint8_t flash_read(struct flash *f, uint32_t addr, uint8_t *buf, uint16_t n)
 {
 	uint8_t all;

@@ -38,6 +38,10 @@ void flash_sfdp(struct flash *f, uint32_t addr, uint8_t *buf, uint16_t n);
 uint8_t flash_read_sr(struct flash *f, uint8_t opcode);
 /* Returns the AND of the bytes read: FF means the range is erased. */
 uint8_t flash_read(struct flash *f, uint32_t addr, uint8_t *buf, uint16_t n);
+/* A read left open for the caller to clock the bytes (the stream's fused
+ * loops, fw_hal.h): chip selected, READ and address sent; then end it. */
+void flash_read_begin(struct flash *f, uint32_t addr);
+void flash_read_end(struct flash *f);
 int8_t flash_write_enable(struct flash *f, uint8_t opcode);
 int8_t flash_wait_ready(struct flash *f, uint32_t max_ms);
 int8_t flash_program(struct flash *f, uint32_t addr, const uint8_t *data, uint16_t n);

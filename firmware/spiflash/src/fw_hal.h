@@ -56,6 +56,39 @@ void hal_spi_write(const uint8_t *buf, uint16_t n);
  * by proto_crc32_update), the CRC of each byte computed while the next one
  * shifts in. */
 uint32_t hal_spi_crc32(uint32_t crc, uint16_t n);
+/*
+ * The stream's block loops (fw_core READ_STREAM with PROTO_STREAM_CMP).
+ * While they run, bytes go out by polling, from inside the loops that clock
+ * the chip, with no interrupt per byte: at 2 Mbaud an interrupt per byte
+ * costs half of the 88 cycles a byte has.  hal_uart_take stops the
+ * background send (hal_uart_send) and gives what it had left in tx; the
+ * loops send from tx and hal_uart_send hands the rest back.  hal_tx_poll
+ * sends one byte of tx if the transmitter has room.
+ */
+struct hal_tx {
+	const uint8_t *p;
+	uint16_t n;
+};
+/* COBS encoder state: the code byte being filled and the next byte out. */
+struct hal_cobs {
+	uint8_t *code;
+	uint8_t *out;
+};
+void hal_uart_take(struct hal_tx *tx);
+void hal_tx_poll(struct hal_tx *tx);
+/* Read in progress (flash_read_begin): clock n bytes into buf, fold them
+ * into *crc (proto_crc16_update), send from tx; returns their AND. */
+uint8_t hal_spi_read_crc16(uint8_t *buf, uint16_t n, uint16_t *crc, struct hal_tx *tx);
+/* Read in progress: clock n bytes and compare them with buf (nonzero: some
+ * differ), COBS-encode buf's bytes at c (c->out may run behind buf, the
+ * encoding in place), send from tx. */
+uint8_t hal_spi_cmp_cobs(const uint8_t *buf, uint16_t n, struct hal_cobs *c, struct hal_tx *tx);
+/* The portable C of the two (fw_stream.c): the host's HAL and boards
+ * without the assembly use them; tests compare them with the assembly. */
+uint8_t fw_spi_read_crc16_c(uint8_t *buf, uint16_t n, uint16_t *crc, struct hal_tx *tx);
+uint8_t fw_spi_cmp_cobs_c(const uint8_t *buf, uint16_t n, struct hal_cobs *c, struct hal_tx *tx);
+void fw_cobs_put(struct hal_cobs *c, uint8_t b);
+
 /* Clock at most hz; returns the clock actually set. */
 uint32_t hal_spi_set_clock(uint32_t hz);
 

@@ -94,11 +94,16 @@ enum proto_caps {
 	PROTO_CAP_PIPELINE  = 1u << 8,  /* several requests in flight, within rx_buffer */
 	PROTO_CAP_CRC32_MULTI = 1u << 9, /* CRC32_MULTI */
 	PROTO_CAP_DIAG      = 1u << 10, /* DIAG */
+	PROTO_CAP_STREAM_CMP = 1u << 11, /* READ_STREAM flag PROTO_STREAM_CMP */
 };
 
 /* READ_STREAM flags */
 #define PROTO_STREAM_CHECK  0x01   /* second read of each block, CRC-32 sent */
 #define PROTO_STREAM_SKIP_BLANK 0x02 /* all-FF blocks sent as DATA_BLANK */
+/* With PROTO_STREAM_CHECK: the device compares the second read with the
+ * first itself; the check is CRC-32 of the block's address (4 bytes, LE)
+ * when they are equal, its complement when they differ */
+#define PROTO_STREAM_CMP    0x04
 
 /* DIAG flags: what to load the supply with while A0 is sampled */
 #define PROTO_DIAG_LOAD     0x01   /* a status-register read loop, chip selected */
