@@ -232,6 +232,24 @@ const struct fc_part fc_parts[] = {
 		.sfdp = sfdp_w25q128, .sfdp_len = sizeof(sfdp_w25q128),
 	},
 	{
+		/* The 1.8 V sibling of the W25Q128 (ID EF 60 18), for spiflash
+		 * doctor's supply check; no SFDP image here. */
+		.name = "W25Q128FW",
+		.datasheet = "Winbond W25Q128FW rev L (2018), 1.65-1.95 V",
+		.jedec = { 0xEF, 0x60, 0x18 }, .res_id = 0x17,
+		.size = 16 * MIB, .page_size = 256, .addr4 = FC_ADDR4_NONE,
+		.flags = FC_F_SR2 | FC_F_SR3 | FC_F_WRSR2_31 | FC_F_WRSR_2BYTE | FC_F_TB |
+			 FC_F_SEC | FC_F_CMP | FC_F_DP | FC_F_RESET,
+		.sr2_init = 0x02, .sr3_init = 0x60,
+		.sr1_wmask = W_SR1, .sr2_wmask = W_SR2, .sr3_wmask = 0x64,
+		.t_pp_typ = 700, .t_pp_max = 3000,
+		.t_se_typ = 45000, .t_se_max = 400000,
+		.t_be32_typ = 120000, .t_be32_max = 1600000,
+		.t_be64_typ = 150000, .t_be64_max = 2000000,
+		.t_ce_typ = 40000000, .t_ce_max = 200000000,
+		.t_w_typ = 10000, .t_w_max = 15000,
+	},
+	{
 		/* SR1: BP0-BP3 bits 2-5, TB bit 6.  SR3: ADS (bit 0, read-only),
 		 * ADP (bit 1), WPS, DRV. */
 		.name = "W25Q256",

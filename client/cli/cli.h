@@ -74,5 +74,6 @@ int cmd_doctor(struct ctx *c);
 /* --spi-speed auto: pick the session's clock once the chip is detected;
  * *why says which and why ("" without auto).  0 or an error for fail(). */
 int session_auto_clock(struct ctx *c, char *why, size_t whylen);
+int session_clock_auto(const struct ctx *c);
 
 #endif

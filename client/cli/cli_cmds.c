@@ -426,7 +426,7 @@ int cmd_info(struct ctx *c)
 	if (c->o.json)
 		return report_info(stdout, &c->rep, &c->ops, force, &desc, fail_cb, c);
 	err = info_print(stdout, &c->ops, force, c->o.device, &desc);
-	if (!err && c->o.spi_speed == OPTS_SPI_AUTO) {
+	if (!err && session_clock_auto(c)) {
 		char why[256];
 
 		err = session_auto_clock(c, why, sizeof(why));

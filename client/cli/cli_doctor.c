@@ -54,13 +54,21 @@ int cmd_doctor(struct ctx *c)
 	return verdict_exit(d.verdict);
 }
 
+/* --spi-speed auto, and the sketch's default: a raw SPI master keeps the
+ * clock its driver sets unless asked. */
+int session_clock_auto(const struct ctx *c)
+{
+	return c->o.spi_speed == OPTS_SPI_AUTO ||
+	       (!c->o.spi_speed && c->pgm.name && !strcmp(c->pgm.name, "spiflash"));
+}
+
 int session_auto_clock(struct ctx *c, char *why, size_t whylen)
 {
 	uint32_t hz;
 	int err;
 
 	why[0] = '\0';
-	if (c->o.spi_speed != OPTS_SPI_AUTO)
+	if (!session_clock_auto(c))
 		return 0;
 	err = doctor_pick_clock(&c->pgm, &c->ops, 2, 1024, &hz, why, whylen);
 	if (err == DEV_E_REMOTE + PROTO_E_UNKNOWN_OP) {

@@ -313,6 +313,8 @@ int attach(struct ctx *c)
 	rc = session_open(c);
 	if (rc)
 		return rc;
+	if (session_clock_auto(c))
+		prog_set_clock(&c->pgm, 100000, NULL);   /* detect at the slowest clock */
 	err = ops_detect_chip(&c->ops, force, &id);
 	if (err)
 		return fail(c, err);

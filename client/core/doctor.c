@@ -105,12 +105,10 @@ static int clocks(struct prog *p, uint32_t *hz, unsigned max, unsigned *n)
 
 /*
  * Read at the slowest clock twice (the reference), then `repeats` times at
- * each clock from the fastest down.  full: every clock (doctor); else stop
- * at the first that agrees (--spi-speed auto).  Fills clk[] and returns the
- * chosen clock in *pick: the fastest at which this clock and every slower
- * one tried agreed.
+ * every other clock.  Fills clk[] and returns the chosen clock in *pick: the
+ * fastest at which this clock and every slower one agreed.
  */
-static int scan(struct prog *p, uint32_t span, unsigned repeats, int full,
+static int scan(struct prog *p, uint32_t span, unsigned repeats,
 		struct doctor_clock *clk, unsigned *nclk, uint32_t *pick, int *ref_bad)
 {
 	uint32_t hz[DOCTOR_MAX_CLOCKS];
@@ -150,8 +148,6 @@ static int scan(struct prog *p, uint32_t span, unsigned repeats, int full,
 		}
 		if (err)
 			return err;
-		if (!full && !clk[i].bad)
-			break;
 	}
 	/* the fastest clock with no bad read at it or below it */
 	for (i = n; i-- > 0;) {
@@ -160,43 +156,57 @@ static int scan(struct prog *p, uint32_t span, unsigned repeats, int full,
 		if (clk[i].reads)
 			*pick = clk[i].hz;
 	}
-	if (!full) {
-		/* stopped at the first good one: everything slower untried */
-		for (i = 0; i < n; i++)
-			if (clk[i].reads && !clk[i].bad) {
-				*pick = clk[i].hz;
-				break;
-			}
-	}
 	return prog_set_clock(p, *pick ? *pick : hz[n - 1], NULL);
 }
 
 int doctor_pick_clock(struct prog *p, struct ops *o, unsigned repeats, uint32_t span,
 		      uint32_t *hz, char *why, size_t whylen)
 {
-	struct doctor_clock clk[DOCTOR_MAX_CLOCKS];
-	unsigned n = 0;
-	int ref_bad, err;
+	struct sample ref, s;
+	uint32_t slow, want, set, fastest = 0;
+	unsigned r, bad = 0, tries = 0;
+	int err;
 	char a[16], b[16];
 
 	if (span > o->chip.size)
 		span = o->chip.size;
-	err = scan(p, span, repeats, 0, clk, &n, hz, &ref_bad);
+	/* the reference: the slowest clock, read twice */
+	err = prog_set_clock(p, SLOWEST_HZ, &slow);
+	if (!err)
+		err = take(p, span, &ref);
+	if (!err)
+		err = take(p, span, &s);
 	if (err)
 		return err;
-	if (ref_bad || !*hz) {
-		*hz = clk[n - 1].hz;
+	if (!same(&ref, &s)) {
+		*hz = slow;
 		snprintf(why, whylen, "%s (auto: reads differ even at the slowest clock; see 'spiflash doctor')",
-			 hz_str(*hz, a, sizeof(a)));
-	} else if (clk[0].hz == *hz) {
-		snprintf(why, whylen, "%s (auto: the fastest; ID, SR1 and %u KiB read %u times alike at it and at %s)",
-			 hz_str(*hz, a, sizeof(a)), (unsigned)(span / 1024), repeats,
-			 hz_str(clk[n - 1].hz, b, sizeof(b)));
-	} else {
-		snprintf(why, whylen, "%s (auto: reads differed above it; ID, SR1 and %u KiB read %u times alike at it and at %s)",
-			 hz_str(*hz, a, sizeof(a)), (unsigned)(span / 1024), repeats,
-			 hz_str(clk[n - 1].hz, b, sizeof(b)));
+			 hz_str(slow, a, sizeof(a)));
+		return 0;
 	}
+	/* from the fastest down, the first clock whose reads all agree */
+	for (want = 8000000; ; want = set / 2) {
+		err = prog_set_clock(p, want, &set);
+		if (err)
+			return err;
+		if (!fastest)
+			fastest = set;
+		if (set <= slow || ++tries > DOCTOR_MAX_CLOCKS)
+			break;
+		for (r = 0, bad = 0; !err && r < repeats; r++) {
+			err = take(p, span, &s);
+			if (!err && !same(&ref, &s))
+				bad++;
+		}
+		if (err)
+			return err;
+		if (!bad)
+			break;
+	}
+	*hz = set;
+	snprintf(why, whylen, "%s (auto: %s; ID, SR1 and %u bytes read %u times alike at it and at %s)",
+		 hz_str(set, a, sizeof(a)), set == fastest ? "the fastest" : "reads differed above it",
+		 (unsigned)span, repeats, hz_str(slow, b, sizeof(b)));
 	return 0;
 }
 
@@ -509,7 +519,7 @@ int doctor_run(struct doctor *d, struct prog *p, struct ops *o, const struct doc
 	span = d->par.span ? d->par.span : 4096;
 	if (span > o->chip.size)
 		span = o->chip.size;
-	err = scan(p, span, repeats, 1, d->clk, &d->nclk, &d->clock_hz, &ref_bad);
+	err = scan(p, span, repeats, d->clk, &d->nclk, &d->clock_hz, &ref_bad);
 	if (err == DEV_E_REMOTE + PROTO_E_UNKNOWN_OP) {
 		add(d, DOCTOR_NOTE, "signal", "not checked at other clocks: %s sets no SPI clock",
 		    p->name ? p->name : "this programmer");

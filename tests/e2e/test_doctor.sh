@@ -25,7 +25,8 @@ row() {
 	n=$((n + 1))
 	cp "$T/img.bin" "$T/row.bin"
 	# shellcheck disable=SC2086
-	if ! emu_start "r$n" --chip W25Q128 --image "$T/row.bin" $emu_args; then
+	case " $emu_args" in *" --chip "*) ;; *) emu_args="--chip W25Q128 $emu_args" ;; esac
+	if ! emu_start "r$n" --image "$T/row.bin" $emu_args; then
 		fail "$name: emulator did not start"
 		return
 	fi
@@ -69,6 +70,7 @@ row "VCC 3.3 V on A0" 0 "clean bill" "--vcc 3300" --
 grep -qF "3.30 V on the chip's VCC" "$T/last.out" &&
 	ok "VCC measured: 3.30 V" || fail "VCC 3.3 V: $(cat "$T/last.out")"
 row "3.3 V part on 5 V" 4 "a 3.3 V chip on 5 V" "--vcc 5000" --
+row "1.8 V part on 3.3 V" 4 "a 1.8 V chip on a higher supply" "--chip W25Q128FW --vcc 3300" --
 row "weak supply" 4 "the chip's supply sags when the chip works" "--vcc 3300,weak=2800" --
 row "sag during erase, not tested" 0 "clean bill" "--vcc 3300,sag=2800" --
 row "sag during erase" 4 "the chip's supply sags when the chip works" \
