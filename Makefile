@@ -42,6 +42,7 @@ include protocol/protocol.mk
 include chipmodel/chipmodel.mk
 include firmware/firmware.mk
 include client/client.mk
+include client/windows.mk
 include client/inspect/inspect.mk
 include tests/emu/emu.mk
 include tests/unit/unit.mk

@@ -1,5 +1,6 @@
 /* state: the state directory (state.h). */
 #include "core/state.h"
+#include "plat.h"
 
 #include <errno.h>
 #include <sys/stat.h>
@@ -13,31 +14,26 @@ int state_make_dirs(char *path)
 	char *p;
 
 	for (p = path + 1; *p; p++) {
-		if (*p != '/')
+		char sep = *p;
+
+		if (!plat_is_sep(sep))
 			continue;
 		*p = '\0';
 		if (mkdir(path, 0700) < 0 && errno != EEXIST) {
-			*p = '/';
+			*p = sep;
 			return -1;
 		}
-		*p = '/';
+		*p = sep;
 	}
 	return (mkdir(path, 0700) < 0 && errno != EEXIST) ? -1 : 0;
 }
 
 int state_dir(char *buf, size_t n, char *msg, size_t msglen)
 {
-	const char *base;
+	int err = plat_state_dir(buf, n, msg, msglen);
 
-	if ((base = getenv("XDG_STATE_HOME")) && *base == '/')
-		snprintf(buf, n, "%s/spiflash", base);
-	else if ((base = getenv("HOME")) && *base)
-		snprintf(buf, n, "%s/.local/state/spiflash", base);
-	else {
-		snprintf(msg, msglen,
-			 "no state directory for backups and the resume journal: set HOME or XDG_STATE_HOME");
-		return STATE_E_DIR;
-	}
+	if (err)
+		return err;
 	if (state_make_dirs(buf) < 0 || access(buf, W_OK | X_OK) < 0) {
 		snprintf(msg, msglen,
 			 "cannot use the state directory '%s' for backups and the resume journal: %s; set XDG_STATE_HOME to a writable directory",

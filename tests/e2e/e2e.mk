@@ -27,3 +27,6 @@ E2E_TESTS += tests/e2e/test_sketch_ide.sh
 E2E_TESTS += tests/e2e/test_serprog.sh
 E2E_TESTS += tests/e2e/test_rebuild.sh
 E2E_TESTS += tests/e2e/test_errors.sh
+# The Windows client (make windows) under Wine against the emulator: ports,
+# info, write/read/verify, a wrong and a busy port, Ctrl-C and an unplug.
+E2E_TESTS += tests/e2e/test_windows.sh

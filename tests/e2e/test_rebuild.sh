@@ -23,6 +23,10 @@ mk() { make -s --no-print-directory "$@" >/dev/null 2>&1; }
 targets="build/spiflash build/spiflash-emu build/spiflash.elf build/test_proto build/test_fw_core
 	build/test_ops build/test_flashchip build/test_chips build/test_sfdp build/test_regions
 	build/replay_sfdp build/proto_probe"
+# the Windows client too, where its cross-compiler is installed
+win=
+command -v x86_64-w64-mingw32-gcc >/dev/null && win=build/win/spiflash.exe
+targets="$targets $win"
 # shellcheck disable=SC2086
 mk $targets || { echo "FAIL: the copy does not build"; echo "0 passed, 1 failed"; exit 1; }
 for t in $targets; do
@@ -45,8 +49,15 @@ stale() {
 # every source and header of the client makes the client out of date
 for f in client/*/*.c client/*/*.h client/*.c client/*.h; do
 	[ -e "$f" ] || continue
-	case "$f" in client/inspect/*) continue ;; esac
+	case "$f" in
+	client/inspect/*) continue ;;
+	# Windows only (client/windows.mk)
+	*_win32.c | *_none.c) [ -n "$win" ] && stale "$f" $win; continue ;;
+	esac
 	stale "$f" build/spiflash
+done
+for f in client/compat/win32/*.h client/compat/win32/sys/*.h; do
+	[ -n "$win" ] && stale "$f" $win
 done
 # the chip model: the emulator, its unit tests and the client's dummy programmer
 for f in chipmodel/*.c chipmodel/*.h; do
