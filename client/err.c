@@ -53,6 +53,8 @@ const char *sf_strerror(int err)
 	case OPS_E_NOMEM:
 	case FILE_E_NOMEM:
 	case PORTS_E_NOMEM:    return "out of memory";
+	case SF_E_INTERRUPTED: return "interrupted";
+	case FILE_E_EXISTS:    return "the file exists and differs";
 	default:               return "unknown error";
 	}
 }

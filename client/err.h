@@ -54,6 +54,7 @@ enum sf_err {
 	FILE_E_WRITE = -302,
 	FILE_E_SHORT = -303,     /* the file does not cover the range */
 	FILE_E_NOMEM = -304,
+	FILE_E_EXISTS = -305,    /* the output exists and holds other bytes: kept */
 
 	BACKUP_E_FILE = -400,    /* the backup cannot be created or written */
 	BACKUP_E_JOURNAL = -401, /* the resume journal cannot be written */
@@ -73,6 +74,8 @@ enum sf_err {
 	PORTS_E_MANY = -761,     /* several answer */
 	PORTS_E_LIST = -762,     /* the system's port list failed */
 	PORTS_E_NOMEM = -763,
+
+	SF_E_INTERRUPTED = -780, /* SIGINT, SIGTERM or SIGHUP: stopped between requests */
 };
 
 #define DEV_IS_REMOTE(e)     ((e) <= DEV_E_REMOTE - 1 && (e) > DEV_E_REMOTE - 64)

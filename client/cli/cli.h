@@ -19,6 +19,7 @@
 #include "core/recheck.h"
 #include "core/region.h"
 #include "cli/report.h"
+#include "cli/interrupt.h"
 
 #define SPIFLASH_VERSION "0.1.0"
 
@@ -46,6 +47,7 @@ struct ctx {
 	struct report rep;         /* for --json (report.h) */
 	struct region region;      /* -i NAME (region.h) */
 	char picked[256];          /* the device found when -d was left out */
+	struct guard guard;        /* between the core and the programmer (interrupt.h) */
 };
 
 void say(const struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -56,6 +58,8 @@ int cerror(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2,
 /* Map an error of any module to an exit code, printing what went wrong. */
 int fail(struct ctx *c, int err);
 int session_open(struct ctx *c);
+/* TIOCEXCL on the open port (1), or off again (0). */
+void port_exclusive(struct ctx *c, int on);
 const struct chip *forced_chip(struct ctx *c, int *rc);
 int region_exit(int err);
 /* Connect and detect the chip. */

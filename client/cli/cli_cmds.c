@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "core/backup.h"
 #include "transport/clock.h"
@@ -30,6 +31,8 @@
 #include "prog/spi_linux.h"
 #include "prog/spi_serprog.h"
 #include "cli/cli.h"
+
+#define OPS_GROUP (64u * 1024u)   /* ops_write goes 64 KiB at a time */
 
 /* After a command that trusted what the chip said: is it still answering? */
 static int still_there(struct ctx *c, const char *what)
@@ -75,8 +78,19 @@ static int may_write(struct ctx *c, uint32_t addr, uint32_t len)
 }
 
 /* Before a write or an erase changes a sector: its old bytes to a file. */
+/* How the undo reaches this chip again: its port, or the -p that named a
+ * programmer without one. */
+static void undo_target(const struct ctx *c, char *target, size_t n)
+{
+	if (c->no_port)
+		snprintf(target, n, "-p %s%s%s", c->o.programmer, c->o.programmer_args ? ":" : "",
+			 c->o.programmer_args ? c->o.programmer_args : "");
+	else
+		snprintf(target, n, "-d %s", c->o.device);
+}
+
 static int save_old(struct ctx *c, uint32_t addr, const uint8_t *want, uint32_t len,
-		    struct backup *b)
+		    struct backup *b, int note)
 {
 	char msg[1400], target[600];
 	int err;
@@ -88,17 +102,81 @@ static int save_old(struct ctx *c, uint32_t addr, const uint8_t *want, uint32_t 
 	if (err)
 		return err == BACKUP_E_FILE ? (error("%s", msg), EXIT_ERROR) : fail(c, err);
 	snprintf(c->rep.backup, sizeof(c->rep.backup), "%s", b->path);
-	/* how the undo reaches this chip again: its port, or the -p that
-	 * named a programmer without one */
-	if (c->no_port)
-		snprintf(target, sizeof(target), "-p %s%s%s", c->o.programmer,
-			 c->o.programmer_args ? ":" : "",
-			 c->o.programmer_args ? c->o.programmer_args : "");
-	else
-		snprintf(target, sizeof(target), "-d %s", c->o.device);
-	if (backup_note(b, target, msg, sizeof(msg)))
+	undo_target(c, target, sizeof(target));
+	if (note && backup_note(b, target, msg, sizeof(msg)))
 		say(c, "spiflash: %s\n", msg);
 	return EXIT_OK;
+}
+
+/*
+ * After unfinished runs of this command, the backup just made holds their
+ * half-written bytes: the undo printed is the one that restores the chip as
+ * it was before the first of them (resume_undo).  Otherwise b's own note.
+ */
+static int undo_note(struct ctx *c, struct resume *r, uint32_t lo, uint32_t hi,
+		     const struct backup *b)
+{
+	char path[1100], target[600];
+	uint32_t ua, ul;
+	int err;
+
+	if (c->o.no_backup)
+		return EXIT_OK;
+	err = resume_undo(r, &c->ops, lo, hi, b->path, b->addr, b->len, path, sizeof(path), &ua,
+			  &ul);
+	if (err < 0)
+		return err == BACKUP_E_FILE ? (error("%s; nothing was changed", r->msg), EXIT_ERROR) :
+		       fail(c, err);
+	undo_target(c, target, sizeof(target));
+	if (err == 0) {
+		char msg[1400];
+
+		if (backup_note(b, target, msg, sizeof(msg)))
+			say(c, "spiflash: %s\n", msg);
+		return EXIT_OK;
+	}
+	if (b->len)
+		say(c, "spiflash: saved the old 0x%06x-0x%06x in '%s'\n", b->addr,
+		    b->addr + b->len - 1, b->path);
+	say(c, "spiflash: an earlier run of this command did not finish: the bytes from before it are in '%s'; to undo: spiflash %s -f '%s' --flash-offset 0x%06x write\n",
+	    path, target, path, ua);
+	snprintf(c->rep.backup, sizeof(c->rep.backup), "%.1000s", path);
+	return EXIT_OK;
+}
+
+/*
+ * The state of a range whose write a signal stopped, quickly: the write goes
+ * in order, so what lies before the block under way (the progress says
+ * where) is done and what lies after it as before; only that block is
+ * asked of the chip.
+ */
+static void stop_state(struct ctx *c, uint32_t addr, const uint8_t *want, uint32_t len,
+		       const struct backup *b)
+{
+	uint32_t ra = addr - addr % OPS_SECTOR, hi = addr + len, w_lo, w_hi;
+	uint64_t done = c->prog.phase_done;
+	char st[512];
+	size_t at = 0;
+
+	w_lo = ra + (uint32_t)(done < len + OPS_SECTOR ? done : len);
+	if (w_lo < addr)
+		w_lo = addr;
+	if (w_lo >= hi)
+		w_lo = hi - 1 - (hi - 1) % OPS_SECTOR > addr ? hi - 1 - (hi - 1) % OPS_SECTOR : addr;
+	w_hi = w_lo - w_lo % OPS_GROUP + OPS_GROUP;
+	if (w_hi > hi)
+		w_hi = hi;
+	st[0] = '\0';
+	if (w_lo > addr)
+		at += (size_t)snprintf(st, sizeof(st), "0x%06x-0x%06x %s, ", addr, w_lo - 1,
+				       c->o.no_verify ? "written" : "done");
+	if (wstate_describe(&c->ops, w_lo, want ? want + (w_lo - addr) : NULL, w_hi - w_lo,
+			    b->len ? b->path : NULL, b->addr, b->len, st + at, sizeof(st) - at))
+		return;
+	at = strlen(st);
+	if (w_hi < hi && at < sizeof(st))
+		snprintf(st + at, sizeof(st) - at, ", 0x%06x-0x%06x as before", w_hi, hi - 1);
+	fprintf(stderr, "spiflash: state of 0x%06x-0x%06x: %s\n", addr, hi - 1, st);
 }
 
 /*
@@ -127,7 +205,16 @@ static int change(struct ctx *c, uint32_t addr, const uint8_t *want, uint32_t le
 		len = r.hi - r.lo;
 		want = r.want;
 	}
-	rc = save_old(c, addr, want, len, &b);
+	if (!c->o.no_backup)
+		progress_plan(&c->prog, "backup", 1, len);
+	progress_plan(&c->prog, want ? "write" : "erase", 2, len);
+	progress_label(&c->prog, "backup");
+	rc = save_old(c, addr, want, len, &b, 0);
+	progress_label(&c->prog, NULL);
+	if (rc && interrupt_signal())
+		fputs("spiflash: nothing was changed; the same command again does the job\n", stderr);
+	if (!rc)
+		rc = undo_note(c, &r, addr, addr + len, &b);
 	if (rc)
 		goto out;
 	if (b.len && resume_add(&r, b.addr, b.addr + b.len, b.path)) {
@@ -145,23 +232,29 @@ static int change(struct ctx *c, uint32_t addr, const uint8_t *want, uint32_t le
 			goto out;
 		}
 	}
+	c->prog.phase_done = 0;
 	err = want ? ops_write(&c->ops, addr, want, len, !c->o.no_verify) :
 		     ops_erase(&c->ops, addr, len, !c->o.no_verify);
 	if (err) {
 		char st[512];
 
 		rc = fail(c, err);
+		c->guard.allow = 1;     /* after a signal: the state may be read */
 		/* a device that still answers can say where the range stands */
-		if (err != DEV_E_LINK && err != DEV_E_TIMEOUT && err != DEV_E_NOANSWER &&
-		    err != DEV_E_NOISY && !wstate_describe(&c->ops, addr, want, len,
-							  b.len ? b.path : NULL, b.addr, b.len,
-							  st, sizeof(st)) && st[0])
+		if (err == SF_E_INTERRUPTED)
+			stop_state(c, addr, want, len, &b);
+		else if (err != DEV_E_LINK && err != DEV_E_TIMEOUT && err != DEV_E_NOANSWER &&
+			 err != DEV_E_NOISY && !wstate_describe(&c->ops, addr, want, len,
+							       b.len ? b.path : NULL, b.addr, b.len,
+							       st, sizeof(st)) && st[0])
 			fprintf(stderr, "spiflash: state of 0x%06x-0x%06x: %s\n", addr,
 				addr + len - 1, st);
 		if (b.len)
 			fprintf(stderr, "spiflash: the old bytes of 0x%06x-0x%06x are in '%s'; the same command again finishes the job%s\n",
 				b.addr, b.addr + b.len - 1, b.path,
 				r.journal[0] ? " and puts back any byte around the range left erased" : "");
+		else
+			fputs("spiflash: the same command again finishes the job\n", stderr);
 		goto out;
 	}
 	resume_done(&r, addr, addr + len);
@@ -207,10 +300,11 @@ int cmd_read(struct ctx *c)
 	char msg[512];
 	int rc, err;
 
-	if (file_out_begin(&out, c->o.file, msg, sizeof(msg))) {
+	if (file_out_begin(&out, c->o.file, c->o.force, msg, sizeof(msg))) {
 		error("%s", msg);
 		return EXIT_ERROR;
 	}
+	interrupt_tmp(out.tmp);      /* a second signal removes it too */
 	rc = attach(c);
 	if (rc)
 		goto out;
@@ -222,23 +316,31 @@ int cmd_read(struct ctx *c)
 		rc = fail(c, OPS_E_NOMEM);
 		goto out;
 	}
+	progress_plan(&c->prog, "read", 1, (uint64_t)len * (1 + c->o.read_passes));
 	err = ops_read(&c->ops, addr, buf, len);
 	if (err) {
 		rc = fail(c, err);
+		if (err == SF_E_INTERRUPTED && strcmp(c->o.file, "-"))
+			fprintf(stderr, "spiflash: nothing was written to '%s'; the same command again reads it all\n",
+				c->o.file);
 		goto out;
 	}
 	rc = still_there(c, "read");
 	if (rc)
 		goto out;
-	if (file_out_commit(&out, buf, len, msg, sizeof(msg))) {
+	err = file_out_commit(&out, buf, len, msg, sizeof(msg));
+	if (err) {
 		error("%s", msg);
-		rc = EXIT_ERROR;
+		rc = err == FILE_E_EXISTS ? EXIT_MISMATCH : EXIT_ERROR;
 		goto out;
 	}
 	say(c, "read 0x%06x-0x%06x (%u bytes) of %s\n", addr, addr + len - 1, len,
 	    c->ops.chip.name);
+	if (out.same)
+		say(c, "spiflash: identical to the existing '%s': left as it is\n", c->o.file);
 	rc = EXIT_OK;
 out:
+	interrupt_tmp(NULL);
 	file_out_abort(&out);
 	free(buf);
 	return rc;
@@ -249,8 +351,21 @@ static int load_image(struct ctx *c, uint8_t **buf, uint32_t *len)
 {
 	char msg[512];
 
-	if (file_load(c->o.file, c->o.file_offset, c->o.length,
-		      !!(c->o.given & OPTS_HAVE_LENGTH), buf, len, msg, sizeof(msg))) {
+	int err = file_load(c->o.file, c->o.file_offset, c->o.length,
+			    !!(c->o.given & OPTS_HAVE_LENGTH), buf, len, msg, sizeof(msg));
+
+	if (err == FILE_E_SHORT && c->o.region && !c->o.region_file && c->region.resolved) {
+		/* name what the user typed, not the offsets the region set */
+		struct stat st;
+		long long size = stat(c->o.file, &st) ? -1 : (long long)st.st_size;
+
+		error("'%s' (%lld bytes) does not reach region '%s' at 0x%06x-0x%06x: -i %s reads FILE as a whole image; if it holds the region alone, give -i %s:%s (or --region-file); nothing was %s",
+		      c->o.file, size, c->o.region, c->region.offset,
+		      c->region.offset + c->region.length - 1, c->o.region, c->o.region, c->o.file,
+		      c->o.cmd == OPTS_CMD_WRITE ? "written" : "compared");
+		return EXIT_USAGE;
+	}
+	if (err) {
 		error("%s", msg);
 		return EXIT_ERROR;
 	}
@@ -352,7 +467,7 @@ int cmd_erase(struct ctx *c)
 		}
 		struct backup b;
 
-		rc = save_old(c, 0, NULL, c->ops.chip.size, &b);
+		rc = save_old(c, 0, NULL, c->ops.chip.size, &b, 1);
 		if (rc)
 			return rc;
 		err = ops_erase_chip(&c->ops, !c->o.no_verify);

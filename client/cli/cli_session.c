@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifndef _WIN32
+#include <sys/ioctl.h>
+#endif
 
 #include "core/backup.h"
 #include "transport/clock.h"
@@ -80,6 +83,9 @@ int fail(struct ctx *c, int err)
 		return st == PROTO_E_ARG ? EXIT_ERROR : EXIT_DEVICE;
 	}
 	switch (err) {
+	case SF_E_INTERRUPTED:
+		error("stopped by %s%s%s", interrupt_name(interrupt_signal()), sep, what);
+		return 128 + interrupt_signal();
 	case DEV_E_NOANSWER:
 	case DEV_E_TIMEOUT:
 		error("'%s' stopped answering%s%s; check the USB cable", dev, sep, what);
@@ -204,6 +210,20 @@ static int port_open(struct ctx *c)
 	return EXIT_OK;
 }
 
+/* While this run talks on the port, nobody else opens it: the lock keeps
+ * out another spiflash, TIOCEXCL any other program (flashrom, a terminal)
+ * that is not root.  on = 0 at the end. */
+void port_exclusive(struct ctx *c, int on)
+{
+#ifdef TIOCEXCL
+	if (c->lock.fd >= 0 && c->link_open)
+		ioctl(c->lock.fd, on ? TIOCEXCL : TIOCNXCL);
+#else
+	(void)c;
+	(void)on;
+#endif
+}
+
 /* Exit code of a programmer that would not open: its own message printed. */
 static int open_failed(struct ctx *c, const struct prog_driver *drv, int err)
 {
@@ -212,6 +232,25 @@ static int open_failed(struct ctx *c, const struct prog_driver *drv, int err)
 	else
 		error("%s", c->pgm.msg);
 	return err == DEV_E_ARG && !drv->needs_link ? EXIT_USAGE : EXIT_DEVICE;
+}
+
+/*
+ * The sketch speaks serprog too: when its HELLOs went unanswered (it was
+ * still at another rate after a session that did not end, or busy) and then
+ * serprog answered, ask once more for the sketch before settling for
+ * host-side sequencing.  A real serprog device ignores the HELLO and is
+ * synced again.
+ */
+static int sketch_after_serprog(struct ctx *c, struct prog_params *pp)
+{
+	struct prog_params again = *pp;
+
+	prog_close(&c->pgm);
+	again.startup_ms = 600;
+	if (!prog_open(&c->pgm, &prog_sketch_driver, &again))
+		return 0;
+	pp->sync_ms = SPI_SERPROG_AUTO_SYNC_MS;
+	return prog_open(&c->pgm, &prog_serprog_driver, pp);
 }
 
 int session_open(struct ctx *c)
@@ -239,11 +278,15 @@ int session_open(struct ctx *c)
 		if (err)
 			return open_failed(c, drv, err);
 		c->pgm_open = 1;
+		interrupt_guard(&c->pgm, &c->guard);
+		c->guard.changed = progress_redraw;
+		c->guard.changed_arg = &c->prog;
 		return EXIT_OK;
 	}
 	rc = port_open(c);
 	if (rc)
 		return rc;
+	port_exclusive(c, 1);
 	pp.link = &c->link;
 	/* the sketch unless -p says otherwise; serprog when no sketch answers */
 	err = DEV_E_NOANSWER;
@@ -264,8 +307,13 @@ int session_open(struct ctx *c)
 			error("%s (no serprog programmer answered either)", why);
 			return EXIT_DEVICE;
 		}
+		if (!drv && (err = sketch_after_serprog(c, &pp)) != 0)
+			return open_failed(c, &prog_serprog_driver, err);
 	}
 	c->pgm_open = 1;
+	interrupt_guard(&c->pgm, &c->guard);
+	c->guard.changed = progress_redraw;
+	c->guard.changed_arg = &c->prog;
 	if (c->o.verbose) {
 		struct prog_desc d;
 
@@ -307,6 +355,8 @@ int attach(struct ctx *c)
 	char why[256];
 	int rc, err;
 
+	if (c->pgm_open)          /* the next region of several -i: same session */
+		goto region;
 	force = forced_chip(c, &rc);
 	if (rc)
 		return rc;
@@ -332,6 +382,7 @@ int attach(struct ctx *c)
 		fprintf(stderr, "spiflash: chip %s (%u KiB)\n", c->ops.chip.name,
 			c->ops.chip.size / 1024);
 	report_chip(&c->rep, &c->ops);
+region:
 	err = region_from_chip(&c->o, &c->ops, &c->region, c->ops.msg, sizeof(c->ops.msg));
 	if (err)
 		return err <= REGION_E_FILE && err >= REGION_E_NOFMAP ?

@@ -130,6 +130,44 @@ static int prepare(struct ctx *c, int *done)
 	return err;
 }
 
+/*
+ * Several -i (or -i NAME:FILE): the command once per region, in the order
+ * given, on one session; the first failure stops the rest.
+ */
+static int each_region(struct ctx *c)
+{
+	struct opts base = c->o;
+	char msg[1024];
+	unsigned i;
+	int rc = EXIT_OK, err;
+
+	if (base.nregions < 2 && !(base.nregions == 1 && base.regions[0].file))
+		return dispatch(c);
+	for (i = 0; i < base.nregions && rc == EXIT_OK; i++) {
+		const struct opts_region *r = &base.regions[i];
+
+		c->o.region = r->name;
+		c->o.file = r->file ? r->file : base.file;
+		c->o.region_file = r->file ? 1 : base.region_file;
+		c->o.given = base.given;
+		c->o.flash_offset = base.flash_offset;
+		c->o.length = base.length;
+		c->o.file_offset = base.file_offset;
+		memset(&c->region, 0, sizeof(c->region));
+		if (i > 0) {
+			err = region_plan(&c->o, &c->region, msg, sizeof(msg));
+			if (err) {
+				error("%s", msg);
+				return region_exit(err);
+			}
+		}
+		say(c, "spiflash: region '%s'%s%s\n", r->name, c->o.file ? ", file " : "",
+		    c->o.file ? c->o.file : "");
+		rc = dispatch(c);
+	}
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
@@ -154,7 +192,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (c->o.help) {
-		fputs(progress_usage_text, stdout);
+		opts_usage(stdout);
 		rc = EXIT_OK;
 		goto out;
 	}
@@ -169,7 +207,15 @@ int main(int argc, char **argv)
 		rc = EXIT_OK;
 		goto out;
 	}
-	c->prog.enabled = !c->o.quiet && isatty(STDERR_FILENO);
+	c->prog.enabled = !c->o.quiet && (c->o.progress >= 0 ? c->o.progress : isatty(STDERR_FILENO));
+	c->prog.verbose = c->o.verbose;
+	c->prog.sub = &c->guard.doing;
+	interrupt_install();
+	if (c->o.nregions && c->o.regions[0].file) {
+		/* -i NAME:FILE: FILE holds the region alone */
+		c->o.file = c->o.regions[0].file;
+		c->o.region_file = 1;
+	}
 	ops_init(&c->ops, &c->pgm, progress_cb, &c->prog);
 	c->ops.read_passes = c->o.read_passes;
 	report_init(&c->rep, c->o.cmd_name, c->o.device, c->o.file);
@@ -179,7 +225,7 @@ int main(int argc, char **argv)
 			report_print(stdout, &c->rep, rc);
 		goto out;
 	}
-	rc = dispatch(c);
+	rc = each_region(c);
 	if (c->o.verbose && c->pgm_open && c->pgm.stats)
 		fprintf(stderr, "spiflash: %u requests, %u resends, %u damaged frames, %u frame errors\n",
 			c->pgm.stats->requests, c->pgm.stats->resends, c->pgm.stats->bad_frames,
@@ -189,6 +235,7 @@ out:
 	 * the link, which closes after it */
 	if (c->pgm_open)
 		prog_close(&c->pgm);
+	port_exclusive(c, 0);
 	if (c->link_open)
 		link_close(&c->link);
 	free(c);

@@ -11,60 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum {
-	OPT_RATE = 256,
-	OPT_FLASH_OFFSET,
-	OPT_FILE_OFFSET,
-	OPT_NO_VERIFY,
-	OPT_VERSION,
-	OPT_CHIP,
-	OPT_LIST_CHIPS,
-	OPT_UNPROTECT,
-	OPT_ALL,
-	OPT_READ_PASSES,
-	OPT_BACKUP,
-	OPT_NO_BACKUP,
-	OPT_SPI_SPEED,
-	OPT_JSON,
-	OPT_LAYOUT,
-	OPT_FMAP,
-	OPT_REGION_FILE,
-	OPT_PROBE,
-	OPT_ERASE_TEST,
-};
-
-static const struct option long_opts[] = {
-	{ "device",       required_argument, NULL, 'd' },
-	{ "file",         required_argument, NULL, 'f' },
-	{ "length",       required_argument, NULL, 'l' },
-	{ "rate",         required_argument, NULL, OPT_RATE },
-	{ "flash-offset", required_argument, NULL, OPT_FLASH_OFFSET },
-	{ "file-offset",  required_argument, NULL, OPT_FILE_OFFSET },
-	{ "no-verify",    no_argument,       NULL, OPT_NO_VERIFY },
-	{ "quiet",        no_argument,       NULL, 'q' },
-	{ "verbose",      no_argument,       NULL, 'v' },
-	{ "help",         no_argument,       NULL, 'h' },
-	{ "version",      no_argument,       NULL, OPT_VERSION },
-	{ "chip",         required_argument, NULL, OPT_CHIP },
-	{ "list-chips",   no_argument,       NULL, OPT_LIST_CHIPS },
-	{ "unprotect",    no_argument,       NULL, OPT_UNPROTECT },
-	{ "all",          no_argument,       NULL, OPT_ALL },
-	{ "read-passes",  required_argument, NULL, OPT_READ_PASSES },
-	{ "backup",       required_argument, NULL, OPT_BACKUP },
-	{ "no-backup",    no_argument,       NULL, OPT_NO_BACKUP },
-	{ "programmer",   required_argument, NULL, 'p' },
-	{ "spi-speed",    required_argument, NULL, OPT_SPI_SPEED },
-	{ "json",         no_argument,       NULL, OPT_JSON },
-	{ "region",       required_argument, NULL, 'i' },
-	{ "include",      required_argument, NULL, 'i' },    /* flashrom's name */
-	{ "layout",       required_argument, NULL, OPT_LAYOUT },
-	{ "fmap",         no_argument,       NULL, OPT_FMAP },
-	{ "region-file",  no_argument,       NULL, OPT_REGION_FILE },
-	{ "probe",        no_argument,       NULL, OPT_PROBE },
-	{ "erase-test",   required_argument, NULL, OPT_ERASE_TEST },
-	{ NULL, 0, NULL, 0 },
-};
-
 /* Which commands need a file and a device. */
 static const struct {
 	const char *name;
@@ -139,19 +85,21 @@ const char *opts_cmd_name(enum opts_cmd c)
 	return "";
 }
 
-/* An offset or length: at most 4 GiB, as the protocol's addresses are 32-bit. */
+/* An offset or length, by the one rule of OPTS_UNITS_HELP: 0x hex or a K/M
+ * suffix count bytes, a plain decimal counts `unit` bytes; at most 4 GiB,
+ * as the protocol's addresses are 32-bit. */
 static int parse_size(const char *what, const char *arg, uint64_t unit, uint64_t *v,
 		      char *err, size_t errlen)
 {
 	uint64_t n;
-	/* a plain number counts in `unit`, a suffixed one in bytes */
 	size_t l = strlen(arg);
-	int suffixed = l && strchr("kKmM", arg[l - 1]) != NULL;   /* no hex digit */
+	int bytes = (l && strchr("kKmM", arg[l - 1]) != NULL) ||
+		    (arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X'));
 
 	if (opts_number(arg, 1, &n))
-		return fail(err, errlen, "invalid %s '%s': expected a number (decimal, 0x hex, k or M suffix)",
+		return fail(err, errlen, "invalid %s '%s': expected a number (decimal, 0x hex, K or M suffix)",
 			    what, arg);
-	if (!suffixed) {
+	if (!bytes) {
 		if (n > (UINT64_MAX / unit))
 			return fail(err, errlen, "%s '%s' is too large", what, arg);
 		n *= unit;
@@ -159,6 +107,32 @@ static int parse_size(const char *what, const char *arg, uint64_t unit, uint64_t
 	if (n > 0x100000000ULL)
 		return fail(err, errlen, "%s '%s' is too large: at most 4 GiB", what, arg);
 	*v = n;
+	return OPTS_OK;
+}
+
+/* Several -i: which combinations a run over each region in turn can keep. */
+static int check_regions(const struct opts *o, const char *cmd, char *err, size_t errlen)
+{
+	unsigned i, with_file = 0;
+
+	for (i = 0; i < o->nregions; i++)
+		with_file += o->regions[i].file != NULL;
+	if (with_file < o->nregions && (o->cmd == OPTS_CMD_READ || o->cmd == OPTS_CMD_WRITE ||
+					o->cmd == OPTS_CMD_VERIFY) && !o->file)
+		return fail(err, errlen, "command '%s' needs a file for region '%s': give -f FILE or -i %s:FILE",
+			    cmd, o->regions[with_file ? 0 : 0].name, o->regions[0].name);
+	if (with_file && o->cmd != OPTS_CMD_READ && o->cmd != OPTS_CMD_WRITE &&
+	    o->cmd != OPTS_CMD_VERIFY)
+		return fail(err, errlen, "command '%s' takes no file: drop ':FILE' from -i", cmd);
+	if (o->nregions < 2)
+		return OPTS_OK;
+	if (o->cmd == OPTS_CMD_READ && with_file < o->nregions)
+		return fail(err, errlen, "several regions read into one file would overwrite each other: give each its own, as in -i %s:%s.bin",
+			    o->regions[0].name, o->regions[0].name);
+	if (o->json)
+		return fail(err, errlen, "option '--json' prints one object: give one -i");
+	if (o->ndevices > 1)
+		return fail(err, errlen, "several -d and several -i together: give one of them once");
 	return OPTS_OK;
 }
 
@@ -193,6 +167,274 @@ static int check_scripting(const struct opts *o, const char *cmd, char *err, siz
 			    o->region);
 	if (o->region_file && o->cmd != OPTS_CMD_WRITE && o->cmd != OPTS_CMD_VERIFY)
 		return fail(err, errlen, "option '--region-file' is for 'write' and 'verify'");
+	return check_regions(o, cmd, err, errlen);
+}
+
+/* -i NAME or -i NAME:FILE (flashrom's form) */
+static int add_region(struct opts *o, const char *arg, char *err, size_t errlen)
+{
+	size_t n = strcspn(arg, ":");
+	struct opts_region *r;
+
+	if (!n)
+		return fail(err, errlen, "empty region name in -i '%s'", arg);
+	if (n >= sizeof(r->name))
+		return fail(err, errlen, "region name '%.*s' is too long", (int)n, arg);
+	if (arg[n] == ':' && !arg[n + 1])
+		return fail(err, errlen, "empty file name in -i '%s': expected NAME:FILE", arg);
+	if (o->nregions == OPTS_MAX_REGIONS)
+		return fail(err, errlen, "too many regions: at most %u -i", OPTS_MAX_REGIONS);
+	r = &o->regions[o->nregions++];
+	memcpy(r->name, arg, n);
+	r->name[n] = '\0';
+	r->file = arg[n] ? arg + n + 1 : NULL;
+	o->region = o->regions[0].name;
+	return OPTS_OK;
+}
+
+/* -d: the same port twice is one port */
+static int add_device(struct opts *o, const char *arg, char *err, size_t errlen)
+{
+	unsigned i;
+
+	if (!*arg)
+		return fail(err, errlen, "empty device name");
+	for (i = 0; i < o->ndevices; i++)
+		if (!strcmp(o->devices[i], arg))
+			return OPTS_OK;
+	if (o->ndevices == OPTS_MAX_DEVICES)
+		return fail(err, errlen, "too many devices: at most %u -d", OPTS_MAX_DEVICES);
+	o->devices[o->ndevices++] = arg;
+	o->device = o->devices[0];
+	return OPTS_OK;
+}
+
+static int set_programmer(struct opts *o, const char *arg, char *err, size_t errlen)
+{
+	int n = (int)strcspn(arg, ":");
+
+	if (!n || (size_t)n >= sizeof(o->programmer_name) ||
+	    strspn(arg, "abcdefghijklmnopqrstuvwxyz0123456789_") != (size_t)n)
+		return fail(err, errlen, "invalid programmer '%s': expected NAME or NAME:ARGS, such as serprog or dummy:chip=W25Q128",
+			    arg);
+	memcpy(o->programmer_name, arg, (size_t)n);
+	o->programmer_name[n] = '\0';
+	o->programmer = o->programmer_name;
+	o->programmer_args = arg[n] ? arg + n + 1 : NULL;
+	return OPTS_OK;
+}
+
+static int nonempty(const char **field, const char *arg, const char *what, char *err,
+		    size_t errlen)
+{
+	if (!*arg)
+		return fail(err, errlen, "empty %s", what);
+	*field = arg;
+	return OPTS_OK;
+}
+
+/* The options that take a number. */
+static int set_number(struct opts *o, int c, const char *arg, char *err, size_t errlen)
+{
+	uint64_t v;
+
+	switch (c) {
+	case 'l':
+		if (parse_size("length", arg, 1024, &o->length, err, errlen))
+			return OPTS_E_USAGE;
+		if (o->length == 0)
+			return fail(err, errlen, "length '%s' is zero: nothing to do", arg);
+		o->given |= OPTS_HAVE_LENGTH;
+		return OPTS_OK;
+	case OPT_FLASH_OFFSET:
+		o->given |= OPTS_HAVE_FLASH_OFFSET;
+		return parse_size("flash offset", arg, 1, &o->flash_offset, err, errlen);
+	case OPT_FILE_OFFSET:
+		o->given |= OPTS_HAVE_FILE_OFFSET;
+		return parse_size("file offset", arg, 1, &o->file_offset, err, errlen);
+	case OPT_RATE:
+		if (opts_number(arg, 0, &v) || v == 0 || v > 20000000)
+			return fail(err, errlen, "invalid rate '%s': expected a baud rate such as 115200",
+				    arg);
+		o->rate = (uint32_t)v;
+		o->given |= OPTS_HAVE_RATE;
+		return OPTS_OK;
+	case OPT_READ_PASSES:
+		if (opts_number(arg, 0, &v) || v > OPTS_READ_PASSES_MAX)
+			return fail(err, errlen, "invalid read passes '%s': expected 0 to %u",
+				    arg, OPTS_READ_PASSES_MAX);
+		o->read_passes = (unsigned)v;
+		o->given |= OPTS_HAVE_READ_PASSES;
+		return OPTS_OK;
+	case OPT_ERASE_TEST:
+		o->erase_test = 1;
+		return parse_size("erase test address", arg, 1, &o->erase_test_addr, err, errlen);
+	case OPT_SPI_SPEED:
+		if (!strcmp(arg, "auto")) {
+			o->spi_speed = OPTS_SPI_AUTO;
+			return OPTS_OK;
+		}
+		if (opts_hz(arg, &o->spi_speed) || !o->spi_speed)
+			return fail(err, errlen, "invalid SPI speed '%s': expected Hz such as 8M or 512k",
+				    arg);
+		return OPTS_OK;
+	case 'v':
+		if (!arg) {
+			o->verbose++;
+		} else if (opts_number(arg, 0, &v) || v > 3) {
+			return fail(err, errlen, "invalid verbosity '%s': expected --verbose=0 to 3", arg);
+		} else {
+			o->verbose = (int)v;
+		}
+		if (o->verbose > 3)
+			o->verbose = 3;
+		return OPTS_OK;
+	}
+	return fail(err, errlen, "internal: option %d", c);
+}
+
+/* One option getopt_long returned; `name` is what the user typed. */
+static int set_option(struct opts *o, int c, const char *arg, const char *name, char *err,
+		      size_t errlen)
+{
+	switch (c) {
+	case 'd': return add_device(o, arg, err, errlen);
+	case 'i': return add_region(o, arg, err, errlen);
+	case 'p': return set_programmer(o, arg, err, errlen);
+	case 'f': return nonempty(&o->file, arg, "file name", err, errlen);
+	case 'c': return nonempty(&o->chip, arg, "chip name: see 'spiflash --list-chips'", err, errlen);
+	case OPT_LAYOUT: return nonempty(&o->layout, arg, "layout file name", err, errlen);
+	case OPT_BACKUP: return nonempty(&o->backup, arg, "backup file name", err, errlen);
+	case OPT_JSON: o->json = 1; return OPTS_OK;
+	case OPT_FMAP: o->fmap = 1; return OPTS_OK;
+	case OPT_REGION_FILE: o->region_file = 1; return OPTS_OK;
+	case OPT_PROBE: o->probe = 1; return OPTS_OK;
+	case OPT_NO_VERIFY: o->no_verify = 1; return OPTS_OK;
+	case OPT_NO_BACKUP: o->no_backup = 1; return OPTS_OK;
+	case OPT_FORCE: o->force = 1; return OPTS_OK;
+	case OPT_PROGRESS: o->progress = 1; return OPTS_OK;
+	case OPT_NO_PROGRESS: o->progress = 0; return OPTS_OK;
+	case 'q': o->quiet = 1; return OPTS_OK;
+	case 'h': o->help = 1; return OPTS_OK;
+	case OPT_VERSION: o->version = 1; return OPTS_OK;
+	case OPT_LIST_CHIPS: o->list_chips = 1; return OPTS_OK;
+	case OPT_UNPROTECT: o->unprotect = 1; return OPTS_OK;
+	case OPT_ALL: o->all = 1; return OPTS_OK;
+	case ':':
+		return fail(err, errlen, "option '%s' needs a value", name);
+	case '?':
+		return OPTS_E_USAGE;
+	default:
+		return set_number(o, c, arg, err, errlen);
+	}
+}
+
+/* getopt's tables from opts_table: long names (and aliases), short letters. */
+static void build_getopt(struct option *lo, char *shorts)
+{
+	unsigned i, n = 0, s = 0;
+
+	shorts[s++] = ':';
+	for (i = 0; i < opts_table_len && i < OPTS_TABLE_MAX; i++) {
+		const struct opts_def *d = &opts_table[i];
+		struct option one = { d->name, d->has_arg, NULL, d->id };
+
+		lo[n++] = one;
+		if (d->alias) {
+			one.name = d->alias;
+			lo[n++] = one;
+		}
+		if (d->shrt) {
+			shorts[s++] = d->shrt;
+			if (d->has_arg == required_argument)
+				shorts[s++] = ':';
+		}
+	}
+	memset(&lo[n], 0, sizeof(lo[n]));
+	shorts[s] = '\0';
+}
+
+/* An option getopt did not know: its name as typed, and a hint for flashrom's. */
+static int unknown(int optopt_c, const char *typed, char *err, size_t errlen)
+{
+	const char *hint = optopt_c ? opts_flashrom_hint(optopt_c) : NULL;
+	char name[64];
+
+	if (optopt_c)
+		snprintf(name, sizeof(name), "-%c", optopt_c);
+	else
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(typed, "="), typed);
+	if (hint)
+		return fail(err, errlen, "unknown option '%s': %s", name, hint);
+	return fail(err, errlen, "unknown option '%s'", name);
+}
+
+/* Options run through getopt; the command word left in *cmd. */
+static int parse_args(int argc, char **argv, struct opts *o, const char **cmd, char *err,
+		      size_t errlen)
+{
+	struct option lo[2 * OPTS_TABLE_MAX + 1];
+	char shorts[64];
+	int c, n;
+
+	build_getopt(lo, shorts);
+	optind = 0;      /* glibc: 0 reinitialises getopt completely */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
+		/* -vv is two -v (the short letter takes no value) */
+		if (c == '?')
+			return unknown(optopt, argv[optind - 1], err, errlen);
+		if (set_option(o, c, optarg, argv[optind - 1], err, errlen))
+			return OPTS_E_USAGE;
+	}
+	for (n = optind; n < argc; n++) {
+		if (*cmd)
+			return fail(err, errlen, "unexpected argument '%s' after command '%s'",
+				    argv[n], *cmd);
+		*cmd = argv[n];
+	}
+	return OPTS_OK;
+}
+
+/* What each command takes: files, ranges, and the options of one command. */
+static int check_command(const struct opts *o, const char *cmd, int needs_file, char *err,
+			 size_t errlen)
+{
+	if (needs_file && !o->file && !o->nregions)
+		return fail(err, errlen, "command '%s' needs a file: give -f FILE ('-' for %s)", cmd,
+			    o->cmd == OPTS_CMD_READ ? "stdout" : "stdin");
+	if (!needs_file && o->file)
+		return fail(err, errlen, "command '%s' takes no file", cmd);
+	if (o->cmd == OPTS_CMD_READ && (o->given & OPTS_HAVE_FILE_OFFSET))
+		return fail(err, errlen, "command 'read' takes no --file-offset: it writes a new file");
+	if (o->cmd != OPTS_CMD_WRITE && o->cmd != OPTS_CMD_VERIFY &&
+	    (o->given & OPTS_HAVE_FILE_OFFSET))
+		return fail(err, errlen, "command '%s' takes no --file-offset", cmd);
+	if ((o->cmd == OPTS_CMD_INFO || o->cmd == OPTS_CMD_PORTS || o->cmd == OPTS_CMD_UNPROTECT) &&
+	    (o->given & (OPTS_HAVE_LENGTH | OPTS_HAVE_FLASH_OFFSET)))
+		return fail(err, errlen, "command '%s' takes no range", cmd);
+	if (o->cmd == OPTS_CMD_ERASE && (o->given & OPTS_HAVE_FLASH_OFFSET) &&
+	    !(o->given & OPTS_HAVE_LENGTH))
+		return fail(err, errlen, "command 'erase' with --flash-offset needs -l: refusing to guess how much to erase");
+	if (o->all && o->cmd != OPTS_CMD_PROTECT)
+		return fail(err, errlen, "option '--all' is for 'protect' only");
+	if (o->cmd == OPTS_CMD_PROTECT && o->all && (o->given & (OPTS_HAVE_LENGTH | OPTS_HAVE_FLASH_OFFSET)))
+		return fail(err, errlen, "command 'protect' takes --all or a range, not both");
+	if (o->cmd == OPTS_CMD_PROTECT && !o->all && !(o->given & OPTS_HAVE_LENGTH))
+		return fail(err, errlen, "command 'protect' needs --all, or -l (and --flash-offset) for a range");
+	if (o->unprotect && o->cmd != OPTS_CMD_WRITE && o->cmd != OPTS_CMD_ERASE)
+		return fail(err, errlen, "option '--unprotect' is for 'write' and 'erase' (or use the 'unprotect' command)");
+	if ((o->given & OPTS_HAVE_READ_PASSES) && o->cmd != OPTS_CMD_READ &&
+	    o->cmd != OPTS_CMD_VERIFY && o->cmd != OPTS_CMD_WRITE)
+		return fail(err, errlen, "option '--read-passes' is for 'read', 'verify' and 'write'");
+	if ((o->backup || o->no_backup) && o->cmd != OPTS_CMD_WRITE && o->cmd != OPTS_CMD_ERASE)
+		return fail(err, errlen, "options '--backup' and '--no-backup' are for 'write' and 'erase'");
+	if (o->backup && o->no_backup)
+		return fail(err, errlen, "options '--backup' and '--no-backup' conflict");
+	if (o->erase_test && o->cmd != OPTS_CMD_DOCTOR)
+		return fail(err, errlen, "option '--erase-test' is for 'doctor' only");
+	if (o->force && o->cmd != OPTS_CMD_READ)
+		return fail(err, errlen, "option '--force' is for 'read' (replacing a dump)");
 	return OPTS_OK;
 }
 
@@ -200,130 +442,13 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 {
 	const char *cmd = NULL;
 	size_t i;
-	int c, n;
-	uint64_t v;
 
 	memset(o, 0, sizeof(*o));
+	o->progress = -1;
 	if (errlen)
 		err[0] = '\0';
-	optind = 0;      /* glibc: 0 reinitialises getopt completely */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":d:f:i:l:p:qvh", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			if (!*optarg)
-				return fail(err, errlen, "empty device name");
-			if (o->ndevices == OPTS_MAX_DEVICES)
-				return fail(err, errlen, "too many devices: at most %u -d", OPTS_MAX_DEVICES);
-			o->devices[o->ndevices++] = optarg;
-			o->device = o->devices[0];
-			break;
-		case 'i':
-			if (!*optarg)
-				return fail(err, errlen, "empty region name");
-			o->region = optarg;
-			break;
-		case OPT_LAYOUT:
-			if (!*optarg)
-				return fail(err, errlen, "empty layout file name");
-			o->layout = optarg;
-			break;
-		case OPT_JSON: o->json = 1; break;
-		case OPT_FMAP: o->fmap = 1; break;
-		case OPT_REGION_FILE: o->region_file = 1; break;
-		case OPT_PROBE: o->probe = 1; break;
-		case 'f':
-			if (!*optarg)
-				return fail(err, errlen, "empty file name");
-			o->file = optarg;
-			break;
-		case 'l':
-			if (parse_size("length", optarg, 1024, &o->length, err, errlen))
-				return OPTS_E_USAGE;
-			if (o->length == 0)
-				return fail(err, errlen, "length '%s' is zero: nothing to do", optarg);
-			o->given |= OPTS_HAVE_LENGTH;
-			break;
-		case OPT_FLASH_OFFSET:
-			if (parse_size("flash offset", optarg, 1, &o->flash_offset, err, errlen))
-				return OPTS_E_USAGE;
-			o->given |= OPTS_HAVE_FLASH_OFFSET;
-			break;
-		case OPT_FILE_OFFSET:
-			if (parse_size("file offset", optarg, 1, &o->file_offset, err, errlen))
-				return OPTS_E_USAGE;
-			o->given |= OPTS_HAVE_FILE_OFFSET;
-			break;
-		case OPT_RATE:
-			if (opts_number(optarg, 0, &v) || v == 0 || v > 20000000)
-				return fail(err, errlen, "invalid rate '%s': expected a baud rate such as 115200",
-					    optarg);
-			o->rate = (uint32_t)v;
-			o->given |= OPTS_HAVE_RATE;
-			break;
-		case OPT_NO_VERIFY: o->no_verify = 1; break;
-		case 'q': o->quiet = 1; break;
-		case 'v': o->verbose++; break;
-		case 'h': o->help = 1; break;
-		case OPT_VERSION: o->version = 1; break;
-		case OPT_LIST_CHIPS: o->list_chips = 1; break;
-		case OPT_UNPROTECT: o->unprotect = 1; break;
-		case OPT_ALL: o->all = 1; break;
-		case OPT_CHIP:
-			if (!*optarg)
-				return fail(err, errlen, "empty chip name: see 'spiflash --list-chips'");
-			o->chip = optarg;
-			break;
-		case OPT_READ_PASSES:
-			if (opts_number(optarg, 0, &v) || v > OPTS_READ_PASSES_MAX)
-				return fail(err, errlen, "invalid read passes '%s': expected 0 to %u",
-					    optarg, OPTS_READ_PASSES_MAX);
-			o->read_passes = (unsigned)v;
-			o->given |= OPTS_HAVE_READ_PASSES;
-			break;
-		case OPT_BACKUP:
-			if (!*optarg)
-				return fail(err, errlen, "empty backup file name");
-			o->backup = optarg;
-			break;
-		case OPT_NO_BACKUP: o->no_backup = 1; break;
-		case 'p':
-			n = (int)strcspn(optarg, ":");
-			if (!n || (size_t)n >= sizeof(o->programmer_name) ||
-			    strspn(optarg, "abcdefghijklmnopqrstuvwxyz0123456789_") != (size_t)n)
-				return fail(err, errlen, "invalid programmer '%s': expected NAME or NAME:ARGS, such as serprog or dummy:chip=W25Q128",
-					    optarg);
-			memcpy(o->programmer_name, optarg, (size_t)n);
-			o->programmer_name[n] = '\0';
-			o->programmer = o->programmer_name;
-			o->programmer_args = optarg[n] ? optarg + n + 1 : NULL;
-			break;
-		case OPT_ERASE_TEST:
-			if (opts_number(optarg, 1, &o->erase_test_addr))
-				return fail(err, errlen, "invalid --erase-test address '%s'", optarg);
-			o->erase_test = 1;
-			break;
-		case OPT_SPI_SPEED:
-			if (!strcmp(optarg, "auto"))
-				o->spi_speed = OPTS_SPI_AUTO;
-			else if (opts_hz(optarg, &o->spi_speed) || !o->spi_speed)
-				return fail(err, errlen, "invalid SPI speed '%s': expected Hz such as 8M or 512k",
-					    optarg);
-			break;
-		case ':':
-			return fail(err, errlen, "option '%s' needs a value", argv[optind - 1]);
-		default:
-			if (optopt)
-				return fail(err, errlen, "unknown option '-%c'", optopt);
-			return fail(err, errlen, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	for (n = optind; n < argc; n++) {
-		if (cmd)
-			return fail(err, errlen, "unexpected argument '%s' after command '%s'",
-				    argv[n], cmd);
-		cmd = argv[n];
-	}
+	if (parse_args(argc, argv, o, &cmd, err, errlen))
+		return OPTS_E_USAGE;
 	if (o->quiet && o->verbose)
 		return fail(err, errlen, "options '--quiet' and '--verbose' conflict");
 	if (o->help || o->version || o->list_chips)
@@ -339,47 +464,8 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 	o->cmd_name = cmds[i].name;
 	/* needs_device without -d: main takes the one programmer attached, or
 	 * lists the candidates (a pure parser cannot look) */
-	if (cmds[i].needs_file && !o->file)
-		return fail(err, errlen, "command '%s' needs a file: give -f FILE ('-' for %s)", cmd,
-			    o->cmd == OPTS_CMD_READ ? "stdout" : "stdin");
-	if (!cmds[i].needs_file && o->file)
-		return fail(err, errlen, "command '%s' takes no file", cmd);
-	if (o->cmd != OPTS_CMD_WRITE && o->cmd != OPTS_CMD_VERIFY &&
-	    (o->given & OPTS_HAVE_FILE_OFFSET) && o->cmd != OPTS_CMD_READ)
-		return fail(err, errlen, "command '%s' takes no --file-offset", cmd);
-	if (o->cmd == OPTS_CMD_READ && (o->given & OPTS_HAVE_FILE_OFFSET))
-		return fail(err, errlen, "command 'read' takes no --file-offset: it writes a new file");
-	if ((o->cmd == OPTS_CMD_INFO || o->cmd == OPTS_CMD_PORTS || o->cmd == OPTS_CMD_UNPROTECT) &&
-	    (o->given & (OPTS_HAVE_LENGTH | OPTS_HAVE_FLASH_OFFSET)))
-		return fail(err, errlen, "command '%s' takes no range", cmd);
-	if (o->cmd == OPTS_CMD_ERASE && (o->given & OPTS_HAVE_FLASH_OFFSET) &&
-	    !(o->given & OPTS_HAVE_LENGTH))
-		return fail(err, errlen, "command 'erase' with --flash-offset needs -l: refusing to guess how much to erase");
-	if (o->erase_test && o->cmd != OPTS_CMD_DOCTOR)
-		return fail(err, errlen, "option '--erase-test' is for 'doctor' only");
-	if (o->all && o->cmd != OPTS_CMD_PROTECT)
-		return fail(err, errlen, "option '--all' is for 'protect' only");
-	if (o->cmd == OPTS_CMD_PROTECT) {
-		int range = (o->given & (OPTS_HAVE_LENGTH | OPTS_HAVE_FLASH_OFFSET)) != 0;
-
-		if (o->all && range)
-			return fail(err, errlen, "command 'protect' takes --all or a range, not both");
-		if (!o->all && !(o->given & OPTS_HAVE_LENGTH))
-			return fail(err, errlen, "command 'protect' needs --all, or -l (and --flash-offset) for a range");
-	}
-	if (o->unprotect && o->cmd != OPTS_CMD_WRITE && o->cmd != OPTS_CMD_ERASE)
-		return fail(err, errlen, "option '--unprotect' is for 'write' and 'erase' (or use the 'unprotect' command)");
-	if ((o->given & OPTS_HAVE_READ_PASSES) && o->cmd != OPTS_CMD_READ &&
-	    o->cmd != OPTS_CMD_VERIFY && o->cmd != OPTS_CMD_WRITE)
-		return fail(err, errlen, "option '--read-passes' is for 'read', 'verify' and 'write'");
-	if ((o->backup || o->no_backup) && o->cmd != OPTS_CMD_WRITE && o->cmd != OPTS_CMD_ERASE)
-		return fail(err, errlen, "options '--backup' and '--no-backup' are for 'write' and 'erase'");
-	if (o->backup && o->no_backup)
-		return fail(err, errlen, "options '--backup' and '--no-backup' conflict");
-	if ((o->backup || o->no_backup) && o->cmd != OPTS_CMD_WRITE && o->cmd != OPTS_CMD_ERASE)
-		return fail(err, errlen, "options '--backup' and '--no-backup' are for 'write' and 'erase'");
-	if (o->backup && o->no_backup)
-		return fail(err, errlen, "options '--backup' and '--no-backup' conflict");
+	if (check_command(o, cmd, cmds[i].needs_file, err, errlen))
+		return OPTS_E_USAGE;
 	return check_scripting(o, cmd, err, errlen);
 }
 

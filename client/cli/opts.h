@@ -33,20 +33,21 @@ enum opts_given {
 
 
 #define OPTS_MAX_DEVICES 16
+#define OPTS_MAX_REGIONS 16
 
 struct opts {
 	enum opts_cmd cmd;
 	const char *cmd_name;      /* as typed */
 	const char *device;        /* -d, NULL if not given (then the one attached programmer) */
 	const char *file;          /* -f, "-" for stdin/stdout, NULL if not given */
-	uint64_t length;           /* bytes (-l is in KiB) */
+	uint64_t length;           /* bytes (see OPTS_UNITS_HELP) */
 	uint64_t flash_offset;     /* bytes */
 	uint64_t file_offset;      /* bytes */
 	uint32_t rate;             /* baud, 0 = default */
 	unsigned given;            /* enum opts_given */
 	int no_verify;
 	int quiet;
-	int verbose;               /* count of -v */
+	int verbose;               /* -v, -vv or --verbose=N: 0 to 3 */
 	int help;
 	int version;
 	int list_chips;            /* --list-chips: print the part table and stop */
@@ -70,11 +71,21 @@ struct opts {
 	const char *devices[OPTS_MAX_DEVICES];
 	unsigned ndevices;
 	int json;                  /* --json: one JSON object on stdout (report.h) */
-	const char *region;        /* -i/--region NAME: one region of --layout or --fmap */
+	const char *region;        /* -i/--region NAME: the region under way (regions[0]
+				    * after parsing; main sets each in turn) */
+	/* every -i NAME or -i NAME:FILE (flashrom's form: the region's bytes
+	 * from or into FILE, which holds the region only) */
+	struct opts_region {
+		char name[72];
+		const char *file;  /* NULL: -f */
+	} regions[OPTS_MAX_REGIONS];
+	unsigned nregions;
 	const char *layout;        /* --layout FILE: flashrom layout "start:end name" */
 	int fmap;                  /* --fmap: regions from the FMAP of the image or chip */
 	int region_file;           /* --region-file: -f holds the region only */
 	int probe;                 /* ports --probe: ask each port who answers */
+	int force;                 /* --force: read may replace a different dump */
+	int progress;              /* --progress 1, --no-progress 0, -1: when stderr is a tty */
 };
 
 #define OPTS_READ_PASSES_MAX 16
@@ -91,6 +102,40 @@ enum opts_err {
  * resets getopt's state, so it can run many times in one process.
  */
 int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen);
+
+/* The one rule for -l, --flash-offset and --file-offset, as --help says it. */
+#define OPTS_UNITS_HELP \
+	"numbers: 0x hex, or a K or M suffix (K = 1024), count bytes; a plain\n" \
+	"decimal counts bytes in offsets, and KiB in -l (-l 4096 = 4 MiB)\n"
+
+/* getopt_long's answers for options without a short letter */
+enum opts_id {
+	OPT_RATE = 256, OPT_FLASH_OFFSET, OPT_FILE_OFFSET, OPT_NO_VERIFY, OPT_VERSION,
+	OPT_LIST_CHIPS, OPT_UNPROTECT, OPT_ALL, OPT_READ_PASSES, OPT_BACKUP, OPT_NO_BACKUP,
+	OPT_SPI_SPEED, OPT_JSON, OPT_LAYOUT, OPT_FMAP, OPT_REGION_FILE, OPT_PROBE, OPT_FORCE,
+	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_ERASE_TEST,
+};
+
+/* One option of the command line: getopt's table, --help, the man page and
+ * the bash completion all come from (or are tested against) opts_table. */
+struct opts_def {
+	const char *name;          /* long name, without "--" */
+	char shrt;                 /* short letter, 0: none */
+	int id;                    /* what getopt_long returns */
+	int has_arg;               /* no_argument, required_argument, optional_argument */
+	const char *arg;           /* "PORT", NULL: none */
+	const char *alias;         /* a second long name (flashrom's), or NULL */
+	const char *group;         /* a heading before this option, or NULL */
+	const char *help;          /* lines separated by \n */
+};
+#define OPTS_TABLE_MAX 48
+extern const struct opts_def opts_table[];
+extern const unsigned opts_table_len;
+/* The --help text: commands, options grouped, units, exit codes. */
+void opts_usage(void *file);
+/* flashrom's spelling of a verb, as a hint after an unknown option:
+ * "did you mean 'spiflash read -f FILE'?", or NULL. */
+const char *opts_flashrom_hint(int shrt);
 
 /* Parse "123", "0x1f", "4k", "1M" (k = 1024) into *v; 0 or -1. */
 int opts_number(const char *s, int allow_suffix, uint64_t *v);

@@ -1,111 +1,164 @@
 /*
- * progress: the progress line of long commands, and the usage text.
+ * progress: the progress bar of long commands (progress.h).
  */
 #include "cli/progress.h"
 #include "transport/clock.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
-const char progress_usage_text[] =
-"usage: spiflash [options] COMMAND [options]\n"
-"\n"
-"commands:\n"
-"  read     read the chip (or a range) into FILE\n"
-"  write    write FILE (or a range of it) to the chip: erases only the sectors\n"
-"           it touches, keeps bytes outside the range, skips unchanged sectors,\n"
-"           verifies at the end\n"
-"  verify   compare the chip with FILE\n"
-"  erase    erase the whole chip, or a range (bytes outside it are kept)\n"
-"  blank    check that the chip (or a range) is all FF\n"
-"  info     firmware, link, chip ID, size, SFDP, status registers, protection\n"
-"  protect  set block protection: --all, or the range --flash-offset and -l\n"
-"           (only ranges the part's protection bits can express exactly)\n"
-"  unprotect  clear block protection (QE and other status bits kept)\n"
-"  ports    list serial ports with USB IDs and a board guess\n"
-"  doctor   check the wiring, the signal at each SPI clock and the supply:\n"
-"           one verdict and the next step\n"
-"\n"
-"options:\n"
-"  -d, --device PORT       serial port of the programmer (see 'spiflash ports');\n"
-"                          several -d: the same command on each, in parallel;\n"
-"                          none: the one programmer that answers\n"
-"  -f, --file FILE         image file; '-' is stdin (write, verify) or stdout (read)\n"
-"  -l, --length N          length in KiB (4096 = 4 MiB); or with a k/M suffix\n"
-"                          default: rest of the file (write, verify) or chip\n"
-"      --flash-offset N    first chip address, bytes (decimal, 0x hex, k/M)\n"
-"      --file-offset N     first file byte, bytes (write, verify)\n"
-"      --rate BAUD         force a line rate (default: the fastest of 2000000,\n"
-"                          1000000, 500000, 250000 that passes a link test,\n"
-"                          else 115200, where the sketch starts)\n"
-"      --no-verify         skip the verify after write and erase\n"
-"      --unprotect         write, erase: clear block protection first if the\n"
-"                          range touches it (never done unless asked)\n"
-"      --chip NAME         use this part when its ID cannot be read\n"
-"      --list-chips        list the parts this client knows\n"
-"      --read-passes N     read: read the range N more times and compare\n"
-"      --backup FILE       write, erase: save the old bytes of the sectors that\n"
-"                          change to FILE (default: a new file in\n"
-"                          ~/.local/state/spiflash; the undo command is printed)\n"
-"      --no-backup         write, erase: save nothing\n"
-"  -i, --region NAME       read, write, verify, erase, blank: only region NAME\n"
-"                          of --layout FILE (flashrom's 'start:end name', hex)\n"
-"                          or --fmap (the FMAP of the image, or of the chip)\n"
-"      --region-file       write, verify: FILE is the region only (default: a\n"
-"                          whole image, the region's bytes at its offset)\n"
-"      --json              one JSON object on stdout: the result, or the error\n"
-"      --probe             ports: ask each port whether a programmer answers\n"
-"      --spi-speed auto    the fastest SPI clock at which reads agree (the\n"
-"                          sketch's default; 8M or 512k forces one)\n"
-"      --erase-test ADDR   doctor: measure the supply during a sector erase\n"
-"  -q, --quiet             no progress, no status lines\n"
-"  -v, --verbose           more detail (link back end, statistics)\n"
-"  -h, --help              this text\n"
-"      --version           client version and the protocols it speaks\n"
-"\n"
-"exit codes:\n"
-"  0 success           1 file, I/O or other error   2 usage error\n"
-"  3 device or link error (cannot open the port, no answer, not a spiflash device)\n"
-"  4 chip error (no chip, unknown, write protected, busy timeout, write did not take)\n"
-"  5 verify mismatch (or not blank)\n"
-"\n"
-"environment: SPIFLASH_FORCE_LIBSERIALPORT=1 never falls back to termios\n";
+void progress_plan(struct progress *p, const char *name, double cost, uint64_t bytes)
+{
+	if (p->nsteps == 0)
+		p->start = clock_ms();
+	if (p->nsteps < PROGRESS_MAX_STEPS) {
+		p->step[p->nsteps].name = name;
+		p->step[p->nsteps].cost = cost;
+		p->step[p->nsteps].bytes = bytes;
+		p->step[p->nsteps].done = 0;
+		p->nsteps++;
+	}
+}
+
+void progress_label(struct progress *p, const char *label)
+{
+	p->label = label;
+}
+
+static unsigned term_cols(void)
+{
+	struct winsize ws;
+
+	if (!ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) && ws.ws_col >= 10)
+		return ws.ws_col;
+	return 80;
+}
+
+/* The step the core's phase belongs to: the first not done whose name
+ * matches (a backup is the core's "read" under a label). */
+static int find_step(struct progress *p, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < p->nsteps; i++)
+		if (!p->step[i].done && !strcmp(p->step[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+/* Fraction of the whole command done (0..1), and the phase's alone. */
+static double overall(struct progress *p, int step, uint64_t done, uint64_t total)
+{
+	double all = 0, before = 0;
+	unsigned i;
+
+	if (step < 0 || !total)
+		return total ? (double)done / (double)total : 0;
+	p->step[step].bytes = total;      /* the real size replaces the plan */
+	for (i = 0; i < p->nsteps; i++) {
+		double w = p->step[i].cost * (double)p->step[i].bytes;
+
+		all += w;
+		if ((int)i < step)
+			before += w;
+	}
+	if (all <= 0)
+		return 0;
+	return (before + p->step[step].cost * (double)done) / all;
+}
+
+static void draw(struct progress *p, const char *name, double frac, double rate, uint64_t now)
+{
+	unsigned cols = term_cols(), bar, i, fill;
+	char right[64], line[512];
+	int n;
+	uint64_t ms = now - (p->nsteps ? p->start : p->t0);
+
+	if (frac > 0.001 && frac < 1.0 && ms > 500) {
+		unsigned eta = (unsigned)((double)ms * (1.0 - frac) / frac / 1000.0);
+
+		snprintf(right, sizeof(right), " %3u%% %7.1f KiB/s ETA %u:%02u", (unsigned)(frac * 100),
+			 rate / 1024.0, eta / 60, eta % 60);
+	} else {
+		snprintf(right, sizeof(right), " %3u%% %7.1f KiB/s", (unsigned)(frac * 100),
+			 rate / 1024.0);
+	}
+	n = snprintf(line, sizeof(line), "%-7s ", name);
+	bar = cols - 1 > (unsigned)n + strlen(right) + 2 ? cols - 1 - (unsigned)n - (unsigned)strlen(right) - 2 : 0;
+	if (bar > 60)
+		bar = 60;
+	if (bar >= 5 && (size_t)n + bar + 2 < sizeof(line)) {
+		fill = (unsigned)(frac * bar + 0.5);
+		line[n++] = '[';
+		for (i = 0; i < bar; i++)
+			line[n++] = i < fill ? '#' : '.';
+		line[n++] = ']';
+		line[n] = '\0';
+	}
+	snprintf(line + n, sizeof(line) - (size_t)n, "%s", right);
+	if (strlen(line) > cols - 1)
+		line[cols - 1] = '\0';
+	fprintf(stderr, "\r%s\033[K", line);
+	fflush(stderr);
+}
+
+/* At a phase's end: -vv says what it moved and how long it took. */
+static void phase_done(struct progress *p, uint64_t now)
+{
+	if (p->verbose >= 2 && p->phase) {
+		if (p->shown)
+			fputs("\r\033[K", stderr);
+		fprintf(stderr, "spiflash: %s: %llu bytes in %.1f s\n", p->label && !strcmp(p->phase, "read") ?
+			p->label : p->phase, (unsigned long long)p->phase_total,
+			(double)(now - p->t0) / 1000.0);
+	}
+}
 
 void progress_cb(void *arg, const char *phase, uint64_t done, uint64_t total)
 {
 	struct progress *p = arg;
 	uint64_t now = clock_ms(), ms;
-	double rate;
+	const char *name = p->label && !strcmp(phase, "read") ? p->label : phase;
+	int step;
 
-	if (!p->enabled)
+	p->phase_done = done;
+	if (!p->enabled && p->verbose < 2)
 		return;
 	if (!p->phase || strcmp(p->phase, phase)) {
-		if (p->shown)
-			fputc('\n', stderr);
+		phase_done(p, now);
 		p->phase = phase;
 		p->t0 = now;
-		p->shown = 0;
 	}
-	if (done != total && now - p->last < 200)
-		return;
-	p->last = now;
-	ms = now - p->t0;
-	rate = ms ? (double)done * 1000.0 / (double)ms : 0.0;
-	fprintf(stderr, "\r%-7s %9llu / %llu bytes  %7.1f KiB/s", phase,
-		(unsigned long long)done, (unsigned long long)total, rate / 1024.0);
-	if (rate > 0 && done < total) {
-		unsigned eta = (unsigned)((double)(total - done) / rate);
-
-		fprintf(stderr, "  ETA %u:%02u ", eta / 60, eta % 60);
-	} else {
-		fputs("            ", stderr);
+	p->phase_total = total;
+	step = find_step(p, name);
+	if (p->sub && *p->sub && (!strcmp(phase, "write") || !strcmp(phase, "erase")))
+		name = *p->sub;
+	if (p->enabled && (done == total || now - p->last >= 200 || p->force)) {
+		p->force = 0;
+		ms = now - p->t0;
+		p->last = now;
+		draw(p, name, overall(p, step, done, total), ms ? (double)done * 1000.0 / (double)ms : 0,
+		     now);
+		p->shown = 1;
 	}
-	p->shown = 1;
-	if (done == total) {
-		fputc('\n', stderr);
-		p->shown = 0;
+	if (done == total && total) {
+		phase_done(p, now);
+		if (step >= 0)
+			p->step[step].done = 1;
 		p->phase = NULL;
 	}
+}
+
+void progress_redraw(void *arg)
+{
+	struct progress *p = arg;
+
+	if (!p->enabled || !p->phase || p->phase_done >= p->phase_total)
+		return;
+	p->force = 1;
+	progress_cb(p, p->phase, p->phase_done, p->phase_total);
 }
 
 void progress_end(struct progress *p)
@@ -114,4 +167,3 @@ void progress_end(struct progress *p)
 		fputc('\n', stderr);
 	p->shown = 0;
 }
-

@@ -110,38 +110,144 @@ out:
 	return err;
 }
 
-int file_out_begin(struct file_out *f, const char *path, char *msg, size_t msglen)
+/* The file a dump goes to: path, or the file a symbolic link names. */
+static int resolve(struct file_out *f, const char *path, char *msg, size_t msglen)
+{
+	struct stat st;
+	char *real;
+
+	if (lstat(path, &st)) {
+		f->path = strdup(path);
+		return f->path ? 0 : FILE_E_NOMEM;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		real = realpath(path, NULL);
+		if (!real) {
+			snprintf(msg, msglen, "'%s' is a symbolic link to a file that cannot be reached (%s): nothing was read; give the file's own name",
+				 path, strerror(errno));
+			return FILE_E_OPEN;
+		}
+		f->path = real;
+		if (stat(real, &st)) {
+			f->exists = 0;
+			return 0;
+		}
+	} else {
+		f->path = strdup(path);
+		if (!f->path)
+			return FILE_E_NOMEM;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(msg, msglen, "'%s' exists and is not a regular file: nothing was read; give another -f (or '-f -' for stdout)",
+			 path);
+		return FILE_E_OPEN;
+	}
+	f->exists = 1;
+	f->mode = (unsigned)(st.st_mode & 07777);
+	return 0;
+}
+
+int file_out_begin(struct file_out *f, const char *path, int force, char *msg, size_t msglen)
 {
 	char *dirc = NULL;
 	size_t n;
+	int err;
 
 	memset(f, 0, sizeof(*f));
 	f->fd = -1;
+	f->force = force;
 	if (!strcmp(path, "-"))
 		return 0;
-	f->path = strdup(path);
-	n = strlen(path) + 16;
+	f->shown = strdup(path);
+	err = f->shown ? resolve(f, path, msg, msglen) : FILE_E_NOMEM;
+	if (err) {
+		if (err == FILE_E_NOMEM)
+			snprintf(msg, msglen, "out of memory");
+		goto fail;
+	}
+	n = strlen(f->path) + 16;
 	f->tmp = malloc(n);
-	if (!f->path || !f->tmp) {
+	if (!f->tmp) {
 		snprintf(msg, msglen, "out of memory");
+		err = FILE_E_NOMEM;
 		goto fail;
 	}
 	/* same directory as the target, so rename() is atomic */
-	snprintf(f->tmp, n, "%s.tmp-XXXXXX", path);
+	snprintf(f->tmp, n, "%s.tmp-XXXXXX", f->path);
 	f->fd = mkstemp(f->tmp);
 	if (f->fd < 0) {
-		dirc = strdup(path);
+		dirc = strdup(f->path);
 		snprintf(msg, msglen, "cannot create a file in '%s': %s",
-			 dirc ? dirname(dirc) : path, strerror(errno));
+			 dirc ? dirname(dirc) : f->path, strerror(errno));
 		free(dirc);
+		err = FILE_E_OPEN;
 		goto fail;
 	}
 	return 0;
 fail:
 	free(f->path);
 	free(f->tmp);
-	f->path = f->tmp = NULL;
-	return FILE_E_OPEN;
+	free(f->shown);
+	f->path = f->tmp = f->shown = NULL;
+	return err;
+}
+
+/* The existing file against buf: 0 when equal, 1 when it differs and
+ * --force lets it go, else FILE_E_EXISTS with the differences in msg (or
+ * another error). */
+static int compare_old(struct file_out *f, const uint8_t *buf, size_t len, char *msg,
+		       size_t msglen)
+{
+	uint8_t *old = NULL;
+	size_t olen = 0, i, common, diff = 0, o;
+	unsigned ranges = 0;
+	int fd = open(f->path, O_RDONLY | O_CLOEXEC), err;
+
+	if (fd < 0 || slurp(fd, &old, &olen)) {
+		snprintf(msg, msglen, "cannot read the existing '%s' to compare: %s; it was left as it is",
+			 f->shown, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return FILE_E_READ;
+	}
+	close(fd);
+	common = olen < len ? olen : len;
+	if (olen == len && !memcmp(old, buf, len)) {
+		free(old);
+		return 0;
+	}
+	o = (size_t)snprintf(msg, msglen, "'%s' exists and differs from what was read", f->shown);
+	if (olen != len && o < msglen)
+		o += (size_t)snprintf(msg + o, msglen - o, " (it has %zu bytes, the read %zu)", olen, len);
+	for (i = 0; i < common; i++) {
+		size_t s = i;
+
+		if (old[i] == buf[i])
+			continue;
+		while (i < common && old[i] != buf[i])
+			i++, diff++;
+		if (ranges < 4 && o < msglen)
+			o += (size_t)snprintf(msg + o, msglen - o, "%s0x%06zx-0x%06zx",
+					      ranges ? ", " : ": ", s, i - 1);
+		ranges++;
+	}
+	if (o < msglen && diff)
+		o += (size_t)snprintf(msg + o, msglen - o, "%s (%zu byte%s in %u range%s)",
+				      ranges > 4 ? ", ..." : "", diff, diff == 1 ? "" : "s", ranges,
+				      ranges == 1 ? "" : "s");
+	err = FILE_E_EXISTS;
+	if (o < msglen) {
+		if (!(f->mode & 0222))
+			snprintf(msg + o, msglen - o, "; it is read-only and was left as it is (make it writable and give --force to replace it, or give another -f)");
+		else if (f->force)
+			err = 1;
+		else
+			snprintf(msg + o, msglen - o, "; it was left as it is: give --force to replace it, or another -f");
+	}
+	if (!(f->mode & 0222))
+		err = FILE_E_EXISTS;
+	free(old);
+	return err;
 }
 
 static int write_all(int fd, const uint8_t *buf, size_t len)
@@ -172,10 +278,23 @@ int file_out_commit(struct file_out *f, const uint8_t *buf, size_t len, char *ms
 		}
 		return 0;
 	}
-	/* mkstemp makes 0600; give the file the mode a plain create would */
+	if (f->exists) {
+		err = compare_old(f, buf, len, msg, msglen);
+		if (err < 0)
+			goto out;
+		if (err == 0) {
+			/* the same bytes: the file stays, inode, mode and all */
+			f->same = 1;
+			goto out;
+		}
+		err = 0;
+	}
+	/* mkstemp makes 0600; give the file the mode a plain create would,
+	 * or the mode of the file it replaces */
 	um = umask(0);
 	umask(um);
-	if (write_all(f->fd, buf, len) || fchmod(f->fd, 0666 & ~um) || fsync(f->fd)) {
+	if (write_all(f->fd, buf, len) || fchmod(f->fd, f->exists ? f->mode : 0666 & ~um) ||
+	    fsync(f->fd)) {
 		snprintf(msg, msglen, "cannot write '%s': %s", f->tmp, strerror(errno));
 		err = FILE_E_WRITE;
 		goto out;
@@ -209,5 +328,6 @@ void file_out_abort(struct file_out *f)
 		unlink(f->tmp);
 	free(f->tmp);
 	free(f->path);
-	f->tmp = f->path = NULL;
+	free(f->shown);
+	f->tmp = f->path = f->shown = NULL;
 }

@@ -16,15 +16,33 @@
 int file_load(const char *path, uint64_t off, uint64_t len, int len_given,
 	      uint8_t **buf, uint32_t *out_len, char *msg, size_t msglen);
 
+/*
+ * A dump is never replaced silently.  When FILE exists:
+ *   - it holds exactly the bytes read: it is left as it is (same inode,
+ *     same mode) and file_out_commit sets f->same;
+ *   - it holds other bytes: FILE_E_EXISTS, FILE untouched, msg says how
+ *     many bytes differ and where, unless force; with force it is replaced
+ *     and keeps its mode;
+ *   - it is read-only (no write bit): never replaced, force or not;
+ *   - it is a symbolic link: the link is followed (the file it names is
+ *     compared and replaced, the link stays); a dangling link is refused;
+ *   - it is not a regular file: refused.
+ * "-" is stdout, none of this applies.
+ */
 struct file_out {
-	char *path;          /* final name, NULL for stdout */
+	char *path;          /* the file to create or replace (a link resolved), NULL for stdout */
+	char *shown;         /* the name as given, for messages */
 	char *tmp;           /* temporary name */
 	int fd;
+	int force;
+	int exists;          /* path existed at begin */
+	int same;            /* after commit: the existing file already held the bytes */
+	unsigned mode;       /* the existing file's mode */
 };
 
 /* Create the temporary file now, so an unwritable place fails before any
  * time is spent reading the chip. */
-int file_out_begin(struct file_out *f, const char *path, char *msg, size_t msglen);
+int file_out_begin(struct file_out *f, const char *path, int force, char *msg, size_t msglen);
 int file_out_commit(struct file_out *f, const uint8_t *buf, size_t len, char *msg, size_t msglen);
 void file_out_abort(struct file_out *f);
 

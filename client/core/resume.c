@@ -3,8 +3,10 @@
 #include "core/state.h"
 
 #include "core/backup.h"
+#include "core/ops_util.h"
 
 #include <errno.h>
+#include <time.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -229,4 +231,135 @@ void resume_free(struct resume *r)
 {
 	free(r->want);
 	r->want = NULL;
+}
+
+/* ---- the undo of a chain of runs (resume_undo) ---- */
+
+#define UNDO_MAX 32
+
+struct pending {
+	uint32_t lo, hi;
+	char path[1100];
+};
+
+/* The journal's backups overlapping [lo, hi), oldest first. */
+static unsigned pending_read(const struct resume *r, uint32_t lo, uint32_t hi, struct pending *p,
+			     unsigned max)
+{
+	char line[1200];
+	unsigned long a, b;
+	unsigned n = 0;
+	FILE *j;
+
+	if (!r->journal[0] || !(j = fopen(r->journal, "r")))
+		return 0;
+	while (n < max && fgets(line, sizeof(line), j)) {
+		if (sscanf(line, "%lx %lx %1099[^\n]", &a, &b, p[n].path) != 3 || b <= lo || a >= hi ||
+		    b <= a)
+			continue;
+		p[n].lo = (uint32_t)a;
+		p[n].hi = (uint32_t)b;
+		n++;
+	}
+	fclose(j);
+	return n;
+}
+
+/* [a, a + n) of the file f (whose first byte is chip address base) into dst. */
+static int lay(const char *f, uint32_t base, uint32_t a, uint32_t n, uint8_t *dst)
+{
+	FILE *in = fopen(f, "rb");
+	int ok;
+
+	if (!in)
+		return -1;
+	ok = fseek(in, (long)(a - base), SEEK_SET) == 0 && fread(dst, 1, n, in) == n;
+	fclose(in);
+	return ok ? 0 : -1;
+}
+
+static int undo_write(struct resume *r, const uint8_t *buf, uint32_t addr, uint32_t len,
+		      char *path, size_t pathlen)
+{
+	char dir[1024], *slash;
+	int fd, ok;
+
+	snprintf(dir, sizeof(dir), "%s", r->journal);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(path, pathlen, "%.900s/undo-%ld-%ld-0x%06x.bin", slash ? dir : ".", (long)time(NULL),
+		 (long)getpid(), addr);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	ok = fd >= 0 && write(fd, buf, len) == (ssize_t)len && fsync(fd) == 0;
+	if (fd >= 0 && close(fd))
+		ok = 0;
+	if (!ok) {
+		snprintf(r->msg, sizeof(r->msg), "cannot write the undo file '%s': %s", path,
+			 strerror(errno));
+		unlink(path);
+		return BACKUP_E_FILE;
+	}
+	return 0;
+}
+
+int resume_undo(struct resume *r, struct ops *o, uint32_t lo, uint32_t hi, const char *b_path,
+		uint32_t b_addr, uint32_t b_len, char *path, size_t pathlen, uint32_t *addr,
+		uint32_t *len)
+{
+	static struct pending p[UNDO_MAX];
+	uint32_t ulo, uhi, a;
+	uint8_t *buf = NULL, *have = NULL;
+	unsigned n, i;
+	int err = 0;
+
+	lo -= lo % SECTOR;
+	n = pending_read(r, lo, hi, p, UNDO_MAX);
+	if (!n)
+		return 0;
+	ulo = b_len && b_addr < p[0].lo ? b_addr : p[0].lo;
+	uhi = b_len ? b_addr + b_len : p[0].hi;
+	for (i = 0; i < n; i++) {
+		ulo = p[i].lo < ulo ? p[i].lo : ulo;
+		uhi = p[i].hi > uhi ? p[i].hi : uhi;
+	}
+	if (uhi > o->chip.size)
+		uhi = o->chip.size;
+	buf = malloc(uhi - ulo);
+	have = calloc(uhi - ulo, 1);
+	if (!buf || !have) {
+		err = ops_fail(o, OPS_E_NOMEM, "out of memory for a %u-byte undo", uhi - ulo);
+		goto out;
+	}
+	/* newest first, so the oldest backup's bytes are the ones left */
+	if (b_len && !lay(b_path, b_addr, b_addr, b_len, buf + (b_addr - ulo)))
+		memset(have + (b_addr - ulo), 1, b_len);
+	for (i = n; i-- > 0; ) {
+		uint32_t e = p[i].hi < uhi ? p[i].hi : uhi;
+
+		if (p[i].lo < ulo || e <= p[i].lo)
+			continue;
+		if (!lay(p[i].path, p[i].lo, p[i].lo, e - p[i].lo, buf + (p[i].lo - ulo)))
+			memset(have + (p[i].lo - ulo), 1, e - p[i].lo);
+	}
+	/* what no backup holds was never changed: the chip has it */
+	for (a = ulo; a < uhi; a += SECTOR) {
+		uint32_t k = uhi - a < SECTOR ? uhi - a : SECTOR;
+
+		if (have[a - ulo])
+			continue;
+		err = ops_read(o, a, buf + (a - ulo), k);
+		if (err)
+			goto out;
+	}
+	err = undo_write(r, buf, ulo, uhi - ulo, path, pathlen);
+	if (!err) {
+		*addr = ulo;
+		*len = uhi - ulo;
+		err = 1;
+	}
+out:
+	free(buf);
+	free(have);
+	return err;
 }

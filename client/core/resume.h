@@ -57,6 +57,19 @@ int resume_add(struct resume *r, uint32_t lo, uint32_t hi, const char *backup);
  */
 int resume_guard(struct resume *r, struct ops *o, uint32_t lo, const uint8_t *want,
 		 uint32_t len, char *msg, size_t msglen);
+/*
+ * The undo of a run that follows unfinished ones: the bytes of the chip as
+ * they were before the first of them.  The backups still pending in the
+ * journal that overlap [lo, hi) (earlier runs of the same command, each
+ * interrupted) are laid over this run's backup b (NULL or empty: none),
+ * the oldest last so its bytes win, and gaps are read from the chip; the
+ * result goes to a new file beside the journal.  1 with *path, *addr,
+ * *len set when there were earlier runs; 0 when b alone is the undo; an
+ * ops error, or BACKUP_E_FILE with r->msg.  Call it before resume_add.
+ */
+int resume_undo(struct resume *r, struct ops *o, uint32_t lo, uint32_t hi, const char *b_path,
+		uint32_t b_addr, uint32_t b_len, char *path, size_t pathlen, uint32_t *addr,
+		uint32_t *len);
 void resume_done(struct resume *r, uint32_t lo, uint32_t hi);
 void resume_free(struct resume *r);
 

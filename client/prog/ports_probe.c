@@ -211,6 +211,7 @@ const char *ports_kind_name(enum ports_kind k)
 
 void ports_print(FILE *out, const struct ports_set *s, int probed)
 {
+	char who[96];
 	unsigned i;
 
 	for (i = 0; i < s->n; i++) {
@@ -226,12 +227,15 @@ void ports_print(FILE *out, const struct ports_set *s, int probed)
 			fprintf(out, "\t[spiflash on %s]", e->board[0] ? e->board : "unknown board");
 		else if (probed && e->kind != PORTS_UNPROBED)
 			fprintf(out, "\t[%s]", ports_kind_name(e->kind));
+		if (ports_busy(e->name, who, sizeof(who)))
+			fprintf(out, "\t[%s]", who);
 		fputc('\n', out);
 	}
 }
 
 void ports_print_json(FILE *out, const struct ports_set *s, int probed)
 {
+	char who[96];
 	struct json j;
 	char hex[8];
 	unsigned i;
@@ -256,6 +260,7 @@ void ports_print_json(FILE *out, const struct ports_set *s, int probed)
 		}
 		json_str(&j, "description", e->description);
 		json_str(&j, "board", e->guess);
+		json_str(&j, "in_use", ports_busy(e->name, who, sizeof(who)) ? who : NULL);
 		if (probed) {
 			json_str(&j, "programmer", e->kind == PORTS_SPIFLASH ? "spiflash" :
 				 e->kind == PORTS_SERPROG ? "serprog" : NULL);

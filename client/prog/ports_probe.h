@@ -68,4 +68,8 @@ int ports_find_one(const char *list, char *dev, size_t devlen, char *msg, size_t
  * PORTS_E_LIST / PORTS_E_NOMEM. */
 int ports_command(FILE *out, const char *list, int probe, int json);
 
+/* Another process has the port open: 1 with "in use by NAME (pid N)" in
+ * who (ports_busy.c), else 0.  The port itself is not opened. */
+int ports_busy(const char *path, char *who, size_t wholen);
+
 #endif

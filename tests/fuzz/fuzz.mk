@@ -19,7 +19,7 @@ FUZZ_HARNESSES := sfdp proto_dec opts
 # The replays run every seed under ASan/UBSan (HOST_SAN, Makefile).
 FUZZ_SFDP_SRCS := tests/fuzz/fuzz_sfdp.c client/chips/sfdp.c
 FUZZ_PROTO_SRCS := tests/fuzz/fuzz_proto_dec.c $(PROTO_SRCS)
-FUZZ_OPTS_SRCS := tests/fuzz/fuzz_opts.c client/cli/opts.c
+FUZZ_OPTS_SRCS := tests/fuzz/fuzz_opts.c client/cli/opts.c client/cli/opts_table.c
 
 # $(1): harness name; $(2): its sources
 define fuzz_replay

@@ -15,7 +15,7 @@
 /* rows name only the fields that matter; the rest are zero */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
-#define MAXARGS 12
+#define MAXARGS 14
 #define KIB 1024ull
 
 struct row {
@@ -41,8 +41,32 @@ static const struct row rows[] = {
 	  4096 * KIB, 0, 0, 0, OPTS_HAVE_LENGTH },
 	{ { "-d", "D", "-f", "x", "-l", "4M", "read" }, NULL, OPTS_CMD_READ, "D", "x",
 	  4096 * KIB, 0, 0, 0, OPTS_HAVE_LENGTH },
+	/* the one rule of units: a hex length counts bytes, a plain one KiB */
 	{ { "-d", "D", "-f", "x", "--length=0x10", "read" }, NULL, OPTS_CMD_READ, "D", "x",
-	  16 * KIB, 0, 0, 0, OPTS_HAVE_LENGTH },
+	  16, 0, 0, 0, OPTS_HAVE_LENGTH },
+	{ { "-d", "D", "-f", "x", "-l", "0x1000", "read" }, NULL, OPTS_CMD_READ, "D", "x",
+	  4096, 0, 0, 0, OPTS_HAVE_LENGTH },
+	{ { "-d", "D", "-f", "x", "-l", "64K", "read" }, NULL, OPTS_CMD_READ, "D", "x",
+	  64 * KIB, 0, 0, 0, OPTS_HAVE_LENGTH },
+	/* flashrom's habits */
+	{ { "info", "-d", "D", "-c", "W25Q128" }, NULL, OPTS_CMD_INFO, "D", .chip = "W25Q128" },
+	{ { "-r", "x.bin", "-d", "D" }, "did you mean" },
+	{ { "-w", "x.bin", "-d", "D" }, "'spiflash write -f FILE'" },
+	{ { "-E", "-d", "D" }, "'spiflash erase'" },
+	{ { "--verbose=2", "erase", "-d", "D" }, NULL, OPTS_CMD_ERASE, "D", .verbose = 2 },
+	{ { "--verbose", "erase", "-d", "D" }, NULL, OPTS_CMD_ERASE, "D", .verbose = 1 },
+	{ { "--verbose=9", "erase", "-d", "D" }, "invalid verbosity '9'" },
+	{ { "--verbos=2", "erase", "-d", "D" }, NULL, OPTS_CMD_ERASE, "D", .verbose = 2 },
+	{ { "--bogus=2", "erase", "-d", "D" }, "unknown option '--bogus'" },
+	/* the same port twice is one port */
+	{ { "read", "-d", "D", "-d", "D", "-f", "x" }, NULL, OPTS_CMD_READ, "D", "x" },
+	{ { "read", "-d", "D", "-f", "x", "--force" }, NULL, OPTS_CMD_READ, "D", "x" },
+	{ { "write", "-d", "D", "-f", "x", "--force" }, "'--force' is for 'read'" },
+	/* regions as flashrom users write them */
+	{ { "read", "-d", "D", "--fmap", "-i", "a:a.bin", "-i", "b:b.bin" }, NULL, OPTS_CMD_READ, "D" },
+	{ { "read", "-d", "D", "--fmap", "-i", "a", "-i", "b", "-f", "x" }, "its own, as in -i a:a.bin" },
+	{ { "write", "-d", "D", "--fmap", "-i", "a:" }, "empty file name in -i 'a:'" },
+	{ { "erase", "-d", "D", "--fmap", "-i", "a:a.bin" }, "takes no file" },
 	{ { "write", "-d", "D", "-f", "x", "--flash-offset", "0x1000", "--file-offset", "4k" },
 	  NULL, OPTS_CMD_WRITE, "D", "x", 0, 0x1000, 4096, 0,
 	  OPTS_HAVE_FLASH_OFFSET | OPTS_HAVE_FILE_OFFSET },
@@ -101,6 +125,7 @@ static const struct row rows[] = {
 	{ { "read", "-d", "D", "-f", "x", "-i", "a", "--fmap", "--region-file" },
 	  "'--region-file' is for 'write' and 'verify'" },
 	{ { "read", "-d", "D", "-f", "x", "-i", "" }, "empty region name" },
+	{ { "read", "-d", "D", "-f", "x", "-i", ":x" }, "empty region name" },
 	/* bad */
 	{ { NULL }, "no command given" },
 	{ { "frobnicate", "-d", "D" }, "unknown command 'frobnicate'" },
