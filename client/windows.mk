@@ -20,7 +20,9 @@ WIN_CFLAGS := -std=c99 -O2 -Wall -Wextra -Wno-format -Werror=implicit-function-d
 WIN_POSIX_ONLY := client/plat_posix.c client/transport/link.c client/transport/link_serial.c \
 	client/transport/link_tty.c client/transport/lock.c client/prog/spi_linux.c \
 	client/cli/multi.c
-WIN_SRCS := $(filter-out $(WIN_POSIX_ONLY),$(CLIENT_ALL_SRCS)) $(PROTO_SRCS) $(FLASHCHIP_SRCS)
+# a new file that only builds on POSIX or Linux: name it *_posix.c or *_linux.c
+WIN_SRCS := $(filter-out $(WIN_POSIX_ONLY) %_posix.c %_linux.c,$(CLIENT_ALL_SRCS)) \
+	$(PROTO_SRCS) $(FLASHCHIP_SRCS)
 WIN_OBJS := $(patsubst %.c,$(WIN_BUILD)/%.o,$(WIN_SRCS))
 WIN_LIBS := -lz -lsetupapi -ladvapi32 -lwinpthread
 
