@@ -137,6 +137,10 @@ else
 fi
 run 0 "VERIFIED" "after Ctrl-C the same command finishes the job" -- $sf -d COM5 -f big.bin write
 check "the file's bytes are in the chip" cmp -s -n 1048576 "$T/big.bin" "$img"
+# the dump of before is replaced in one step (MoveFileEx over the old file)
+run 0 "" "read --force over the existing dump" -- $sf -d COM5 -l 64 --force -f 'out dir\dümp ü.bin' read
+check "the dump was replaced by the new bytes, no temporary file left" \
+	test "$(cmp -n 65536 "$T/big.bin" "$T/out dir/dümp ü.bin" && ls "$T/out dir")" = "dümp ü.bin"
 
 # busy: a second spiflash while a long read holds COM5
 # (1 MiB of random bytes: some seconds at 2 Mbaud)
