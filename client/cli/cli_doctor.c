@@ -13,8 +13,60 @@
 
 #include "core/doctor.h"
 #include "cli/cli.h"
+#include "cli/json.h"
 
 static const char *const level_tag[] = { " ok  ", "note ", "WARN ", "FAULT" };
+static const char *const level_name[] = { "ok", "note", "warn", "fault" };
+static const char *const verdict_name[] = {
+	"clean", "miso-floating", "miso-high", "miso-low", "no-chip", "power", "wp-locked",
+	"signal", "signal-none", "error",
+};
+
+/* --json: the usual members, and "doctor": verdict, findings, clocks, VCC */
+static void print_json(struct ctx *c, const struct doctor *d, int rc)
+{
+	struct json j;
+	unsigned i;
+
+	json_init(&j, stdout);
+	json_object_begin(&j, NULL);
+	report_members(&j, &c->rep, rc);
+	json_object_begin(&j, "doctor");
+	json_str(&j, "verdict", verdict_name[d->verdict]);
+	json_str(&j, "summary", d->summary);
+	json_str(&j, "next", d->next);
+	json_array_begin(&j, "findings");
+	for (i = 0; i < d->nf; i++) {
+		json_object_begin(&j, NULL);
+		json_str(&j, "level", level_name[d->f[i].level]);
+		json_str(&j, "what", d->f[i].what);
+		json_str(&j, "text", d->f[i].text);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_array_begin(&j, "clocks");
+	for (i = 0; i < d->nclk; i++) {
+		json_object_begin(&j, NULL);
+		json_uint(&j, "hz", d->clk[i].hz);
+		json_uint(&j, "reads", d->clk[i].reads);
+		json_uint(&j, "differ", d->clk[i].bad);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	if (d->clock_hz)
+		json_uint(&j, "spi_clock_hz", d->clock_hz);
+	else
+		json_null(&j, "spi_clock_hz");
+	if (d->vcc_mv >= 0) {
+		json_int(&j, "vcc_mv", d->vcc_mv);
+		json_int(&j, "vcc_min_mv", d->vcc_min_mv);
+	} else {
+		json_null(&j, "vcc_mv");
+	}
+	json_object_end(&j);
+	json_object_end(&j);
+	c->rep.printed = 1;
+}
 
 static int verdict_exit(enum doctor_verdict v)
 {
@@ -44,14 +96,19 @@ int cmd_doctor(struct ctx *c)
 	par.erase_test = c->o.erase_test;
 	par.erase_addr = (uint32_t)c->o.erase_test_addr;
 	err = doctor_run(&d, &c->pgm, &c->ops, &par);
-	for (i = 0; i < d.nf; i++)
+	rc = verdict_exit(d.verdict);
+	if (c->o.json && !err) {
+		print_json(c, &d, rc);
+		return rc;
+	}
+	for (i = 0; !c->o.json && i < d.nf; i++)
 		printf("[%s] %s: %s\n", level_tag[d.f[i].level], d.f[i].what, d.f[i].text);
 	if (err)
 		return fail(c, err);
 	printf("\nverdict: %s\n", d.summary);
 	if (d.next[0])
 		printf("next:    %s\n", d.next);
-	return verdict_exit(d.verdict);
+	return rc;
 }
 
 /* --spi-speed auto, and the sketch's default: a raw SPI master keeps the

@@ -387,7 +387,11 @@ static void signal_findings(struct doctor *d, int ref_bad, uint32_t span, unsign
 		if (!k->reads)
 			continue;
 		snprintf(line, sizeof(line), "signal at %s", hz_str(k->hz, a, sizeof(a)));
-		if (k->bad)
+		if (i == d->nclk - 1 && !k->bad)
+			add(d, DOCTOR_OK, line, "two reads alike (the reference)");
+		else if (i == d->nclk - 1)
+			add(d, DOCTOR_WARN, line, "two reads differ (the reference)");
+		else if (k->bad)
 			add(d, DOCTOR_WARN, line, "%u of %u reads differ from the slowest clock's "
 			    "(ID, SR1, CRC-32 of %u KiB)", k->bad, k->reads, (unsigned)(span / 1024));
 		else
@@ -406,11 +410,14 @@ static void signal_findings(struct doctor *d, int ref_bad, uint32_t span, unsign
 			 hz_str(d->clock_hz, a, sizeof(a)));
 		verdict(d, DOCTOR_SIGNAL, line, "");
 		snprintf(d->next, sizeof(d->next),
-			 "Every read agreed at %s and below (%u reads of ID, SR1 and %u KiB each):\n"
-			 "--spi-speed auto picks it by itself; --spi-speed %uk forces it.  Shorter\n"
-			 "wires, a common GND and a seated clip bring %s back.",
+			 "Every read agreed at %s and below (%u reads of ID, SR1 and %u KiB each).\n"
+			 "With the sketch every command picks such a clock by itself (--spi-speed\n"
+			 "auto); --spi-speed %u%s forces this one.  Shorter wires, a common GND and\n"
+			 "a seated clip bring %s back.",
 			 hz_str(d->clock_hz, a, sizeof(a)), repeats, (unsigned)(span / 1024),
-			 (unsigned)(d->clock_hz / 1000), hz_str(d->clk[0].hz, b, sizeof(b)));
+			 d->clock_hz % 1000000 ? (unsigned)(d->clock_hz / 1000) :
+			 (unsigned)(d->clock_hz / 1000000), d->clock_hz % 1000000 ? "k" : "M",
+			 hz_str(d->clk[0].hz, b, sizeof(b)));
 	}
 }
 

@@ -53,6 +53,17 @@ row "MISO floating (no chip)" 4 "no chip answers: MISO is floating" "--wiring mi
 grep -qF "MOSI and MISO swapped" "$T/last.out" && grep -qF "HOLD# (pin 7) low" "$T/last.out" &&
 	ok "floating MISO lists its causes (swap, HOLD#, power)" ||
 	fail "floating MISO: causes missing: $(cat "$T/last.out")"
+if emu_start json --chip W25Q128 --image "$T/img.bin" --wiring miso-float; then
+	run 4 "" "doctor --json on a floating MISO" -- $SF -d "$EMU_DEV_json" --json doctor &&
+		[ "$(jq -r .doctor.verdict "$T/out")" = miso-floating ] &&
+		[ "$(jq -r .exit_code "$T/out")" = 4 ] &&
+		[ "$(jq -r '.doctor.findings[0].what' "$T/out")" = MISO ] &&
+		ok "--json: one object, verdict miso-floating, exit_code 4, the findings" ||
+		fail "--json: $(head -c 400 "$T/out")"
+	emu_stop json || fail "json: emulator did not stop cleanly"
+else
+	fail "json: emulator did not start"
+fi
 row "MOSI/MISO swapped" 4 "no chip answers: MISO is floating" "--wiring swap" --
 row "HOLD# low" 4 "no chip answers: MISO is floating" "--wiring hold-low" --
 row "MISO stuck low" 4 "no chip answers: MISO stays low" \

@@ -18,6 +18,7 @@ endef
 $(eval $(call unit_test,test_proto,$(PROTO_OBJS),-lz))
 $(eval $(call unit_test,test_proto_msg,$(PROTO_OBJS)))
 $(eval $(call unit_test,test_fw_core,$(FW_HOST_OBJS) $(PROTO_OBJS) $(FLASHCHIP_OBJS),-lz))
+$(eval $(call unit_test,test_fw_diag,$(FW_HOST_OBJS) $(PROTO_OBJS) $(FLASHCHIP_OBJS),-lz))
 $(eval $(call unit_test,test_fw_serprog,$(FW_HOST_OBJS) $(PROTO_OBJS) $(FLASHCHIP_OBJS),-lz))
 $(eval $(call unit_test,test_flashchip,$(FLASHCHIP_OBJS)))
 $(eval $(call unit_test,test_flashchip2,$(FLASHCHIP_OBJS)))
