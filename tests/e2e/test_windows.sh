@@ -6,7 +6,8 @@
 # mountmgr turns into $WINEPREFIX/dosdevices/com5 and a SERIALCOMM entry); a
 # USB device node for COM5 (a CH340's VID:PID and friendly name) is put in
 # the registry where SetupAPI reads it, as Windows' USB stack would on
-# plugging in.  Checks: the exe imports only Windows' own DLLs; ports (with
+# plugging in.  Checks: the exe imports only Windows' own DLLs; -p dummy on
+# its mapped image file; several -d refused; ports (with
 # the board guess) and ports --probe; info; a 64 KiB write, a read into a
 # path with a space and non-ASCII letters compared byte for byte, verify
 # (and a mismatch); a wrong port; a busy port; a write stopped by Ctrl-C and
@@ -79,6 +80,17 @@ reg_add "$usb\\Device Parameters" /v PortName /d COM5
 printf '#!/bin/sh\ncd "%s" && exec "%s" "%s" "$@"\n' "$T" "$WINE" "$EXE" >"$T/sf"
 chmod +x "$T/sf"
 sf=$T/sf
+
+# --- -p dummy: the chip model on an image file (CreateFileMapping) -------------
+head -c 65536 /dev/urandom >"$T/dsrc.bin"
+run 0 "VERIFIED" "-p dummy writes into its image file" -- \
+	$sf -p dummy:chip=W25Q80,image=dummy.bin -f dsrc.bin write
+check "-p dummy: the mapped image holds the bytes, the rest erased" \
+	cmp -s "$T/dummy.bin" <(cat "$T/dsrc.bin"; head -c $((1048576 - 65536)) /dev/zero | tr '\0' '\377')
+run 0 "VERIFIED" "-p dummy: a second run sees them" -- \
+	$sf -p dummy:chip=W25Q80,image=dummy.bin -f dsrc.bin verify
+run 1 "not available on Windows" "several -d: refused on Windows, with what to do" -- \
+	$sf -d COM5 -d COM6 info
 
 # --- one emulator: ports, info, write, read, verify, busy, Ctrl-C ---------------
 img=$T/chip.bin
