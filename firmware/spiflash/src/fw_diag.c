@@ -38,25 +38,26 @@ static void load_tick(void *ctx)
 int16_t fw_diag(struct flash *f, const uint8_t *p, uint16_t n, uint8_t *out)
 {
 	struct proto_req_diag q;
-	struct proto_ans_diag a;
 	struct load l;
-	uint16_t t0;
-	uint8_t i;
+	uint16_t t0, a0;
+	uint8_t i, miso;
 	int8_t rc = 0;
 
 	if (proto_req_diag_unpack(p, n, &q) ||
 	    ((q.flags & PROTO_DIAG_ERASE) && q.addr >= f->size))
 		return PROTO_E_ARG;
-	a.miso = (uint8_t)(hal_miso_level() << 1);
-	flash_jedec(f, a.id_nopu, 3);
+	/* built in place, in the layout of proto_ans_diag_pack */
+	miso = (uint8_t)(hal_miso_level() << 1);
+	flash_jedec(f, out + 4, 3);
 	hal_spi_miso_pullup(1);
-	a.miso |= hal_miso_level();
-	flash_jedec(f, a.id_pu, 3);
+	out[0] = miso | hal_miso_level();
+	flash_jedec(f, out + 1, 3);
 	hal_spi_miso_pullup(0);
-	a.a0_pu = hal_adc_read(HAL_ADC_A0 | HAL_ADC_PULLUP);
-	a.bandgap = hal_adc_read(HAL_ADC_BANDGAP);
-	a.a0 = hal_adc_read(HAL_ADC_A0);
-	l.min = a.a0;
+	proto_put16(out + 9, hal_adc_read(HAL_ADC_A0 | HAL_ADC_PULLUP));
+	proto_put16(out + 11, hal_adc_read(HAL_ADC_BANDGAP));
+	a0 = hal_adc_read(HAL_ADC_A0);
+	proto_put16(out + 7, a0);
+	l.min = a0;
 	l.fn = f->tick;
 	l.ctx = f->tick_ctx;
 	t0 = (uint16_t)hal_millis();
@@ -76,9 +77,9 @@ int16_t fw_diag(struct flash *f, const uint8_t *p, uint16_t n, uint8_t *out)
 		f->tick = l.fn;
 		f->tick_ctx = l.ctx;
 	}
-	a.a0_min = l.min;
-	a.load_ms = (uint16_t)((uint16_t)hal_millis() - t0);
+	proto_put16(out + 13, l.min);
+	proto_put16(out + 15, (uint16_t)((uint16_t)hal_millis() - t0));
 	if (rc < 0)
 		return rc;
-	return (int16_t)proto_ans_diag_pack(out, &a);
+	return PROTO_ANS_DIAG_LEN;
 }
