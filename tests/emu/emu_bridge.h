@@ -67,6 +67,25 @@ struct emu_bridge_stats {
 	struct emu_fault_stats fault;
 };
 
+/*
+ * The USB-serial chip between the AVR and the host (--bridge): how it
+ * batches device-to-host bytes.  Host-to-device bytes go at once on all.
+ *   none   each byte as its stop bit ends (a perfect bridge)
+ *   ftdi   FT232R: held until 62 bytes wait or the latency timer (16 ms by
+ *          default, "ftdi:1" for the 1 ms that ftdi_sio sets on a port
+ *          opened for low latency) runs out since the first of them
+ *   16u2   the Uno's ATmega16U2: 64-byte packets, the rest at the next
+ *          1 ms USB frame
+ *   ch340  32-byte packets, the rest at the next 1 ms frame (an assumption:
+ *          its timeout is not documented)
+ */
+struct emu_usb {
+	const char *name;
+	unsigned packet;                   /* bytes that go at once; 0: none */
+	avr_cycle_count_t hold;            /* ftdi: the latency timer */
+	avr_cycle_count_t frame;           /* others: USB frame (1 ms) */
+};
+
 struct emu_bridge {
 	avr_t *avr;
 	avr_uart_t *uart;
@@ -95,7 +114,15 @@ struct emu_bridge {
 	int verbose;
 	struct emu_ring to_dev, from_dev;
 	struct emu_bridge_stats st;
+	struct emu_usb usb;
+	uint32_t batch_head;               /* from_dev index of the batch's first byte */
+	unsigned batch_n;                  /* bytes in the open batch */
+	int batch_open;
+	avr_cycle_count_t batch_due;       /* when the open batch goes, not full */
 };
+
+/* --bridge SPEC: none, ftdi[:MS], 16u2, ch340.  0, or -1 with err set. */
+int emu_bridge_set_usb(struct emu_bridge *b, const char *spec, char *err, size_t errlen);
 
 /*
  * Open the pty and hook UART0.  latency_ms: simulated delay each way;

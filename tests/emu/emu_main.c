@@ -48,6 +48,7 @@ struct emu_opts {
 	const char *link;
 	const char *fault;
 	const char *chip_fault;
+	const char *usb;                 /* --bridge, emu_bridge.h */
 	const char *wiring, *vcc;        /* emu_wiring.h */
 	uint32_t latency_ms;
 	uint32_t baud;                   /* hint only: simavr derives it from UBRR */
@@ -97,6 +98,8 @@ static const char usage[] =
 	"  --turbo            never wait: an idle AVR fast-forwards (default: busy\n"
 	"                     runs flat out, idle keeps to the wall clock)\n"
 	"  --latency-ms N     delay each direction of the serial link by N ms\n"
+	"  --bridge B         USB-serial chip: none (default), ftdi[:MS] (62-byte\n"
+	"                     packets, MS ms latency timer, default 16), 16u2, ch340\n"
 	"  --max-times        chip busy for datasheet maximum times\n"
 	"  --baud N           baud hint (the UART rate comes from UBRR)\n"
 	"  --no-baud-check    pass bytes whatever rate the host set on the pty\n"
@@ -201,7 +204,7 @@ static int emu_parse_args(int argc, char **argv, struct emu_opts *o,
 		    strcmp(name, "--link") && strcmp(name, "--latency-ms") &&
 		    strcmp(name, "--baud") && strcmp(name, "--fault") &&
 		    strcmp(name, "--chip-fault") && strcmp(name, "--wiring") &&
-		    strcmp(name, "--vcc")) {
+		    strcmp(name, "--vcc") && strcmp(name, "--bridge")) {
 			snprintf(err, errlen, "unknown option '%s'", a);
 			return -1;
 		}
@@ -223,6 +226,8 @@ static int emu_parse_args(int argc, char **argv, struct emu_opts *o,
 			o->fault = val;
 		else if (!strcmp(name, "--chip-fault"))
 			o->chip_fault = val;
+		else if (!strcmp(name, "--bridge"))
+			o->usb = val;
 		else if (!strcmp(name, "--wiring"))
 			o->wiring = val;
 		else if (!strcmp(name, "--vcc"))
@@ -522,6 +527,10 @@ int main(int argc, char **argv)
 			    !e->opt.no_baud_check, e->opt.fault ? &fault : NULL,
 			    e->opt.verbose, err, sizeof(err)) < 0) {
 		fprintf(stderr, "spiflash-emu: %s\n", e->bridge ? err : "out of memory");
+		goto out;
+	}
+	if (e->opt.usb && emu_bridge_set_usb(e->bridge, e->opt.usb, err, sizeof(err)) < 0) {
+		fprintf(stderr, "spiflash-emu: %s\n", err);
 		goto out;
 	}
 	if (e->opt.link && set_link(e->opt.link, e->bridge->path) < 0) {
