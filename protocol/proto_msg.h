@@ -56,7 +56,7 @@ extern "C" {
 #define PROTO_DATA_HDR          4   /* DATA: u32 check, then the block */
 #define PROTO_DATA_BLANK_LEN    6   /* DATA_BLANK: u32 check, u16 length */
 #define PROTO_REQ_DIAG_LEN      5   /* DIAG: u8 flags, u32 addr */
-#define PROTO_ANS_DIAG_LEN      17  /* DIAG answer: see struct proto_ans_diag */
+#define PROTO_ANS_DIAG_LEN      20  /* DIAG answer: see struct proto_ans_diag */
 #define PROTO_READY_LEN         2   /* status 00, u8 version */
 #define PROTO_FRAME_ERR_LEN     2   /* i8 status, u8 receive-ring drops */
 #define PROTO_FRAME_ERR_LEN_MIN 1   /* i8 status alone (the first firmware) */
@@ -533,13 +533,17 @@ static inline int proto_req_diag_unpack(const uint8_t *p, size_t n, struct proto
  * floating line follows the pull-up, a driven one does not), raw 10-bit ADC
  * readings against AVcc: A0 (the chip's VCC, where wired) without and with
  * A0's pull-up, the 1.1 V bandgap (AVcc = 1.1 V * 1023 / bandgap), the
- * lowest A0 while the load of the request ran and how long it ran.
+ * lowest A0 while the load of the request ran and how long it ran, and the
+ * JEDEC ID bit-banged with MOSI and MISO exchanged (the MCU drives its MISO
+ * pin and reads its MOSI pin, pulled up): an ID there means the two wires
+ * are swapped.
  */
 struct proto_ans_diag {
 	uint8_t miso;               /* bit 0: idle level with pull-up, bit 1: without */
 	uint8_t id_pu[3];           /* JEDEC ID (9Fh) read with MISO's pull-up on */
 	uint8_t id_nopu[3];         /* ... and with it off */
 	uint16_t a0, a0_pu, bandgap, a0_min, load_ms;
+	uint8_t id_swap[3];         /* JEDEC ID with MOSI and MISO exchanged */
 };
 static inline size_t proto_ans_diag_pack(uint8_t *p, const struct proto_ans_diag *a)
 {
@@ -551,6 +555,7 @@ static inline size_t proto_ans_diag_pack(uint8_t *p, const struct proto_ans_diag
 	proto_put16(p + 11, a->bandgap);
 	proto_put16(p + 13, a->a0_min);
 	proto_put16(p + 15, a->load_ms);
+	memcpy(p + 17, a->id_swap, 3);
 	return PROTO_ANS_DIAG_LEN;
 }
 static inline int proto_ans_diag_unpack(const uint8_t *p, size_t n, struct proto_ans_diag *a)
@@ -565,6 +570,7 @@ static inline int proto_ans_diag_unpack(const uint8_t *p, size_t n, struct proto
 	a->bandgap = proto_get16(p + 11);
 	a->a0_min = proto_get16(p + 13);
 	a->load_ms = proto_get16(p + 15);
+	memcpy(a->id_swap, p + 17, 3);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
  * (5) the chip works, but reads differ above some clock; EXIT_DEVICE and
  * the others as for every command when the programmer itself fails.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,7 +19,7 @@
 static const char *const level_tag[] = { " ok  ", "note ", "WARN ", "FAULT" };
 static const char *const level_name[] = { "ok", "note", "warn", "fault" };
 static const char *const verdict_name[] = {
-	"clean", "miso-floating", "miso-high", "miso-low", "no-chip", "power", "wp-locked",
+	"clean", "miso-floating", "swapped", "miso-high", "miso-low", "no-chip", "power", "wp-locked",
 	"signal", "signal-none", "error",
 };
 
@@ -82,6 +83,16 @@ static int verdict_exit(enum doctor_verdict v)
 	}
 }
 
+/* The verdict as the run's error (--json's "error"), not printed. */
+static void rep_error(struct ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report_verror(&c->rep, fmt, ap);
+	va_end(ap);
+}
+
 int cmd_doctor(struct ctx *c)
 {
 	struct doctor d;
@@ -97,6 +108,8 @@ int cmd_doctor(struct ctx *c)
 	par.erase_addr = (uint32_t)c->o.erase_test_addr;
 	err = doctor_run(&d, &c->pgm, &c->ops, &par);
 	rc = verdict_exit(d.verdict);
+	if (rc != EXIT_OK && !err)
+		rep_error(c, "%s", d.summary);
 	if (c->o.json && !err) {
 		print_json(c, &d, rc);
 		return rc;

@@ -212,28 +212,48 @@ int doctor_pick_clock(struct prog *p, struct ops *o, unsigned repeats, uint32_t 
 
 /* ---- MISO ---- */
 
+static void not_swapped(struct doctor *d, const struct proto_ans_diag *a)
+{
+	add(d, DOCTOR_OK, "MOSI/MISO", "not swapped: with D11 and D12 exchanged the ID reads "
+	    "%02X %02X %02X (no answer either)", a->id_swap[0], a->id_swap[1], a->id_swap[2]);
+}
+
 static void miso_findings(struct doctor *d, const struct proto_ans_diag *a)
 {
 	const uint8_t *pu = a->id_pu, *np = a->id_nopu;
 	static const char causes[] =
-		"MISO is not driven by any chip.  Electrically these look the same; check, in order:\n"
+		"MISO is not driven by any chip, and MOSI/MISO swapped is ruled out (no\n"
+		"answer with them exchanged either).  The rest look the same electrically;\n"
+		"check, in order:\n"
 		"  1. the chip's power: VCC (pin 8) at 3.3 V (1.8 V parts: 1.8 V), GND (pin 4)\n"
-		"  2. MOSI and MISO swapped: chip pin 2 (DO) to D12, pin 5 (DI) to D11\n"
-		"  3. HOLD# (pin 7) low: tie it to VCC (a low HOLD# pauses the chip)\n"
-		"  4. CS# (pin 1) on D10, CLK (pin 6) on D13; the clip seated, pin 1 at the dot\n"
-		"  5. no chip at all, or a dead one";
+		"  2. HOLD# (pin 7) low: tie it to VCC (a low HOLD# pauses the chip)\n"
+		"  3. CS# (pin 1) on D10, CLK (pin 6) on D13; the clip seated, pin 1 at the dot\n"
+		"  4. no chip at all, or a dead one";
 
 	if (!memcmp(pu, np, 3) && !absent(pu)) {
 		add(d, DOCTOR_OK, "MISO", "driven by the chip: ID %02X %02X %02X read alike with the "
 		    "pull-up on and off", pu[0], pu[1], pu[2]);
 		return;
 	}
+	if (absent(pu) && !absent(a->id_swap)) {
+		add(d, DOCTOR_FAULT, "MISO", "no answer on MISO (ID %02X %02X %02X with the pull-up, "
+		    "%02X %02X %02X without), but ID %02X %02X %02X with D11 and D12 exchanged "
+		    "(bit-banged)", pu[0], pu[1], pu[2], np[0], np[1], np[2], a->id_swap[0],
+		    a->id_swap[1], a->id_swap[2]);
+		verdict(d, DOCTOR_SWAPPED, "MOSI and MISO are swapped",
+			"Exchange the two wires: chip pin 5 (DI) to D11 (MOSI), chip pin 2 (DO) to\n"
+			"D12 (MISO).  The chip answered with them the other way round, so power,\n"
+			"CS#, CLK and HOLD# are fine.");
+		return;
+	}
+
 	if (pu[0] == 0xFF && pu[1] == 0xFF && pu[2] == 0xFF &&
 	    !(np[0] == 0xFF && np[1] == 0xFF && np[2] == 0xFF)) {
 		add(d, DOCTOR_FAULT, "MISO", "floating: ID FF FF FF with the AVR's pull-up on MISO, "
 		    "%02X %02X %02X without it (a driven line does not follow the pull-up)",
 		    np[0], np[1], np[2]);
 		verdict(d, DOCTOR_MISO_FLOATING, "no chip answers: MISO is floating", causes);
+		not_swapped(d, a);
 		return;
 	}
 	if (absent(pu) && !memcmp(pu, np, 3) && pu[0] == 0xFF) {
@@ -243,8 +263,9 @@ static void miso_findings(struct doctor *d, const struct proto_ans_diag *a)
 			"MISO reads 1 with and without the pull-up: something holds it high, or it\n"
 			"floats high.  Check, in order:\n"
 			"  1. MISO shorted to VCC, or a second device on the bus driving it\n"
-			"  2. the causes of a floating MISO: chip unpowered, MOSI/MISO swapped,\n"
-			"     HOLD# (pin 7) low, CS# not on D10");
+			"  2. the causes of a floating MISO: chip unpowered, HOLD# (pin 7) low,\n"
+			"     CS# not on D10");
+		not_swapped(d, a);
 		return;
 	}
 	if (absent(pu) && !memcmp(pu, np, 3)) {
@@ -257,6 +278,7 @@ static void miso_findings(struct doctor *d, const struct proto_ans_diag *a)
 			"  2. MISO shorted to GND, or a target board holding the bus (power it off,\n"
 			"     or hold its CPU in reset)\n"
 			"  3. the chip itself");
+		not_swapped(d, a);
 		return;
 	}
 	add(d, DOCTOR_WARN, "MISO", "unsteady: ID %02X %02X %02X with the pull-up, %02X %02X %02X "

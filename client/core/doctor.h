@@ -19,6 +19,7 @@
 enum doctor_verdict {
 	DOCTOR_CLEAN = 0,         /* nothing wrong found */
 	DOCTOR_MISO_FLOATING,     /* nothing drives MISO */
+	DOCTOR_SWAPPED,           /* the chip answers with MOSI and MISO exchanged */
 	DOCTOR_MISO_HIGH,         /* MISO high with and without the pull-up */
 	DOCTOR_MISO_LOW,          /* MISO low with and without the pull-up */
 	DOCTOR_NO_CHIP,           /* MISO driven, but no usable ID */

@@ -50,8 +50,8 @@ grep -qF "[note ] VCC: not measured: A0 is not wired" "$T/last.out" &&
 	fail "clean chip: no 'not measured' note: $(cat "$T/last.out")"
 
 row "MISO floating (no chip)" 4 "no chip answers: MISO is floating" "--wiring miso-float" --
-grep -qF "MOSI and MISO swapped" "$T/last.out" && grep -qF "HOLD# (pin 7) low" "$T/last.out" &&
-	ok "floating MISO lists its causes (swap, HOLD#, power)" ||
+grep -qF "MOSI/MISO: not swapped" "$T/last.out" && grep -qF "HOLD# (pin 7) low" "$T/last.out" &&
+	ok "floating MISO: swap ruled out, the other causes listed (power, HOLD#)" ||
 	fail "floating MISO: causes missing: $(cat "$T/last.out")"
 if emu_start json --chip W25Q128 --image "$T/img.bin" --wiring miso-float; then
 	run 4 "" "doctor --json on a floating MISO" -- $SF -d "$EMU_DEV_json" --json doctor &&
@@ -64,7 +64,10 @@ if emu_start json --chip W25Q128 --image "$T/img.bin" --wiring miso-float; then
 else
 	fail "json: emulator did not start"
 fi
-row "MOSI/MISO swapped" 4 "no chip answers: MISO is floating" "--wiring swap" --
+row "MOSI/MISO swapped" 4 "MOSI and MISO are swapped" "--wiring swap" --
+grep -qF "but ID EF 40 18 with D11 and D12 exchanged" "$T/last.out" &&
+	ok "swapped: the ID read with the wires exchanged is the evidence" ||
+	fail "swapped: $(cat "$T/last.out")"
 row "HOLD# low" 4 "no chip answers: MISO is floating" "--wiring hold-low" --
 row "MISO stuck low" 4 "no chip answers: MISO stays low" \
 	"--chip-fault miso-stuck-after=1:0x00" --

@@ -19,7 +19,12 @@
 /* ATmega328P data addresses */
 #define EMU_PINB  0x23
 #define EMU_PORTB 0x25
+#define EMU_DDRB  0x24
 #define EMU_PORTC 0x28
+#define EMU_SPCR  0x4C
+#define EMU_SPE   0x40
+#define EMU_SCK_BIT  5      /* PB5, D13 */
+#define EMU_MOSI_BIT 3      /* PB3, D11 */
 #define EMU_MISO_BIT 4      /* PB4, D12 */
 #define EMU_A0_BIT   0      /* PC0 */
 #define EMU_AVCC_MV  5000u
@@ -169,19 +174,72 @@ static uint8_t bus_byte(struct emu_spi *s, uint8_t mosi, void *ctx)
 	return miso;
 }
 
-/* PINB: simavr's value, with MISO's level put in bit 4. */
+static int spi_off(const struct emu_wiring *w)
+{
+	return !(w->avr->data[EMU_SPCR] & EMU_SPE);
+}
+
+/*
+ * PORTB written with the SPI off: on a rising SCK edge with the chip
+ * selected, a swapped wiring clocks the AVR's MISO pin (PB4, an output now)
+ * into the chip's DI, and the chip's DO reaches the AVR's MOSI pin (PB3).
+ * The chip model takes a byte at a time and its answer to a byte never
+ * depends on that byte, so the byte out is known from a copy of the chip
+ * clocked with FF at the first edge, the real chip clocked at the eighth.
+ */
+static void portb_write(avr_t *avr, avr_io_addr_t addr, uint8_t v, void *param)
+{
+	struct emu_wiring *w = param;
+	struct emu_spi *s = w->spi;
+	uint8_t rise = (uint8_t)(v & ~w->last_portb & (1u << EMU_SCK_BIT));
+
+	(void)addr;
+	w->last_portb = v;
+	if (!w->swap || !rise || !spi_off(w) || !s->selected ||
+	    !(avr->data[EMU_DDRB] & (1u << EMU_SCK_BIT)))
+		return;
+	if (w->bb_gen != s->select_gen) {
+		w->bb_gen = s->select_gen;
+		w->bb_bits = 0;
+	}
+	if (w->bb_bits == 0) {
+		struct fc_chip copy = *s->chip;
+
+		w->bb_out = fc_transfer(&copy, 0xFF, emu_spi_now_ns(s));
+		w->bb_in = 0;
+	}
+	w->bb_in = (uint8_t)((w->bb_in << 1) | ((v >> EMU_MISO_BIT) & 1));
+	w->bb_do = (uint8_t)((w->bb_out >> (7 - w->bb_bits)) & 1);
+	if (++w->bb_bits == 8) {
+		fc_transfer(s->chip, w->bb_in, emu_spi_now_ns(s));
+		w->bb_bits = 0;
+	}
+}
+
+/* PINB: simavr's value, with MISO's level put in bit 4 (an input), and
+ * with the SPI off, what the MOSI pin (an input then) sees in bit 3. */
 static uint8_t pinb_read(avr_t *avr, avr_io_addr_t addr, void *param)
 {
 	struct emu_wiring *w = param;
 	uint8_t v = w->pin_read ? w->pin_read(avr, addr, w->pin_param) : avr->data[addr];
 	const struct fc_chip *chip = w->spi->chip;
-	uint8_t level;
+	uint8_t ddr = avr->data[EMU_DDRB], level;
 
 	if (chip->fault.miso_stuck && !w->float_miso && !w->swap && !w->hold_low)
 		level = chip->fault.miso_value >> 7;
 	else
 		level = floating_byte(w) >> 7;
-	v = (uint8_t)((v & ~(1u << EMU_MISO_BIT)) | (level << EMU_MISO_BIT));
+	if (!(ddr & (1u << EMU_MISO_BIT)))
+		v = (uint8_t)((v & ~(1u << EMU_MISO_BIT)) | (level << EMU_MISO_BIT));
+	if (spi_off(w) && !(ddr & (1u << EMU_MOSI_BIT))) {
+		if (w->swap && w->spi->selected)
+			level = w->bb_do;           /* the chip's DO */
+		else if (avr->data[EMU_PORTB] & (1u << EMU_MOSI_BIT))
+			level = 1;                  /* the chip's DI: only the pull-up */
+		else
+			level = (uint8_t)(rnd(w) & 1);
+		v = (uint8_t)((v & ~(1u << EMU_MOSI_BIT)) | (level << EMU_MOSI_BIT));
+	}
 	avr->data[addr] = v;
 	return v;
 }
@@ -232,6 +290,7 @@ int emu_wiring_init(struct emu_wiring *w, avr_t *avr, struct emu_spi *spi)
 	w->pin_param = avr->io[pin].r.param;
 	avr->io[pin].r.c = pinb_read;
 	avr->io[pin].r.param = w;
+	avr_register_io_write(avr, EMU_PORTB, portb_write, w);
 	trig = avr_io_getirq(avr, AVR_IOCTL_ADC_GETIRQ, ADC_IRQ_OUT_TRIGGER);
 	if (!trig)
 		return -1;

@@ -5,7 +5,9 @@
  *   --wiring miso-float   no chip drives MISO: it reads the AVR's pull-up
  *                         (FF) when PORTB4 is set, noise when it is not
  *            swap         MOSI and MISO swapped: the chip hears only the
- *                         AVR's MISO input, so MISO floats as above
+ *                         AVR's MISO input, so MISO floats as above; with
+ *                         the SPI off and the pins driven by hand (MISO
+ *                         out, MOSI in) the chip answers
  *            hold-low     HOLD# held low: the chip ignores the clock and
  *                         never drives MISO
  *            wp-low       WP# held low, and the chip's SRP0 set: status
@@ -39,6 +41,12 @@ struct emu_wiring {
 	uint64_t flips;                        /* bytes corrupted by marginal= */
 	avr_io_read_t pin_read;                /* simavr's PINB read handler */
 	void *pin_param;
+	/* SPI off and the pins driven by hand (the firmware's swapped-wires
+	 * test): the bit clocked on SCK's rising edges */
+	uint8_t last_portb;
+	uint32_t bb_gen;                       /* spi->select_gen of the byte */
+	unsigned bb_bits;
+	uint8_t bb_in, bb_out, bb_do;          /* byte in, byte out, DO level */
 };
 
 /* Parse --wiring and --vcc (either may be NULL); 0, or -1 with err set. */

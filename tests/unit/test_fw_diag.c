@@ -86,7 +86,7 @@ static void test_layout(void **state)
 {
 	struct proto_req_diag q = { PROTO_DIAG_ERASE, 0x12345678 }, q2;
 	struct proto_ans_diag a = { 0x02, { 0xEF, 0x40, 0x18 }, { 0xEF, 0x40, 0x17 },
-				    676, 1023, 225, 600, 45 }, a2;
+				    676, 1023, 225, 600, 45, { 0xFF, 0xFE, 0xFD } }, a2;
 	uint8_t p[PROTO_ANS_DIAG_LEN];
 	static const uint8_t want_q[] = { 0x02, 0x78, 0x56, 0x34, 0x12 };
 
@@ -102,9 +102,11 @@ static void test_layout(void **state)
 	assert_int_equal(p[6], 0x17);
 	assert_int_equal(proto_get16(p + 7), 676);
 	assert_int_equal(proto_get16(p + 15), 45);
+	assert_int_equal(p[19], 0xFD);
 	assert_int_equal(proto_ans_diag_unpack(p, PROTO_ANS_DIAG_LEN, &a2), 0);
 	assert_memory_equal(&a2.id_nopu, a.id_nopu, 3);
 	assert_int_equal(a2.a0_min, 600);
+	assert_memory_equal(a2.id_swap, a.id_swap, 3);
 	assert_int_equal(proto_ans_diag_unpack(p, PROTO_ANS_DIAG_LEN + 1, &a2), PROTO_E_ARG);
 }
 
@@ -135,6 +137,8 @@ static void test_readings(void **state)
 	assert_int_equal(a.a0, 676);
 	assert_int_equal(a.bandgap, 225);
 	assert_int_equal(a.a0_min, 676);
+	/* wired right: with MOSI and MISO exchanged nothing answers */
+	assert_int_equal(a.id_swap[0], 0xFF);
 	/* a wrong length is refused */
 	assert_int_equal(exchange(b, PROTO_OP_DIAG, p, 4), PROTO_E_ARG);
 }

@@ -79,6 +79,7 @@ int16_t fw_diag(struct flash *f, const uint8_t *p, uint16_t n, uint8_t *out)
 	}
 	proto_put16(out + 13, l.min);
 	proto_put16(out + 15, (uint16_t)((uint16_t)hal_millis() - t0));
+	hal_spi_swapped_jedec(out + 17, 3);
 	if (rc < 0)
 		return rc;
 	return PROTO_ANS_DIAG_LEN;

@@ -102,6 +102,10 @@ uint32_t hal_spi_set_clock(uint32_t hz);
 void hal_spi_miso_pullup(uint8_t on);
 uint8_t hal_miso_level(void);
 uint16_t hal_adc_read(uint8_t ch);
+/* The JEDEC ID (9Fh, n bytes) bit-banged with the roles of MOSI and MISO
+ * exchanged: the MCU drives its MISO pin and reads its MOSI pin (pulled up,
+ * so a correctly wired chip hears FF and stays silent). */
+void hal_spi_swapped_jedec(uint8_t *id, uint8_t n);
 
 /* Milliseconds since start; wraps. */
 uint32_t hal_millis(void);

@@ -17,6 +17,7 @@
 
 #include "fw_hal.h"
 #include "proto.h"
+#include "spinor.h"
 
 #ifndef SPIFLASH_BAUD
 #define SPIFLASH_BAUD 115200UL
@@ -675,6 +676,52 @@ void hal_spi_miso_pullup(uint8_t on)
 uint8_t hal_miso_level(void)
 {
 	return HAL_MISO_LEVEL();
+}
+
+/* The SPI pins, all on port B: SCK, MOSI, MISO. */
+#if defined(__AVR_ATmega328P__)
+#define HAL_B_SCK  _BV(5)
+#define HAL_B_MOSI _BV(3)
+#define HAL_B_MISO _BV(4)
+#else
+#define HAL_B_SCK  _BV(1)
+#define HAL_B_MOSI _BV(2)
+#define HAL_B_MISO _BV(3)
+#endif
+
+static uint8_t swapped_byte(uint8_t out)
+{
+	uint8_t in = 0, i;
+
+	for (i = 0; i < 8; i++, out <<= 1) {
+		if (out & 0x80)
+			PORTB |= HAL_B_MISO;
+		else
+			PORTB &= (uint8_t)~HAL_B_MISO;
+		PORTB |= HAL_B_SCK;
+		in = (uint8_t)((in << 1) | ((PINB & HAL_B_MOSI) ? 1 : 0));
+		PORTB &= (uint8_t)~HAL_B_SCK;
+	}
+	return in;
+}
+
+/* SPI off, MISO an output, MOSI an input with its pull-up, mode 0 by hand;
+ * then back as hal_init left it. */
+void hal_spi_swapped_jedec(uint8_t *id, uint8_t n)
+{
+	uint8_t spcr = SPCR;
+
+	SPCR = (uint8_t)(spcr & ~_BV(SPE));
+	DDRB = (uint8_t)((DDRB | HAL_B_MISO) & ~HAL_B_MOSI);
+	PORTB = (uint8_t)((PORTB | HAL_B_MOSI) & ~HAL_B_SCK);
+	hal_spi_select();
+	swapped_byte(SPINOR_OP_JEDEC);
+	while (n--)
+		*id++ = swapped_byte(0xFF);
+	hal_spi_deselect();
+	PORTB &= (uint8_t)~(HAL_B_MISO | HAL_B_MOSI);
+	DDRB = (uint8_t)((DDRB | HAL_B_MOSI) & ~HAL_B_MISO);
+	SPCR = spcr;
 }
 
 #if defined(__AVR_ATmega32U4__)
