@@ -112,4 +112,5 @@ avrdude_leonardo := -p atmega32u4 -c avr109
 avrdude_mega := -p atmega2560 -c wiring -b 115200
 fw_hex_nano := uno
 upload: firmware-boards
+	@command -v avrdude >/dev/null 2>&1 || tools/deps.sh
 	avrdude $(avrdude_$(BOARD)) -P $(PORT) -D -U flash:w:$(BUILD)/fw-$(or $(fw_hex_$(BOARD)),$(BOARD))/spiflash.hex:i

@@ -48,6 +48,7 @@ struct ctx {
 	struct region region;      /* -i NAME (region.h) */
 	char picked[256];          /* the device found when -d was left out */
 	struct guard guard;        /* between the core and the programmer (interrupt.h) */
+	char ifd_layout[64];       /* --ifd: the descriptor's regions as a layout file */
 };
 
 void say(const struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -75,6 +76,10 @@ int cmd_protect(struct ctx *c);
 int cmd_unprotect(struct ctx *c);
 int cmd_ports(struct ctx *c);
 int cmd_doctor(struct ctx *c);
+int cmd_identify(struct ctx *c);
+int cmd_diff(struct ctx *c);
+/* --ifd: the descriptor's regions (image or chip) into a layout file */
+int ifd_layout(struct ctx *c, char *path, size_t pathlen);
 /* --spi-speed auto: pick the session's clock once the chip is detected;
  * *why says which and why ("" without auto).  0 or an error for fail(). */
 int session_auto_clock(struct ctx *c, char *why, size_t whylen);

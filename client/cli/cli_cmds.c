@@ -144,6 +144,45 @@ static int undo_note(struct ctx *c, struct resume *r, uint32_t lo, uint32_t hi,
 	return EXIT_OK;
 }
 
+/* "0x0-0xfff done, 0x1000-0x1fff done" as "0x0-0x1fff done": neighbours
+ * in the same state joined, in place. */
+static void join_runs(char *st)
+{
+	char out[512], prev[32] = "", what[32];
+	unsigned long a, b, pa = 0, pb = 0;
+	size_t at = 0;
+	const char *p = st;
+	int n, k;
+
+	out[0] = '\0';
+	for (;;) {
+		if (sscanf(p, "0x%lx-0x%lx %31[^,]%n", &a, &b, what, &n) != 3)
+			return;                 /* not the shape expected: as it is */
+		if (prev[0] && !strcmp(what, prev) && a == pb + 1) {
+			pb = b;
+		} else {
+			if (prev[0]) {
+				k = snprintf(out + at, sizeof(out) - at, "%s0x%06lx-0x%06lx %s",
+					     at ? ", " : "", pa, pb, prev);
+				if (k <= 0 || (size_t)k >= sizeof(out) - at)
+					return;
+				at += (size_t)k;
+			}
+			pa = a;
+			pb = b;
+			snprintf(prev, sizeof(prev), "%s", what);
+		}
+		p += n;
+		if (strncmp(p, ", ", 2))
+			break;
+		p += 2;
+	}
+	if (*p)
+		return;
+	snprintf(out + at, sizeof(out) - at, "%s0x%06lx-0x%06lx %s", at ? ", " : "", pa, pb, prev);
+	strcpy(st, out);
+}
+
 /*
  * The state of a range whose write a signal stopped, quickly: the write goes
  * in order, so what lies before the block under way (the progress says
@@ -176,6 +215,7 @@ static void stop_state(struct ctx *c, uint32_t addr, const uint8_t *want, uint32
 	at = strlen(st);
 	if (w_hi < hi && at < sizeof(st))
 		snprintf(st + at, sizeof(st) - at, ", 0x%06x-0x%06x as before", w_hi, hi - 1);
+	join_runs(st);
 	fprintf(stderr, "spiflash: state of 0x%06x-0x%06x: %s\n", addr, hi - 1, st);
 }
 

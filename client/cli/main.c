@@ -44,6 +44,8 @@ static const struct cmd_struct {
 	{ OPTS_CMD_PROTECT,   cmd_protect },
 	{ OPTS_CMD_UNPROTECT, cmd_unprotect },
 	{ OPTS_CMD_DOCTOR, cmd_doctor },
+	{ OPTS_CMD_IDENTIFY, cmd_identify },
+	{ OPTS_CMD_DIFF,   cmd_diff },
 };
 
 /* The command on c->o.device; with --json, its result object on stdout. */
@@ -86,6 +88,21 @@ static int dispatch_one(void *arg, const char *device)
 	return dispatch(c);
 }
 
+/* Does the command talk to a chip?  (identify FILE and diff of two files
+ * do not) */
+static int uses_chip(const struct opts *o)
+{
+	unsigned i, chip = 0;
+
+	if (o->cmd == OPTS_CMD_PORTS)
+		return 0;
+	if (o->cmd != OPTS_CMD_IDENTIFY && o->cmd != OPTS_CMD_DIFF)
+		return 1;
+	for (i = 0; i < o->nargs; i++)
+		chip |= !strcmp(o->args[i], "chip") || !strcmp(o->args[i], "-");
+	return chip || (o->cmd == OPTS_CMD_IDENTIFY && !o->nargs);
+}
+
 /* Before connecting: -d left out (the one programmer attached), -i NAME,
  * several -d.  *done set when the command has run (several devices). */
 static int prepare(struct ctx *c, int *done)
@@ -104,7 +121,7 @@ static int prepare(struct ctx *c, int *done)
 		c->o.ndevices = 1;
 		c->no_port = 1;
 	}
-	if (!c->o.device && c->o.cmd != OPTS_CMD_PORTS) {
+	if (!c->o.device && uses_chip(&c->o)) {
 		if (ports_find_one(getenv("SPIFLASH_PORTS"), c->picked, sizeof(c->picked), msg,
 				   sizeof(msg))) {
 			error("%s", msg);
@@ -113,6 +130,13 @@ static int prepare(struct ctx *c, int *done)
 		c->o.device = c->o.devices[0] = c->picked;
 		c->o.ndevices = 1;
 		say(c, "spiflash: using '%s', the one programmer that answers\n", c->picked);
+	}
+	if (c->o.ifd && c->o.region) {
+		/* the descriptor's regions, as a layout file for region_plan */
+		err = ifd_layout(c, c->ifd_layout, sizeof(c->ifd_layout));
+		if (err)
+			return err;
+		c->o.layout = c->ifd_layout;
 	}
 	err = region_plan(&c->o, &c->region, msg, sizeof(msg));
 	if (err) {
@@ -235,6 +259,8 @@ out:
 	 * the link, which closes after it */
 	if (c->pgm_open)
 		prog_close(&c->pgm);
+	if (c->ifd_layout[0])
+		unlink(c->ifd_layout);
 	port_exclusive(c, 0);
 	if (c->link_open)
 		link_close(&c->link);

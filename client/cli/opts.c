@@ -28,9 +28,11 @@ static const struct {
 	{ "protect",   OPTS_CMD_PROTECT,   0, 1 },
 	{ "unprotect", OPTS_CMD_UNPROTECT, 0, 1 },
 	{ "doctor",    OPTS_CMD_DOCTOR,    0, 1 },
+	{ "identify",  OPTS_CMD_IDENTIFY,  0, 0 },
+	{ "diff",      OPTS_CMD_DIFF,      0, 0 },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
-#define CMD_LIST "read, write, verify, erase, blank, info, protect, unprotect or ports"
+#define CMD_LIST "read, write, verify, erase, blank, info, protect, unprotect, ports, doctor, identify or diff"
 
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -136,6 +138,21 @@ static int check_regions(const struct opts *o, const char *cmd, char *err, size_
 	return OPTS_OK;
 }
 
+/* identify [FILE], diff A B: words, not -f; regions only from --layout. */
+static int check_inspect(const struct opts *o, const char *cmd, char *err, size_t errlen)
+{
+	if (o->cmd == OPTS_CMD_DIFF && o->nargs != 2)
+		return fail(err, errlen, "command 'diff' compares two images: give A and B (a file, or 'chip' or '-' for the chip)");
+	if (o->cmd == OPTS_CMD_IDENTIFY && o->nargs > 1)
+		return fail(err, errlen, "command 'identify' takes one FILE (none: the chip)");
+	if (o->region || o->fmap || o->ifd)
+		return fail(err, errlen, "command '%s' goes region by region on its own (the descriptor or FMAP it finds, or --layout FILE)",
+			    cmd);
+	if (o->ndevices > 1)
+		return fail(err, errlen, "command '%s' takes one -d", cmd);
+	return OPTS_OK;
+}
+
 /* Regions, several devices, --json and --probe: which commands take them. */
 static int check_scripting(const struct opts *o, const char *cmd, char *err, size_t errlen)
 {
@@ -150,18 +167,20 @@ static int check_scripting(const struct opts *o, const char *cmd, char *err, siz
 		return fail(err, errlen, "option '--probe' is for 'ports'");
 	if (o->json && o->cmd == OPTS_CMD_READ && o->file && !strcmp(o->file, "-"))
 		return fail(err, errlen, "options '--json' and '-f -' both use stdout: give 'read' a file name");
-	if ((o->layout || o->fmap) && !o->region)
-		return fail(err, errlen, "options '--layout' and '--fmap' choose a region: give -i NAME");
+	if (o->cmd == OPTS_CMD_DIFF || o->cmd == OPTS_CMD_IDENTIFY)
+		return check_inspect(o, cmd, err, errlen);
+	if ((o->layout || o->fmap || o->ifd) && !o->region)
+		return fail(err, errlen, "options '--layout', '--fmap' and '--ifd' choose a region: give -i NAME");
 	if (o->region_file && !o->region)
 		return fail(err, errlen, "option '--region-file' needs -i NAME");
 	if (!o->region)
 		return OPTS_OK;
 	if (!ranged)
 		return fail(err, errlen, "command '%s' takes no region", cmd);
-	if (!o->layout && !o->fmap)
-		return fail(err, errlen, "region '%s' needs --layout FILE or --fmap", o->region);
-	if (o->layout && o->fmap)
-		return fail(err, errlen, "options '--layout' and '--fmap' conflict: give one");
+	if (!o->layout && !o->fmap && !o->ifd)
+		return fail(err, errlen, "region '%s' needs --layout FILE, --fmap or --ifd", o->region);
+	if (!!o->layout + o->fmap + o->ifd > 1)
+		return fail(err, errlen, "options '--layout', '--fmap' and '--ifd' conflict: give one");
 	if (o->given & (OPTS_HAVE_LENGTH | OPTS_HAVE_FLASH_OFFSET | OPTS_HAVE_FILE_OFFSET))
 		return fail(err, errlen, "region '%s' sets the range: drop -l, --flash-offset and --file-offset",
 			    o->region);
@@ -307,6 +326,7 @@ static int set_option(struct opts *o, int c, const char *arg, const char *name, 
 	case OPT_BACKUP: return nonempty(&o->backup, arg, "backup file name", err, errlen);
 	case OPT_JSON: o->json = 1; return OPTS_OK;
 	case OPT_FMAP: o->fmap = 1; return OPTS_OK;
+	case OPT_IFD: o->ifd = 1; return OPTS_OK;
 	case OPT_REGION_FILE: o->region_file = 1; return OPTS_OK;
 	case OPT_PROBE: o->probe = 1; return OPTS_OK;
 	case OPT_NO_VERIFY: o->no_verify = 1; return OPTS_OK;
@@ -388,10 +408,16 @@ static int parse_args(int argc, char **argv, struct opts *o, const char **cmd, c
 			return OPTS_E_USAGE;
 	}
 	for (n = optind; n < argc; n++) {
-		if (*cmd)
+		if (*cmd && (strcmp(*cmd, "identify") && strcmp(*cmd, "diff")))
 			return fail(err, errlen, "unexpected argument '%s' after command '%s'",
 				    argv[n], *cmd);
-		*cmd = argv[n];
+		if (*cmd && o->nargs == 2)
+			return fail(err, errlen, "unexpected argument '%s' after '%s %s %s'", argv[n],
+				    *cmd, o->args[0], o->args[1]);
+		if (*cmd)
+			o->args[o->nargs++] = argv[n];
+		else
+			*cmd = argv[n];
 	}
 	return OPTS_OK;
 }

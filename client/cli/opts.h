@@ -20,6 +20,8 @@ enum opts_cmd {
 	OPTS_CMD_PROTECT,      /* set block protection: --all, or --flash-offset and -l */
 	OPTS_CMD_UNPROTECT,    /* clear block protection */
 	OPTS_CMD_DOCTOR,       /* wiring, signal and supply checks (cli_doctor.c) */
+	OPTS_CMD_IDENTIFY,     /* what is inside FILE or the chip (cli_inspect.c) */
+	OPTS_CMD_DIFF,         /* two images, region by region (cli_inspect.c) */
 };
 
 /* Which fields the user gave explicitly. */
@@ -85,6 +87,10 @@ struct opts {
 	int region_file;           /* --region-file: -f holds the region only */
 	int probe;                 /* ports --probe: ask each port who answers */
 	int force;                 /* --force: read may replace a different dump */
+	int ifd;                   /* --ifd: regions from the Intel flash descriptor */
+	/* identify [FILE], diff A B: the words after the command */
+	const char *args[2];
+	unsigned nargs;
 	int progress;              /* --progress 1, --no-progress 0, -1: when stderr is a tty */
 };
 
@@ -113,7 +119,7 @@ enum opts_id {
 	OPT_RATE = 256, OPT_FLASH_OFFSET, OPT_FILE_OFFSET, OPT_NO_VERIFY, OPT_VERSION,
 	OPT_LIST_CHIPS, OPT_UNPROTECT, OPT_ALL, OPT_READ_PASSES, OPT_BACKUP, OPT_NO_BACKUP,
 	OPT_SPI_SPEED, OPT_JSON, OPT_LAYOUT, OPT_FMAP, OPT_REGION_FILE, OPT_PROBE, OPT_FORCE,
-	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_ERASE_TEST,
+	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_ERASE_TEST, OPT_IFD,
 };
 
 /* One option of the command line: getopt's table, --help, the man page and

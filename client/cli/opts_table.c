@@ -43,6 +43,8 @@ const struct opts_def opts_table[] = {
 	  "regions from a flashrom layout 'start:end name' (hex)" },
 	{ "fmap", 0, OPT_FMAP, no_argument, NULL, NULL, NULL,
 	  "regions from the FMAP of the image, or of the chip" },
+	{ "ifd", 0, OPT_IFD, no_argument, NULL, NULL, NULL,
+	  "regions from the Intel flash descriptor of the image, or of the chip" },
 	{ "region-file", 0, OPT_REGION_FILE, no_argument, NULL, NULL, NULL,
 	  "write, verify: -f holds the region only (default: a whole\n"
 	  "image, the region's bytes at its offset)" },
@@ -100,6 +102,10 @@ static const char usage_head[] =
 "  info       firmware, link, chip ID, size, SFDP, status registers, protection\n"
 "  protect    set block protection: --all, or the range --flash-offset and -l\n"
 "  unprotect  clear block protection (QE and other status bits kept)\n"
+"  identify [FILE]  what FILE (none: the chip) holds: flash descriptor, FMAP,\n"
+"             UEFI volumes, CBFS, uImage/FIT/squashfs\n"
+"  diff A B   compare two images region by region (a file, or 'chip' or '-'\n"
+"             for the chip's contents); exit 5 when they differ\n"
 "  ports      list serial ports with USB IDs, a board guess, and ports in use\n"
 "  doctor     check the wiring, the signal at each SPI clock and the supply:\n"
 "             one verdict and the next step\n";

@@ -30,3 +30,11 @@ E2E_TESTS += tests/e2e/test_errors.sh
 # The Windows client (make windows) under Wine against the emulator: ports,
 # info, write/read/verify, a wrong and a busy port, Ctrl-C and an unplug.
 E2E_TESTS += tests/e2e/test_windows.sh
+# Issue 13: each row of its table (edges), every signal at random points of
+# a write and the undo chain (signals); identify and diff (client/inspect).
+E2E_TESTS += tests/e2e/test_edges.sh
+E2E_TESTS += tests/e2e/test_signals.sh
+E2E_TESTS += tests/e2e/test_identify_diff.sh
+# The upload path: Optiboot in the emulator, make upload's avrdude command,
+# spiflash info on the uploaded sketch.
+E2E_TESTS += tests/e2e/test_upload.sh

@@ -3,7 +3,7 @@
 
 EMU_SRCS := tests/emu/emu_main.c tests/emu/emu_spi.c tests/emu/emu_bridge.c \
 	tests/emu/emu_fault.c tests/emu/emu_pace.c tests/emu/emu_baud.c \
-	tests/emu/emu_image.c tests/emu/emu_wiring.c
+	tests/emu/emu_image.c tests/emu/emu_wiring.c tests/emu/emu_boot.c
 # simavr's headers use GNU extensions: gnu99 instead of the tree's c99.
 # The chip model takes opcode names from protocol/spinor.h.
 EMU_CFLAGS = $(filter-out -std=c99,$(HOST_CFLAGS)) -std=gnu99 \

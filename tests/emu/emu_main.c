@@ -36,6 +36,7 @@
 #include "emu_pace.h"
 #include "emu_spi.h"
 #include "emu_wiring.h"
+#include "emu_boot.h"
 
 #define EMU_MCU "atmega328p"
 #define EMU_F_CPU 16000000u
@@ -297,6 +298,7 @@ static void emu_on_reset(avr_t *avr)
 
 	if (e->core_reset)
 		e->core_reset(avr);
+	emu_boot_on_reset(avr);
 	e->resets++;
 	if (e->opt.verbose)
 		fprintf(stderr, "spiflash-emu: avr reset at cycle %llu\n",
@@ -510,6 +512,8 @@ int main(int argc, char **argv)
 	/* Default 1 hides LOG_ERROR, such as the UART's "RX buffer overrun". */
 	e->avr->log = LOG_ERROR + (e->opt.verbose > 1 ? e->opt.verbose - 1 : 0);
 	avr_load_firmware(e->avr, &fw);
+	if (emu_boot_setup(e->avr) < 0)
+		goto out;
 	e->avr->frequency = EMU_F_CPU;
 	e->avr->sleep = emu_sleep;
 
@@ -574,7 +578,7 @@ int main(int argc, char **argv)
 		if (sig_reset || (e->bridge->req & EMU_REQ_RESET)) {
 			sig_reset = 0;
 			e->bridge->req &= ~(unsigned)EMU_REQ_RESET;
-			avr_reset(e->avr);   /* ends in emu_on_reset() */
+			emu_boot_reset(e->avr);   /* avr_reset, as an external reset */
 		}
 		if (sig_unplug || (e->bridge->req & EMU_REQ_UNPLUG)) {
 			sig_unplug = 0;

@@ -79,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* --help, --version and --list-chips succeed before the
 		 * command's checks (documented): the rest holds for commands */
 		if (!o.help && !o.version && !o.list_chips) {
-			CHECK(o.cmd > OPTS_CMD_NONE && o.cmd <= OPTS_CMD_UNPROTECT);
+			CHECK(o.cmd > OPTS_CMD_NONE && o.cmd <= OPTS_CMD_DIFF);
 			CHECK(o.cmd_name && !strcmp(o.cmd_name, opts_cmd_name(o.cmd)));
 			CHECK(!(o.backup && o.no_backup));
 			CHECK(!o.backup || o.cmd == OPTS_CMD_WRITE || o.cmd == OPTS_CMD_ERASE);
