@@ -18,6 +18,11 @@ static int is_pty(const char *path)
 
 	if (!realpath(path, real))
 		return 0;
+#ifdef __APPLE__
+	/* macOS: /dev/ttys000 and on (not /dev/tty.usbserial-...) */
+	if (!strncmp(real, "/dev/ttys", 9) && real[9] >= '0' && real[9] <= '9')
+		return 1;
+#endif
 	return !strncmp(real, "/dev/pts/", 9) || !strcmp(real, "/dev/ptmx");
 }
 

@@ -25,9 +25,14 @@ static speed_t speed_of(uint32_t baud)
 {
 	static const struct { uint32_t baud; speed_t sp; } map[] = {
 		{ 9600, B9600 }, { 19200, B19200 }, { 38400, B38400 }, { 57600, B57600 },
-		{ 115200, B115200 }, { 230400, B230400 }, { 460800, B460800 },
-		{ 500000, B500000 }, { 921600, B921600 }, { 1000000, B1000000 },
-		{ 1500000, B1500000 }, { 2000000, B2000000 },
+		{ 115200, B115200 }, { 230400, B230400 },
+		/* Linux's; macOS's termios stops at 230400 (libserialport, which real
+		 * ports use there, sets faster rates with IOSSIOSPEED): on a pty
+		 * there the sketch stays at its boot rate */
+#ifdef B2000000
+		{ 460800, B460800 }, { 500000, B500000 }, { 921600, B921600 },
+		{ 1000000, B1000000 }, { 1500000, B1500000 }, { 2000000, B2000000 },
+#endif
 	};
 	size_t i;
 
