@@ -17,11 +17,6 @@ CLIENT_SRCS := $(filter-out %_win32.c %_none.c,$(CLIENT_ALL_SRCS))
 ifeq ($(shell uname -s),Darwin)
 CLIENT_SRCS := $(filter-out client/prog/spi_linux.c %_linux.c,$(CLIENT_SRCS)) client/prog/spi_linux_none.c
 endif
-# macOS (not tried: no Mac here): no spidev; the rest is POSIX and Homebrew's
-# libserialport
-ifeq ($(shell uname -s),Darwin)
-CLIENT_SRCS := $(filter-out client/prog/spi_linux.c %_linux.c,$(CLIENT_SRCS)) client/prog/spi_linux_none.c
-endif
 CLIENT_LIB_OBJS := $(call host_objs,$(filter-out client/cli/main.c,$(CLIENT_SRCS)))
 CLIENT_LIB := $(BUILD)/libspiflash.a
 CLIENT_LIBS := $(SP_LIBS) -lz
