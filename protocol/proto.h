@@ -57,6 +57,7 @@ enum proto_op {
 	PROTO_OP_READ_STREAM = 0x10, /* u32 addr, u32 len, u16 block, u8 flags -> DATA... END */
 	PROTO_OP_CRC32_MULTI = 0x11, /* u32 addr, u16 count, u32 unit -> count x u32 CRC */
 	PROTO_OP_DIAG       = 0x12, /* u8 flags, u32 addr -> wiring and supply readings */
+	PROTO_OP_SET_PAD    = 0x13, /* u8 n -> u8 n set: n filler bytes after each answer */
 
 	PROTO_OP_RESPONSE   = 0x80, /* response type = request type | 0x80 */
 	PROTO_OP_DATA       = 0xD0, /* stream block: u32 check of the previous block, data */
@@ -95,6 +96,7 @@ enum proto_caps {
 	PROTO_CAP_CRC32_MULTI = 1u << 9, /* CRC32_MULTI */
 	PROTO_CAP_DIAG      = 1u << 10, /* DIAG */
 	PROTO_CAP_STREAM_CMP = 1u << 11, /* READ_STREAM flag PROTO_STREAM_CMP */
+	PROTO_CAP_PAD       = 1u << 12, /* SET_PAD */
 };
 
 /* READ_STREAM flags */

@@ -40,6 +40,7 @@ struct dev {
 	uint16_t max_payload;       /* largest request payload we may send */
 	unsigned silence_ms;
 	unsigned rate_fallbacks;    /* rates tried that failed their link test */
+	unsigned held_ms;           /* round trip of a bridge that holds answers (padded), 0: none */
 	struct prog_stats stats;
 	struct proto_dec dec;
 	uint8_t body[PROTO_MAX_BODY];

@@ -216,6 +216,42 @@ int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, 
 	return stream_stop(d);
 }
 
+/* ---- bridges that hold short answers ---- */
+
+#define DEV_PAD_BYTES    62      /* an FT232R passes its buffer on at 62 */
+#define DEV_HELD_MS      6       /* a round trip this much over its bytes */
+
+int dev_bridge_pad(struct dev *d, unsigned *held_ms)
+{
+	uint8_t ping[8] = { 0 }, n = DEV_PAD_BYTES;
+	uint64_t best = ~0ull, bytes_ms;
+	int i, err;
+
+	*held_ms = 0;
+	if (!(d->hello.caps & PROTO_CAP_PAD))
+		return DEV_OK;
+	/* the quicker of two small round trips */
+	for (i = 0; i < 2; i++) {
+		uint64_t t0 = clock_ms();
+
+		err = dev_ping(d, ping, sizeof(ping));
+		if (err)
+			return err;
+		if (clock_ms() - t0 < best)
+			best = clock_ms() - t0;
+	}
+	/* the bytes of both frames, each way, at the link rate */
+	bytes_ms = (uint64_t)2 * PROTO_WIRE_MAX(sizeof(ping)) * 10 * 1000 /
+		   (d->link->baud ? d->link->baud : 115200);
+	if (best < bytes_ms + DEV_HELD_MS)
+		return DEV_OK;
+	*held_ms = (unsigned)best;
+	err = dev_request(d, PROTO_OP_SET_PAD, &n, 1, 0);
+	if (!err && (d->resp_len != 1 || d->resp[0] != n))
+		err = DEV_E_BADRESP;
+	return err;
+}
+
 /* ---- pipelined programs ---- */
 
 static size_t budget(const struct dev *d)

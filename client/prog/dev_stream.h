@@ -22,6 +22,15 @@
 int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, uint8_t flags,
 		    uint8_t *buf, uint8_t *state, prog_stream_progress_fn progress, void *arg);
 
+/*
+ * A USB bridge that holds short answers until its buffer fills or a timer
+ * runs out (an FT232R's latency timer, 16 ms unless the driver was asked
+ * for low latency) shows as round trips far longer than their bytes: then
+ * ask the device to pad each answer to the bridge's 62 bytes (SET_PAD).
+ * Sets *held_ms to the round trip measured; 0 when nothing was needed.
+ */
+int dev_bridge_pad(struct dev *d, unsigned *held_ms);
+
 #define DEV_PIPE_DEPTH  8
 #define DEV_PIPE_MAX_BAUD 1000000   /* pipelining above this overruns a 328P */
 #define DEV_PIPE_DATA   256

@@ -232,6 +232,9 @@ static int sketch_open(struct prog *p, const struct prog_params *pp)
 		err = dev_set_rate(s->dev, pp->rate);
 	else if (!err && !pp->rate)
 		err = dev_auto_rate(s->dev, DEV_AUTO_MAX_BAUD);
+	/* at the final rate: a bridge that holds short answers gets padding */
+	if (!err)
+		err = dev_bridge_pad(s->dev, &s->dev->held_ms);
 	if (err) {
 		open_failed(p, s->dev, pp, err);
 		if (s->dev->answered)

@@ -657,6 +657,40 @@ static void test_read_stream_cmp(void **state)
 	b->chip.fault.miso_stuck = 0;
 }
 
+/* SET_PAD: each answer is followed by n FF bytes (a held bridge passes it
+ * on); at most 62; a new HELLO ends it. */
+static void test_set_pad(void **state)
+{
+	struct bench *b = *state;
+	uint8_t n = 62, big = 63, v = PROTO_VERSION, ping[3] = { 1, 2, 3 };
+	uint8_t wire[32];
+	const uint8_t *out;
+	size_t len, wl, i, ff;
+
+	assert_int_equal(exchange(b, PROTO_OP_SET_PAD, &big, 1), PROTO_E_ARG);
+	assert_int_equal(exchange(b, PROTO_OP_SET_PAD, &n, 1), PROTO_OK);
+	assert_int_equal(b->data_len, 1);
+	assert_int_equal(b->data[0], 62);
+	/* the raw bytes of a PING's answer: the frame, then 62 FF */
+	wl = proto_encode(PROTO_OP_PING, ++b->seq, ping, sizeof(ping), wire, sizeof(wire));
+	host_hal_output_clear();
+	run_bytes(b, wire, wl);
+	out = host_hal_output(&len);
+	for (ff = 0, i = len; i > 0 && out[i - 1] == 0xFF; i--)
+		ff++;
+	assert_int_equal(ff, 62);
+	assert_true(i > 0);
+	assert_int_equal(out[i - 1], PROTO_EOF);
+	/* a new session: no padding until asked again */
+	assert_int_equal(exchange(b, PROTO_OP_HELLO, &v, 1), PROTO_OK);
+	wl = proto_encode(PROTO_OP_PING, ++b->seq, ping, sizeof(ping), wire, sizeof(wire));
+	host_hal_output_clear();
+	run_bytes(b, wire, wl);
+	out = host_hal_output(&len);
+	assert_true(len > 0);
+	assert_int_equal(out[len - 1], PROTO_EOF);
+}
+
 /* A byte from the host stops a stream; the device then serves the request. */
 static void test_read_stream_abort(void **state)
 {
@@ -744,6 +778,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pipelined_programs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_stream, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_stream_cmp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_set_pad, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_stream_abort, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_baud_probation, setup, teardown),
 	};

@@ -120,7 +120,7 @@ static int16_t op_hello(struct fw_core *c, struct req *r)
 	struct proto_hello h;
 	uint8_t v;
 
-	(void)c;
+	c->pad = 0;               /* a new session asks again */
 	if (proto_req_hello_unpack(r->p, r->n, &v))
 		return PROTO_E_ARG;
 	h.proto_version = PROTO_VERSION;
@@ -134,7 +134,8 @@ static int16_t op_hello(struct fw_core *c, struct req *r)
 	h.caps = PROTO_CAP_CRC32 | PROTO_CAP_BLANK | PROTO_CAP_XFER |
 		 PROTO_CAP_SFDP | PROTO_CAP_ADDR4 | PROTO_CAP_PENDING |
 		 PROTO_CAP_STREAM | PROTO_CAP_BAUD | PROTO_CAP_PIPELINE |
-		 PROTO_CAP_CRC32_MULTI | PROTO_CAP_DIAG | PROTO_CAP_STREAM_CMP;
+		 PROTO_CAP_CRC32_MULTI | PROTO_CAP_DIAG | PROTO_CAP_STREAM_CMP |
+		 PROTO_CAP_PAD;
 	h.f_cpu = hal_f_cpu();
 	h.max_read = FW_READ_MAX;
 	return (int16_t)proto_ans_hello_pack(r->out, &h, hal_board());
@@ -287,6 +288,37 @@ static int16_t op_ping(struct fw_core *c, struct req *r)
 	(void)c;
 	memcpy(r->out, r->p, r->n);
 	return (int16_t)r->n;
+}
+
+/*
+ * SET_PAD: a USB bridge that holds a short answer until its buffer fills or
+ * a timer runs out (an FT232R: 62 bytes or 16 ms) adds that timer to every
+ * round trip; filler bytes after each answer (FF: outside a frame, the
+ * host's decoder skips them) make it pass the answer on at once.
+ */
+static const uint8_t fw_pad[FW_PAD_MAX] = {
+	0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+	0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+	0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+	0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+	0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+};
+
+static int16_t op_set_pad(struct fw_core *c, struct req *r)
+{
+	uint8_t n;
+
+	if (proto_u8_unpack(r->p, r->n, &n) || n > FW_PAD_MAX)
+		return PROTO_E_ARG;
+	c->pad = n;
+	return (int16_t)proto_u8_pack(r->out, n);
+}
+
+static void send_answer(struct fw_core *c)
+{
+	hal_uart_send(c->wire, c->wire_len);
+	if (c->pad)
+		hal_uart_send(fw_pad, c->pad);
 }
 
 /* The answer goes out at the old rate; the new one applies after it. */
@@ -508,6 +540,7 @@ static int16_t dispatch(struct fw_core *c, uint8_t type, struct req *r)
 	case PROTO_OP_READ_STREAM: return op_read_stream(c, r);
 	case PROTO_OP_CRC32_MULTI: return op_crc32_multi(c, r);
 	case PROTO_OP_DIAG:      return fw_diag(&c->flash, r->p, r->n, r->out);
+	case PROTO_OP_SET_PAD:   return op_set_pad(c, r);
 	default:                 return PROTO_E_UNKNOWN_OP;
 	}
 }
@@ -526,7 +559,7 @@ static void handle(struct fw_core *c, const struct fw_req *q)
 	 * numbering happens to meet the old one's cannot get a stale answer. */
 	if (c->have_last && q->type == c->last_type && q->seq == c->last_seq &&
 	    q->crc == c->last_crc && q->type != PROTO_OP_HELLO) {
-		hal_uart_send(c->wire, c->wire_len);
+		send_answer(c);
 		return;
 	}
 	/* wire[] is about to be overwritten: let the last answer finish */
@@ -550,7 +583,7 @@ static void handle(struct fw_core *c, const struct fw_req *q)
 	c->wire_len = (uint16_t)proto_encode_inplace(c->wire, sizeof(c->wire),
 						     q->type | PROTO_OP_RESPONSE, q->seq,
 						     (size_t)rc + 1);
-	hal_uart_send(c->wire, c->wire_len);
+	send_answer(c);
 	if (q->type == PROTO_OP_READ_STREAM)
 		return;               /* never replayed: a resend wants the data */
 	c->last_type = q->type;

@@ -41,6 +41,9 @@ extern "C" {
 #error "transmit buffer too small for an encoded answer"
 #endif
 
+/* SET_PAD at most: an FT232R passes its buffer on at 62 bytes. */
+#define FW_PAD_MAX        62
+
 /* A half frame is dropped after this much silence. */
 #define FW_FRAME_TIMEOUT_MS   100
 /* Keepalive period during long requests. */
@@ -77,6 +80,7 @@ struct fw_core {
 	uint16_t last_crc;
 	uint8_t have_last;
 	uint8_t cur_seq;             /* request in progress, for keepalives */
+	uint8_t pad;                 /* SET_PAD: filler bytes after each answer */
 	uint8_t baud_probation;
 	uint8_t baud_raised;         /* not at the boot rate */
 	uint32_t baud_since_ms;
