@@ -316,8 +316,11 @@ static void power_findings(struct doctor *d, const struct proto_ans_diag *a,
 	d->vcc_min_mv = load ? mv(load->a0_min, d->avcc_mv) : d->vcc_mv;
 	if (d->vcc_mv > hi + 300) {
 		add(d, DOCTOR_FAULT, "VCC", "%.2f V on the chip's VCC (A0, board at %.2f V): a %s part "
-		    "takes %.2f-%.2f V", d->vcc_mv / 1000.0, d->avcc_mv / 1000.0,
-		    v18 ? "1.8 V" : "3.3 V", lo / 1000.0, hi / 1000.0);
+		    "takes %.2f-%.2f V%s", d->vcc_mv / 1000.0, d->avcc_mv / 1000.0,
+		    v18 ? "1.8 V" : "3.3 V", lo / 1000.0, hi / 1000.0,
+		    a->a0 >= 1013 ? " (A0 at full scale with and without its pull-up: also what an "
+		    "open A0 that kept the pull-up's charge from an earlier run reads; if A0 is "
+		    "not wired, disregard this)" : "");
 		verdict(d, DOCTOR_POWER, v18 ? "a 1.8 V chip on a higher supply" :
 			"a 3.3 V chip on 5 V",
 			v18 ? "Power the chip from 1.8 V, with level shifters on CS#, CLK, MOSI and MISO\n"

@@ -53,10 +53,11 @@ int16_t fw_diag(struct flash *f, const uint8_t *p, uint16_t n, uint8_t *out)
 	out[0] = miso | hal_miso_level();
 	flash_jedec(f, out + 1, 3);
 	hal_spi_miso_pullup(0);
-	proto_put16(out + 9, hal_adc_read(HAL_ADC_A0 | HAL_ADC_PULLUP));
-	proto_put16(out + 11, hal_adc_read(HAL_ADC_BANDGAP));
+	/* A0 before its pull-up: an open pin keeps the pull-up's charge */
 	a0 = hal_adc_read(HAL_ADC_A0);
 	proto_put16(out + 7, a0);
+	proto_put16(out + 9, hal_adc_read(HAL_ADC_A0 | HAL_ADC_PULLUP));
+	proto_put16(out + 11, hal_adc_read(HAL_ADC_BANDGAP));
 	l.min = a0;
 	l.fn = f->tick;
 	l.ctx = f->tick_ctx;
