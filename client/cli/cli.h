@@ -20,6 +20,7 @@
 #include "core/region.h"
 #include "cli/report.h"
 #include "cli/interrupt.h"
+#include "core/backup.h"
 
 #define SPIFLASH_VERSION "0.1.0"
 
@@ -65,6 +66,13 @@ const struct chip *forced_chip(struct ctx *c, int *rc);
 int region_exit(int err);
 /* Connect and detect the chip. */
 int attach(struct ctx *c);
+
+/* cli_change.c: write and erase around the core (protection, backup,
+ * journal, undo, the state after a stop) */
+int cli_may_write(struct ctx *c, uint32_t addr, uint32_t len);
+int cli_save_old(struct ctx *c, uint32_t addr, const uint8_t *want, uint32_t len,
+		 struct backup *b, int note);
+int cli_change(struct ctx *c, uint32_t addr, const uint8_t *want, uint32_t len);
 
 int cmd_read(struct ctx *c);
 int cmd_write(struct ctx *c);
