@@ -100,8 +100,8 @@ one_signal() {
 pick() { echo $(( $1 + RANDOM % ($2 - $1) )); }
 one_signal INT 2 from_dev "$(pick 20000 150000)"
 one_signal TERM 15 erases "$(pick 1 4)"
-one_signal HUP 1 programs "$(pick 50 900)"
-one_signal INT 2 programs "$(pick 50 900)"
+one_signal HUP 1 programs "$(pick 50 600)"
+one_signal INT 2 programs "$(pick 50 600)"
 one_signal TERM 15 from_dev "$(pick 20000 150000)"
 one_signal HUP 1 erases "$(pick 1 4)"
 
@@ -127,7 +127,7 @@ cp "$T/chip.bin" "$T/first.bin"
 for n in 1 2 3; do
 	$SF -d "$EMU_DEV_s" -f "$T/new.bin" --flash-offset $OFF write >"$T/out" 2>"$T/undo-err$n" &
 	pid=$!
-	signal_when "$pid" INT programs 150
+	signal_when "$pid" INT programs 100
 	wait "$pid"
 	rc=$?
 	check "undo chain: run $n interrupted (exit $rc)" test "$rc" -eq 130
