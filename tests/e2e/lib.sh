@@ -102,6 +102,35 @@ emu_start() {
 	printf -v "EMU_ERR_$name" '%s' "$E2E_TMP/emu-$name.err"
 }
 
+# emu_stat NAME COUNTER: one counter of emulator NAME's statistics line
+# (sim_time, to_dev, from_dev, spi_bytes, programs, erases), asked for by SIGUSR1
+emu_stat() {
+	local pidvar="EMU_PID_$1" errvar="EMU_ERR_$1"
+	kill -USR1 "${!pidvar}"
+	sleep 0.1
+	grep -o "$2=[0-9.]*" "${!errvar}" | tail -n1 | cut -d= -f2
+}
+
+# emu_signal_when NAME PID SIG COUNTER N: SIG to PID once emulator NAME's
+# COUNTER has grown by N: by the chip's progress, not the clock, since a
+# loaded machine may be slow and a fast path may end early.  Returns 1 if
+# PID ended first (or after 120 s without the progress); the simulated
+# time of the signal is left in SIM0.
+emu_signal_when() {
+	local name=$1 pid=$2 sig=$3 what=$4 n=$5 base now
+	base=$(emu_stat "$name" "$what")
+	for _ in $(seq 1 1200); do
+		kill -0 "$pid" 2>/dev/null || return 1
+		now=$(emu_stat "$name" "$what")
+		if [ $((now - base)) -ge "$n" ]; then
+			SIM0=$(emu_stat "$name" sim_time)
+			kill -"$sig" "$pid"
+			return 0
+		fi
+	done
+	return 1
+}
+
 # emu_stop NAME: SIGTERM, and the emulator must exit 0 within 5 s.
 emu_stop() {
 	local pidvar="EMU_PID_$1" pid rc

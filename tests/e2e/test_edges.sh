@@ -207,14 +207,12 @@ edge_emulator_rows() {
 	head -c $((1024 * KIB)) /dev/urandom >"$T/big.bin"
 	$SF -d "$EMU_DEV_e" -f "$T/big.bin" write >"$T/out" 2>"$T/err" &
 	pid=$!
-	sleep 7
-	kill -USR1 "$EMU_PID_e"; sleep 0.2
-	sim0=$(grep -o 'sim_time=[0-9.]*' "$EMU_ERR_e" | tail -n1 | cut -d= -f2)
-	kill -INT "$pid"
+	# a quarter of the pages programmed: by the chip's progress, not a sleep
+	emu_signal_when e "$pid" INT programs 1000
+	sim0=$SIM0
 	wait "$pid"
 	rc=$?
-	kill -USR1 "$EMU_PID_e"; sleep 0.2
-	sim1=$(grep -o 'sim_time=[0-9.]*' "$EMU_ERR_e" | tail -n1 | cut -d= -f2)
+	sim1=$(emu_stat e sim_time)
 	if [ "$rc" -eq 130 ] && grep -q "stopped by SIGINT" "$T/err" && grep -q "state of" "$T/err" &&
 		grep -q "the same command again finishes the job" "$T/err"; then
 		ok "edge_ctrl_c_write: exit 130, the range's state and how to finish: $(grep -o 'state of.*' "$T/err" | head -c 160)"
@@ -238,11 +236,9 @@ edge_emulator_rows() {
 	check "edge_ctrl_c_write: the chip holds the file" cmp -s "$img" "$T/big.bin"
 
 	# Ctrl-C during a read: no temporary file left
-	# at 115200: a read at the fastest rate can end before the signal
-	$SF -d "$EMU_DEV_e" --rate 115200 -f "$T/dump.bin" read >"$T/out" 2>"$T/err" &
+	$SF -d "$EMU_DEV_e" -f "$T/dump.bin" read >"$T/out" 2>"$T/err" &
 	pid=$!
-	sleep 4
-	kill -INT "$pid"
+	emu_signal_when e "$pid" INT from_dev $((256 * KIB))
 	wait "$pid"
 	rc=$?
 	check "edge_ctrl_c_read: exit 130 ($rc)" test "$rc" -eq 130
@@ -254,7 +250,7 @@ edge_emulator_rows() {
 	chmod 666 "$EMU_DEV_e"
 	$SF -d "$EMU_DEV_e" -f "$T/dump2.bin" read >/dev/null 2>"$T/err-read" &
 	pid=$!
-	sleep 2
+	emu_signal_when e "$pid" 0 from_dev $((64 * KIB))
 	SPIFLASH_PORTS="$EMU_DEV_e" $SF ports >"$T/ports.txt" 2>&1
 	check "edge_exclusive_port: 'ports' shows the port in use: $(head -c 200 "$T/ports.txt")" \
 		grep -q "in use by spiflash" "$T/ports.txt"

@@ -16,13 +16,6 @@ SIZE=$((1024 * KIB))
 LEN=$((256 * KIB))
 OFF=$((0x13000))
 
-# stat NAME: a counter of the emulator's statistics line (programs, from_dev, ...)
-emu_stat() {
-	kill -USR1 "$EMU_PID_s"
-	sleep 0.1
-	grep -o "$1=[0-9.]*" "$EMU_ERR_s" | tail -n1 | cut -d= -f2
-}
-
 head -c $SIZE /dev/urandom >"$T/chip.bin"
 if ! emu_start s --chip W25Q80 --image "$T/chip.bin"; then
 	fail "emulator starts"
@@ -30,20 +23,8 @@ if ! emu_start s --chip W25Q80 --image "$T/chip.bin"; then
 	exit 1
 fi
 
-# signal_when PID SIG COUNTER N: SIG to PID once the emulator's COUNTER has
-# grown by N (by the chip's progress, not the clock: the machine may be
-# slow); sim time of the signal in SIM0
-signal_when() {
-	local pid=$1 sig=$2 what=$3 n=$4 base now
-	base=$(emu_stat "$what")
-	for _ in $(seq 1 1200); do
-		kill -0 "$pid" 2>/dev/null || return 1
-		now=$(emu_stat "$what")
-		[ $((now - base)) -ge "$n" ] && break
-	done
-	SIM0=$(emu_stat sim_time)
-	kill -"$sig" "$pid"
-}
+emu_stat_s() { emu_stat s "$1"; }
+signal_when() { emu_signal_when s "$@"; }
 
 in_chip() {
 	cmp -s -n $LEN "$1" <(tail -c +$((OFF + 1)) "$T/chip.bin")
@@ -60,7 +41,7 @@ one_signal() {
 	signal_when "$pid" "$sig" "$what" "$n"
 	wait "$pid"
 	rc=$?
-	s1=$(emu_stat sim_time)
+	s1=$(emu_stat_s sim_time)
 	if [ "$rc" -eq 0 ]; then
 		fail "$name: the write ended before the signal"
 		return

@@ -138,8 +138,8 @@ for _ in $(seq 1 100); do
 	grep -q "opened with win32" "$T/int.err" && break
 	sleep 0.1
 done
-sleep 3
-kill -INT "$bg"
+# a quarter of the pages programmed: by the chip's progress, not a sleep
+emu_signal_when a "$bg" INT programs 1000
 wait "$bg"
 rc=$?
 if [ "$rc" -eq 130 ] && ! cmp -s -n 1048576 "$T/big.bin" "$img"; then
