@@ -17,7 +17,7 @@
 #include "cli/opts.h"
 #include "cli/progress.h"
 #include "core/recheck.h"
-#include "core/region.h"
+#include "cli/region.h"
 #include "cli/report.h"
 #include "cli/interrupt.h"
 #include "core/backup.h"

@@ -26,7 +26,7 @@
 #include "prog/ports_probe.h"
 #include "cli/progress.h"
 #include "core/recheck.h"
-#include "core/region.h"
+#include "cli/region.h"
 #include "cli/report.h"
 #include "cli/multi.h"
 #include "core/resume.h"

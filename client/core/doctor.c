@@ -2,6 +2,7 @@
  * doctor: wiring, signal and supply checks (doctor.h).
  */
 #include "core/doctor.h"
+#include "core/doctor_priv.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,8 +12,6 @@
 #include "core/ops_chip.h"
 #include "proto_msg.h"
 #include "spinor.h"
-
-#define SLOWEST_HZ 100000u        /* clocks below this are not tried */
 
 static void add(struct doctor *d, int level, const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -47,167 +46,6 @@ static int absent(const uint8_t id[3])
 {
 	return (id[0] == 0xFF && id[1] == 0xFF && id[2] == 0xFF) ||
 	       (id[0] == 0x00 && id[1] == 0x00 && id[2] == 0x00);
-}
-
-static const char *hz_str(uint32_t hz, char *buf, size_t len)
-{
-	if (hz >= 1000000 && hz % 1000000 == 0)
-		snprintf(buf, len, "%u MHz", (unsigned)(hz / 1000000));
-	else if (hz >= 1000)
-		snprintf(buf, len, "%u kHz", (unsigned)(hz / 1000));
-	else
-		snprintf(buf, len, "%u Hz", (unsigned)hz);
-	return buf;
-}
-
-/* ---- signal quality: the same reads at every clock ---- */
-
-struct sample {
-	uint8_t id[3];
-	uint8_t sr1;
-	uint32_t crc;
-};
-
-static int take(struct prog *p, uint32_t span, struct sample *s)
-{
-	int err = prog_jedec(p, s->id, 3);
-
-	if (!err)
-		err = prog_read_sr(p, SPINOR_OP_RDSR, &s->sr1);
-	if (!err && span)
-		err = prog_crc32(p, 0, span, &s->crc);
-	return err;
-}
-
-static int same(const struct sample *a, const struct sample *b)
-{
-	return !memcmp(a->id, b->id, 3) && a->sr1 == b->sr1 && a->crc == b->crc;
-}
-
-/* The clocks the programmer offers, fastest first: what it sets for
- * 8 MHz, 4 MHz, ... down to SLOWEST_HZ.  0 when it sets none. */
-static int clocks(struct prog *p, uint32_t *hz, unsigned max, unsigned *n)
-{
-	uint32_t want, set;
-	int err;
-
-	*n = 0;
-	for (want = 8000000; want >= SLOWEST_HZ && *n < max; want /= 2) {
-		err = prog_set_clock(p, want, &set);
-		if (err)
-			return err;
-		if (*n && set == hz[*n - 1])
-			continue;
-		hz[(*n)++] = set;
-	}
-	return 0;
-}
-
-/*
- * Read at the slowest clock twice (the reference), then `repeats` times at
- * every other clock.  Fills clk[] and returns the chosen clock in *pick: the
- * fastest at which this clock and every slower one agreed.
- */
-static int scan(struct prog *p, uint32_t span, unsigned repeats,
-		struct doctor_clock *clk, unsigned *nclk, uint32_t *pick, int *ref_bad)
-{
-	uint32_t hz[DOCTOR_MAX_CLOCKS];
-	struct sample ref, s;
-	unsigned n, i, r;
-	int err;
-
-	*pick = 0;
-	*ref_bad = 0;
-	err = clocks(p, hz, DOCTOR_MAX_CLOCKS, &n);
-	if (err)
-		return err;
-	if (!n)
-		return DEV_E_ARG;
-	err = prog_set_clock(p, hz[n - 1], NULL);
-	if (!err)
-		err = take(p, span, &ref);
-	if (!err)
-		err = take(p, span, &s);
-	if (err)
-		return err;
-	if (!same(&ref, &s))
-		*ref_bad = 1;
-	memset(clk, 0, sizeof(*clk) * n);
-	for (i = 0; i < n; i++)
-		clk[i].hz = hz[i];
-	*nclk = n;
-	clk[n - 1].reads = 1;
-	clk[n - 1].bad = *ref_bad;
-	for (i = 0; i < n - 1; i++) {
-		err = prog_set_clock(p, hz[i], NULL);
-		for (r = 0; !err && r < repeats; r++) {
-			err = take(p, span, &s);
-			clk[i].reads++;
-			if (!err && !same(&ref, &s))
-				clk[i].bad++;
-		}
-		if (err)
-			return err;
-	}
-	/* the fastest clock with no bad read at it or below it */
-	for (i = n; i-- > 0;) {
-		if (clk[i].bad)
-			break;
-		if (clk[i].reads)
-			*pick = clk[i].hz;
-	}
-	return prog_set_clock(p, *pick ? *pick : hz[n - 1], NULL);
-}
-
-int doctor_pick_clock(struct prog *p, struct ops *o, unsigned repeats, uint32_t span,
-		      uint32_t *hz, char *why, size_t whylen)
-{
-	struct sample ref, s;
-	uint32_t slow, want, set, fastest = 0;
-	unsigned r, bad = 0, tries = 0;
-	int err;
-	char a[16], b[16];
-
-	if (span > o->chip.size)
-		span = o->chip.size;
-	/* the reference: the slowest clock, read twice */
-	err = prog_set_clock(p, SLOWEST_HZ, &slow);
-	if (!err)
-		err = take(p, span, &ref);
-	if (!err)
-		err = take(p, span, &s);
-	if (err)
-		return err;
-	if (!same(&ref, &s)) {
-		*hz = slow;
-		snprintf(why, whylen, "%s (auto: reads differ even at the slowest clock; see 'spiflash doctor')",
-			 hz_str(slow, a, sizeof(a)));
-		return 0;
-	}
-	/* from the fastest down, the first clock whose reads all agree */
-	for (want = 8000000; ; want = set / 2) {
-		err = prog_set_clock(p, want, &set);
-		if (err)
-			return err;
-		if (!fastest)
-			fastest = set;
-		if (set <= slow || ++tries > DOCTOR_MAX_CLOCKS)
-			break;
-		for (r = 0, bad = 0; !err && r < repeats; r++) {
-			err = take(p, span, &s);
-			if (!err && !same(&ref, &s))
-				bad++;
-		}
-		if (err)
-			return err;
-		if (!bad)
-			break;
-	}
-	*hz = set;
-	snprintf(why, whylen, "%s (auto: %s; ID, SR1 and %u bytes read %u times alike at it and at %s)",
-		 hz_str(set, a, sizeof(a)), set == fastest ? "the fastest" : "reads differed above it",
-		 (unsigned)span, repeats, hz_str(slow, b, sizeof(b)));
-	return 0;
 }
 
 /* ---- MISO ---- */
@@ -411,7 +249,7 @@ static void signal_findings(struct doctor *d, int ref_bad, uint32_t span, unsign
 
 		if (!k->reads)
 			continue;
-		snprintf(line, sizeof(line), "signal at %s", hz_str(k->hz, a, sizeof(a)));
+		snprintf(line, sizeof(line), "signal at %s", doctor_hz_str(k->hz, a, sizeof(a)));
 		if (i == d->nclk - 1 && !k->bad)
 			add(d, DOCTOR_OK, line, "two reads alike (the reference)");
 		else if (i == d->nclk - 1)
@@ -432,69 +270,62 @@ static void signal_findings(struct doctor *d, int ref_bad, uint32_t span, unsign
 	}
 	if (d->clock_hz && d->clock_hz != d->clk[0].hz) {
 		snprintf(line, sizeof(line), "reads differ above %s: the wiring is marginal",
-			 hz_str(d->clock_hz, a, sizeof(a)));
+			 doctor_hz_str(d->clock_hz, a, sizeof(a)));
 		verdict(d, DOCTOR_SIGNAL, line, "");
 		snprintf(d->next, sizeof(d->next),
 			 "Every read agreed at %s and below (%u reads of ID, SR1 and %u KiB each).\n"
 			 "With the sketch every command picks such a clock by itself (--spi-speed\n"
 			 "auto); --spi-speed %u%s forces this one.  Shorter wires, a common GND and\n"
 			 "a seated clip bring %s back.",
-			 hz_str(d->clock_hz, a, sizeof(a)), repeats, (unsigned)(span / 1024),
+			 doctor_hz_str(d->clock_hz, a, sizeof(a)), repeats, (unsigned)(span / 1024),
 			 d->clock_hz % 1000000 ? (unsigned)(d->clock_hz / 1000) :
 			 (unsigned)(d->clock_hz / 1000000), d->clock_hz % 1000000 ? "k" : "M",
-			 hz_str(d->clk[0].hz, b, sizeof(b)));
+			 doctor_hz_str(d->clk[0].hz, b, sizeof(b)));
 	}
 }
 
-int doctor_run(struct doctor *d, struct prog *p, struct ops *o, const struct doctor_params *par)
+/* 1. MISO: with the pull-up and without (DIAG); without the sketch, only
+ * whether an ID comes back.  A fault found sets the verdict. */
+static int step_miso(struct doctor *d)
 {
+	struct prog *p = d->prog;
 	struct proto_req_diag q = { 0, 0 };
-	struct proto_ans_diag load;
-	struct ops_chip_id id;
-	uint32_t span;
-	unsigned repeats;
-	int err, ref_bad = 0, have_load = 0;
-	const char *load_what = "while the chip is read";
+	uint8_t id1[3], id2[3];
+	int err = prog_diag(p, &q, &d->diag);
 
-	memset(d, 0, sizeof(*d));
-	d->prog = p;
-	d->ops = o;
-	if (par)
-		d->par = *par;
-	repeats = d->par.repeats ? d->par.repeats : 3;
-	d->vcc_mv = d->vcc_min_mv = d->avcc_mv = -1;
-
-	/* 1. MISO: with the pull-up and without */
-	err = prog_diag(p, &q, &d->diag);
 	if (!err) {
 		d->have_diag = 1;
 		miso_findings(d, &d->diag);
-	} else if (err == DEV_E_REMOTE + PROTO_E_UNKNOWN_OP) {
-		uint8_t id1[3], id2[3];
-
-		add(d, DOCTOR_NOTE, "MISO", "the pull-up test needs the spiflash sketch (DIAG); "
-		    "over %s only the ID is read", p->name ? p->name : "this programmer");
-		err = prog_jedec(p, id1, 3);
-		if (!err)
-			err = prog_jedec(p, id2, 3);
-		if (err)
-			goto fail;
-		if (absent(id1) && !memcmp(id1, id2, 3)) {
-			add(d, DOCTOR_FAULT, "MISO", "ID %02X %02X %02X: no chip answers", id1[0],
-			    id1[1], id1[2]);
-			verdict(d, id1[0] ? DOCTOR_MISO_HIGH : DOCTOR_MISO_LOW,
-				"no chip answers (the ID reads all 1s or all 0s)",
-				"Without the sketch, floating and stuck cannot be told apart.  Check the\n"
-				"chip's power, MOSI/MISO (not swapped), HOLD# (pin 7) high, CS#, the clip.");
-		}
-	} else {
-		goto fail;
+		return 0;
 	}
-	if (d->verdict != DOCTOR_CLEAN)
-		goto done;
+	if (err != DEV_E_REMOTE + PROTO_E_UNKNOWN_OP)
+		return err;
+	add(d, DOCTOR_NOTE, "MISO", "the pull-up test needs the spiflash sketch (DIAG); "
+	    "over %s only the ID is read", p->name ? p->name : "this programmer");
+	err = prog_jedec(p, id1, 3);
+	if (!err)
+		err = prog_jedec(p, id2, 3);
+	if (err)
+		return err;
+	if (absent(id1) && !memcmp(id1, id2, 3)) {
+		add(d, DOCTOR_FAULT, "MISO", "ID %02X %02X %02X: no chip answers", id1[0],
+		    id1[1], id1[2]);
+		verdict(d, id1[0] ? DOCTOR_MISO_HIGH : DOCTOR_MISO_LOW,
+			"no chip answers (the ID reads all 1s or all 0s)",
+			"Without the sketch, floating and stuck cannot be told apart.  Check the\n"
+			"chip's power, MOSI/MISO (not swapped), HOLD# (pin 7) high, CS#, the clip.");
+	}
+	return 0;
+}
 
-	/* 2. the chip, detected at the slowest clock */
-	prog_set_clock(p, SLOWEST_HZ, NULL);
+/* 2. the chip, detected at the slowest clock */
+static int step_chip(struct doctor *d)
+{
+	struct ops *o = d->ops;
+	struct ops_chip_id id;
+	int err;
+
+	prog_set_clock(d->prog, DOCTOR_SLOWEST_HZ, NULL);
 	err = ops_detect_chip(o, NULL, &id);
 	if (err == OPS_E_NOCHIP || err == OPS_E_UNKNOWN) {
 		add(d, DOCTOR_FAULT, "chip", "%s", o->msg[0] ? o->msg : sf_strerror(err));
@@ -502,79 +333,121 @@ int doctor_run(struct doctor *d, struct prog *p, struct ops *o, const struct doc
 			"Something answers, but not a SPI NOR flash ID: check CS# (pin 1 on D10),\n"
 			"the clip's orientation, and that the part is a 25-series flash.  A part\n"
 			"with no JEDEC ID can be named with --chip.");
-		goto done;
+		return 0;
 	}
 	if (err)
-		goto fail;
+		return err;
 	add(d, DOCTOR_OK, "chip", "%s, %u KiB (ID %02X %02X %02X)", o->chip.name,
 	    (unsigned)(o->chip.size / 1024), o->jedec[0], o->jedec[1], o->jedec[2]);
+	return 0;
+}
 
-	/* 3. power: at rest, then under load */
-	if (d->have_diag) {
-		memset(&q, 0, sizeof(q));
-		if (d->par.erase_test) {
-			q.flags = PROTO_DIAG_ERASE;
-			q.addr = d->par.erase_addr & ~(uint32_t)(OPS_SECTOR - 1);
-			load_what = "during a sector erase";
-		} else {
-			q.flags = PROTO_DIAG_LOAD;
-		}
-		if (d->par.erase_test) {
-			uint8_t *save = malloc(OPS_SECTOR);
+/* The load for the power reading: a sector erase (its bytes read first and
+ * written back) with --erase-test, else a read of the chip. */
+static int power_load(struct doctor *d, struct proto_ans_diag *load, const char **what)
+{
+	struct proto_req_diag q = { 0, 0 };
+	uint8_t *save;
+	int err;
 
-			if (!save)
-				return d->err = OPS_E_NOMEM, d->verdict = DOCTOR_ERROR, OPS_E_NOMEM;
-			err = ops_read(o, q.addr, save, OPS_SECTOR);
-			if (!err)
-				err = prog_diag(p, &q, &load);
-			if (!err)
-				err = ops_write(o, q.addr, save, OPS_SECTOR, 1);
-			free(save);
-		} else {
-			err = prog_diag(p, &q, &load);
-		}
-		if (err)
-			goto fail;
-		have_load = 1;
-		power_findings(d, &d->diag, have_load ? &load : NULL, load_what);
-	} else {
-		add(d, DOCTOR_NOTE, "VCC", "not measured: %s has no ADC (the sketch reads the chip's "
-		    "VCC on A0)", p->name ? p->name : "this programmer");
+	if (!d->par.erase_test) {
+		q.flags = PROTO_DIAG_LOAD;
+		*what = "while the chip is read";
+		return prog_diag(d->prog, &q, load);
 	}
+	q.flags = PROTO_DIAG_ERASE;
+	q.addr = d->par.erase_addr & ~(uint32_t)(OPS_SECTOR - 1);
+	*what = "during a sector erase";
+	save = malloc(OPS_SECTOR);
+	if (!save)
+		return OPS_E_NOMEM;
+	err = ops_read(d->ops, q.addr, save, OPS_SECTOR);
+	if (!err)
+		err = prog_diag(d->prog, &q, load);
+	if (!err)
+		err = ops_write(d->ops, q.addr, save, OPS_SECTOR, 1);
+	free(save);
+	return err;
+}
 
-	/* 4. WP# against SRP0 */
-	err = wp_check(d);
-	if (err)
-		goto fail;
+/* 3. power: at rest, then under load (the sketch's ADC on A0) */
+static int step_power(struct doctor *d)
+{
+	struct proto_ans_diag load;
+	const char *what;
+	int err;
 
-	/* 5. signal quality at every clock */
-	span = d->par.span ? d->par.span : 4096;
-	if (span > o->chip.size)
-		span = o->chip.size;
-	err = scan(p, span, repeats, d->clk, &d->nclk, &d->clock_hz, &ref_bad);
+	if (!d->have_diag) {
+		add(d, DOCTOR_NOTE, "VCC", "not measured: %s has no ADC (the sketch reads the chip's "
+		    "VCC on A0)", d->prog->name ? d->prog->name : "this programmer");
+		return 0;
+	}
+	err = power_load(d, &load, &what);
+	if (!err)
+		power_findings(d, &d->diag, &load, what);
+	return err;
+}
+
+/* 5. signal quality: the same reads at every clock the programmer offers */
+static int step_signal(struct doctor *d)
+{
+	unsigned repeats = d->par.repeats ? d->par.repeats : 3;
+	uint32_t span = d->par.span ? d->par.span : 4096;
+	int ref_bad = 0, err;
+
+	if (span > d->ops->chip.size)
+		span = d->ops->chip.size;
+	err = doctor_scan(d->prog, span, repeats, d->clk, &d->nclk, &d->clock_hz, &ref_bad);
 	if (err == DEV_E_REMOTE + PROTO_E_UNKNOWN_OP) {
 		add(d, DOCTOR_NOTE, "signal", "not checked at other clocks: %s sets no SPI clock",
-		    p->name ? p->name : "this programmer");
-	} else if (err) {
-		goto fail;
-	} else {
-		signal_findings(d, ref_bad, span, repeats);
+		    d->prog->name ? d->prog->name : "this programmer");
+		return 0;
 	}
-done:
+	if (!err)
+		signal_findings(d, ref_bad, span, repeats);
+	return err;
+}
+
+/* The steps in order.  Power, WP# and the clock scan add their evidence
+ * even after one of them found a fault (the first fault decides the
+ * verdict); but with MISO dead or no chip ID they would measure nothing,
+ * so a fault in the first GATING steps ends the run. */
+static int (*const steps[])(struct doctor *) = {
+	step_miso, step_chip, step_power, wp_check, step_signal,
+};
+#define GATING 2
+
+int doctor_run(struct doctor *d, struct prog *p, struct ops *o, const struct doctor_params *par)
+{
+	size_t i;
+	int err;
+
+	memset(d, 0, sizeof(*d));
+	d->prog = p;
+	d->ops = o;
+	if (par)
+		d->par = *par;
+	d->vcc_mv = d->vcc_min_mv = d->avcc_mv = -1;
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		if (i > 0 && i <= GATING && d->verdict != DOCTOR_CLEAN)
+			break;
+		err = steps[i](d);
+		if (err) {
+			d->verdict = DOCTOR_ERROR;
+			d->err = err;
+			return err;
+		}
+	}
 	if (d->verdict == DOCTOR_CLEAN) {
 		char a[16];
 
 		if (d->clock_hz)
 			snprintf(d->summary, sizeof(d->summary),
 				 "clean bill: the chip answers, every read agreed up to %s",
-				 hz_str(d->clock_hz, a, sizeof(a)));
+				 doctor_hz_str(d->clock_hz, a, sizeof(a)));
 		else
 			snprintf(d->summary, sizeof(d->summary), "clean bill: the chip answers");
 		snprintf(d->next, sizeof(d->next), "Go ahead: 'spiflash read -f backup.bin' first.");
 	}
 	return 0;
-fail:
-	d->verdict = DOCTOR_ERROR;
-	d->err = err;
-	return err;
 }

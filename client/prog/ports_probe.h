@@ -55,18 +55,11 @@ void ports_probe_all(struct ports_set *s, int explicit_list);
  * with msg listing what was found. */
 int ports_pick(const struct ports_set *s, char *dev, size_t devlen, char *msg, size_t msglen);
 
-/* 'ports' output: one tab-separated line a port, or a JSON object. */
-void ports_print(FILE *out, const struct ports_set *s, int probed);
-void ports_print_json(FILE *out, const struct ports_set *s, int probed);
-
 const char *ports_kind_name(enum ports_kind k);
 
 /* -d left out: collect (list as in ports_collect), probe, pick. */
 int ports_find_one(const char *list, char *dev, size_t devlen, char *msg, size_t msglen);
 
-/* The 'ports' command: collect, probe if asked, print text or JSON.  0 or
- * PORTS_E_LIST / PORTS_E_NOMEM. */
-int ports_command(FILE *out, const char *list, int probe, int json);
 
 /* Another process has the port open: 1 with "in use by NAME (pid N)" in
  * who (ports_busy.c), else 0.  The port itself is not opened. */

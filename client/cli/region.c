@@ -1,7 +1,7 @@
 /*
  * region: -i NAME from --layout or --fmap (region.h).
  */
-#include "core/region.h"
+#include "cli/region.h"
 #include "core/file.h"
 #include "core/fmap.h"
 #include "core/layout.h"
