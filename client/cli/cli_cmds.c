@@ -203,6 +203,9 @@ static int cmd_write_or_verify(struct ctx *c, int write)
 		err = ops_verify(&c->ops, (uint32_t)c->o.flash_offset, buf, len);
 		if (err) {
 			rc = fail(c, err);
+			if (err == SF_E_INTERRUPTED)
+				fputs("spiflash: nothing was changed (verify only reads); the same "
+				      "command again verifies it all\n", stderr);
 			goto out;
 		}
 	}

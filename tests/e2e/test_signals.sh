@@ -86,6 +86,56 @@ one_signal INT 2 programs "$(pick 50 600)"
 one_signal TERM 15 from_dev "$(pick 20000 150000)"
 one_signal HUP 1 erases "$(pick 1 4)"
 
+# erase: SIGINT and SIGHUP once a block or two are erased; the state line
+# says which blocks are done, the backup holds the old bytes, and the same
+# command then finishes the job without touching a byte around the range
+# (768 KiB of random bytes first, so that every block has work: an erase
+# skips what is already blank, and a short one ends between two polls)
+ELEN=$((768 * KIB))
+one_erase_signal() {
+	local sig=$1 num=$2 n=$3 pid rc name="erase, SIG$1 after $3 block erases"
+	head -c $ELEN /dev/urandom >"$T/rnd.bin"
+	$SF -d "$EMU_DEV_s" --no-backup -f "$T/rnd.bin" --flash-offset $OFF write >/dev/null 2>&1
+	cp "$T/chip.bin" "$T/before.bin"
+	$SF -d "$EMU_DEV_s" --flash-offset $OFF -l $((ELEN / KIB)) erase >"$T/out" 2>"$T/err" &
+	pid=$!
+	if ! signal_when "$pid" "$sig" erases "$n"; then
+		wait "$pid"
+		fail "$name: the erase ended before the signal"
+		return
+	fi
+	wait "$pid"
+	rc=$?
+	if [ "$rc" -eq $((128 + num)) ] && grep -q "stopped by SIG$sig.*while erasing" "$T/err" &&
+		grep -q "state of " "$T/err" && grep -q "the same command again finishes the job" "$T/err"; then
+		ok "$name: exit $rc, $(grep -o 'state of.*' "$T/err" | head -c 160)"
+	else
+		fail "$name: exit $rc: $(tail -c 400 "$T/err")"
+	fi
+	run 0 "" "$name: the same command again finishes the job" -- \
+		$SF -d "$EMU_DEV_s" --flash-offset $OFF -l $((ELEN / KIB)) erase
+	check "$name: the range is erased" \
+		cmp -s <(head -c $ELEN /dev/zero | tr '\0' '\377') <(tail -c +$((OFF + 1)) "$T/chip.bin" | head -c $ELEN)
+	check "$name: every byte around the range is as before" \
+		same_outside "$T/chip.bin" "$T/before.bin" $OFF $ELEN
+}
+one_erase_signal INT 2 "$(pick 1 4)"
+one_erase_signal HUP 1 "$(pick 3 7)"
+
+# verify: SIGTERM part way through the device's CRCs; nothing changes
+$SF -d "$EMU_DEV_s" -f "$T/chip.bin" verify >"$T/out" 2>"$T/err" &
+pid=$!
+if signal_when "$pid" TERM spi_bytes 100000; then
+	wait "$pid"
+	rc=$?
+	check "verify, SIGTERM: exit 143 ($rc), says so: $(head -n1 "$T/err" | head -c 120)" \
+		bash -c "[ $rc -eq 143 ] && grep -q 'stopped by SIGTERM' '$T/err' && grep -q 'nothing was changed' '$T/err'"
+	run 0 "VERIFIED" "verify, SIGTERM: the same command again verifies" -- $SF -d "$EMU_DEV_s" -f "$T/chip.bin" verify
+else
+	wait "$pid"
+	fail "verify, SIGTERM: the verify ended before the signal"
+fi
+
 # a second Ctrl-C ends at once
 head -c $LEN /dev/urandom >"$T/src.bin"
 $SF -d "$EMU_DEV_s" -f "$T/src.bin" --flash-offset $OFF write >"$T/out" 2>"$T/err" &
