@@ -18,7 +18,7 @@ WIN_CFLAGS := -std=c99 -O2 -Wall -Wextra -Wno-format -Werror=implicit-function-d
 	-D__USE_MINGW_ANSI_STDIO=1 -D_WIN32_WINNT=0x0601 -DWIN32_LEAN_AND_MEAN \
 	-include client/compat/win32/compat.h -Iclient/compat/win32
 WIN_POSIX_ONLY := client/plat_posix.c client/transport/link.c client/transport/link_serial.c \
-	client/transport/link_tty.c client/transport/lock.c client/prog/spi_linux.c \
+	client/transport/link_tty.c client/transport/bridge.c client/transport/lock.c client/prog/spi_linux.c \
 	client/cli/multi.c
 # a new file that only builds on POSIX or Linux: name it *_posix.c or *_linux.c
 WIN_SRCS := $(filter-out $(WIN_POSIX_ONLY) %_posix.c %_linux.c,$(CLIENT_ALL_SRCS)) \

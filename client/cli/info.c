@@ -143,7 +143,7 @@ int info_print(FILE *out, struct ops *o, const struct chip *force, const char *d
 		fprintf(out, "device:    %s (%s, %u baud)\n", device, desc->link, (unsigned)desc->baud);
 	else
 		fprintf(out, "device:    %s (%s)\n", device, desc->link);
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < (int)(sizeof(desc->lines) / sizeof(desc->lines[0])); i++)
 		if (desc->lines[i][0])
 			fprintf(out, "%s\n", desc->lines[i]);
 	fprintf(out, "features:  %s\n", caps);

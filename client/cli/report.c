@@ -131,6 +131,12 @@ int report_info(FILE *out, struct report *r, struct ops *o, const struct chip *f
 	json_object_begin(&j, "link");
 	json_str(&j, "backend", desc->link);
 	json_uint(&j, "baud", desc->baud);
+	json_str(&j, "bridge", desc->bridge[0] ? desc->bridge : NULL);
+	if (desc->latency_ms >= 0)
+		json_uint(&j, "latency_timer_ms", (unsigned)desc->latency_ms);
+	else
+		json_null(&j, "latency_timer_ms");
+	json_uint(&j, "answers_held_ms", desc->held_ms);
 	json_object_end(&j);
 	if (!err) {
 		json_array_begin(&j, "status");

@@ -43,6 +43,7 @@ void prog_close(struct prog *p)
 void prog_describe(struct prog *p, struct prog_desc *d)
 {
 	memset(d, 0, sizeof(*d));
+	d->latency_ms = -1;
 	if (p->ops && p->ops->describe)
 		p->ops->describe(p->ctx, d);
 }

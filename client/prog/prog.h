@@ -40,9 +40,12 @@ struct prog_stats {
 
 /* What `info` and --json say of the programmer. */
 struct prog_desc {
-	char lines[2][160];         /* "firmware:  ...", "protocol:  ..." ("" unused) */
+	char lines[3][256];         /* "firmware:  ...", "protocol:  ...", "bridge:  ..." ("" unused) */
 	char link[64];              /* "termios", "serprog, host-side sequencing" */
 	uint32_t baud;              /* serial line rate, 0 without one */
+	char bridge[160];           /* the USB bridge behind the port ("" unknown) */
+	int latency_ms;             /* its driver's latency timer, -1 unknown */
+	unsigned held_ms;           /* a short round trip measured over it (0: not held) */
 	/* the firmware object of --json ("" and 0 where there is none) */
 	char fw_version[16];
 	char board[17];

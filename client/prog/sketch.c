@@ -30,6 +30,27 @@ static void sk_close(void *ctx)
 	free(s);
 }
 
+/* Which bridge, its latency timer, and what a short round trip took: a
+ * bridge that holds answers (16 ms on an FT232R without low latency) gets
+ * them padded (dev_bridge_pad). */
+static void describe_bridge(const struct dev *dev, struct prog_desc *d)
+{
+	const struct bridge *b = &dev->link->bridge;
+
+	d->latency_ms = b->latency_ms;
+	d->held_ms = dev->held_ms;
+	snprintf(d->bridge, sizeof(d->bridge), "%s", b->text);
+	if (!b->text[0])
+		return;
+	if (dev->held_ms)
+		snprintf(d->lines[2], sizeof(d->lines[2]),
+			 "bridge:    %s; short answers held %u ms, so the sketch pads them", b->text,
+			 dev->held_ms);
+	else
+		snprintf(d->lines[2], sizeof(d->lines[2]), "bridge:    %s; short answers not held",
+			 b->text);
+}
+
 static void sk_describe(void *ctx, struct prog_desc *d)
 {
 	struct sketch *s = ctx;
@@ -42,6 +63,7 @@ static void sk_describe(void *ctx, struct prog_desc *d)
 		 "protocol:  %u (device %u, oldest %u), max payload %u, rx buffer %u",
 		 s->dev->version, h->proto_version, h->proto_min, s->dev->max_payload, h->rx_buffer);
 	snprintf(d->link, sizeof(d->link), "%s", s->dev->link->ops->name);
+	describe_bridge(s->dev, d);
 	d->baud = s->dev->link->baud;
 	snprintf(d->fw_version, sizeof(d->fw_version), "%u.%u.%u", h->fw_major, h->fw_minor,
 		 h->fw_patch);

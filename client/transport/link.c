@@ -48,8 +48,10 @@ int link_open(struct link *l, const char *path, uint32_t baud, unsigned flags)
 
 void link_close(struct link *l)
 {
-	if (l->ops)
+	if (l->ops) {
+		bridge_close(&l->bridge);
 		l->ops->close(l->ctx);
+	}
 	l->ops = NULL;
 	l->ctx = NULL;
 }

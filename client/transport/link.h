@@ -7,6 +7,7 @@
 #define LINK_H
 
 #include "err.h"
+#include "transport/bridge.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -29,6 +30,7 @@ struct link {
 	void *ctx;
 	uint32_t baud;
 	char detail[160];       /* OS reason of the last open failure, for messages */
+	struct bridge bridge;   /* the USB bridge behind the port, if known */
 };
 
 enum link_flags {

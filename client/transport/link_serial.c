@@ -77,7 +77,7 @@ int link_serial_open(struct link *l, const char *path, uint32_t baud)
 {
 	struct sp_port *p = NULL;
 	struct stat st;
-	int err;
+	int err, fd;
 
 	if (stat(path, &st)) {
 		snprintf(l->detail, sizeof(l->detail), "%s", strerror(errno));
@@ -103,6 +103,9 @@ int link_serial_open(struct link *l, const char *path, uint32_t baud)
 	}
 	l->ops = &ser_ops;
 	l->ctx = p;
+	if (sp_get_port_handle(p, &fd) != SP_OK)
+		fd = -1;
+	bridge_open(&l->bridge, path, fd, "/sys");
 	return LINK_OK;
 fail:
 	ser_close(p);

@@ -182,6 +182,7 @@ int link_tty_open(struct link *l, const char *path, uint32_t baud)
 	}
 	l->ops = &tty_ops;
 	l->ctx = t;
+	bridge_open(&l->bridge, path, t->fd, "/sys");
 	return LINK_OK;
 fail:
 	tty_close(t);

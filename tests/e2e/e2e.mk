@@ -12,6 +12,7 @@ E2E_TESTS += tests/e2e/test_proto_copy.sh
 E2E_TESTS += tests/e2e/test_firmware_emu.sh
 E2E_TESTS += tests/e2e/test_stream_asm.sh
 E2E_TESTS += tests/e2e/test_client.sh
+E2E_TESTS += tests/e2e/test_bridge.sh
 E2E_TESTS += tests/e2e/test_doctor.sh
 E2E_TESTS += tests/e2e/test_chips.sh
 E2E_TESTS += tests/e2e/test_scripting.sh
