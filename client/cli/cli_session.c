@@ -130,7 +130,13 @@ int fail(struct ctx *c, int err)
 		return EXIT_CHIP;
 	default:
 		if (err <= OPS_E_NOCHIP && err >= OPS_E_STUCK) {
-			error("%s", *what ? what : sf_strerror(err));
+			/* reads that disagree and writes that do not take are
+			 * what a loose clip or a marginal wire looks like */
+			int wiring = (err == OPS_E_UNSTABLE || err == OPS_E_STUCK) &&
+				     !strstr(what, "spiflash doctor");
+
+			error("%s%s", *what ? what : sf_strerror(err),
+			      wiring ? "; 'spiflash doctor' checks the wiring and the clock" : "");
 			return EXIT_CHIP;
 		}
 		error("%s", *what ? what : sf_strerror(err));

@@ -122,7 +122,7 @@ static int still_answering(struct ops *o)
 		return err;
 	if ((id[0] == 0xFF && id[1] == 0xFF && id[2] == 0xFF) || (!id[0] && !id[1] && !id[2]))
 		return ops_fail(o, OPS_E_UNSTABLE,
-				"the chip stopped answering while its old bytes were being saved (JEDEC ID now %02x %02x %02x): nothing was changed; check the clip and the wiring",
+				"the chip stopped answering while its old bytes were being saved (JEDEC ID now %02x %02x %02x): nothing was changed; check the clip and the wiring ('spiflash doctor' tells why)",
 				id[0], id[1], id[2]);
 	return 0;
 }

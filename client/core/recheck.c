@@ -32,6 +32,6 @@ int recheck_chip(const struct recheck *r, struct ops *o, const char *what)
 	if (!memcmp(id, r->id, 3))
 		return 0;
 	return ops_fail(o, OPS_E_UNSTABLE,
-			"the chip stopped answering during the %s (JEDEC ID now %02x %02x %02x, was %02x %02x %02x): its result cannot be trusted; check the clip and the wiring, then run the command again",
+			"the chip stopped answering during the %s (JEDEC ID now %02x %02x %02x, was %02x %02x %02x): its result cannot be trusted; check the clip and the wiring ('spiflash doctor' tells why), then run the command again",
 			what, id[0], id[1], id[2], r->id[0], r->id[1], r->id[2]);
 }

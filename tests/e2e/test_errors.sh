@@ -105,6 +105,12 @@ row "spidev missing" 3 \
 row "no chip" 4 "no chip answered: JEDEC ID ff ff ff, REMS ff ff, RES ff (MISO floats high); 'spiflash doctor' tells why" \
 	-- $SF -p dummy:chip=W25Q80,fault=miso-stuck-after=1:0xff -l 4 -f "$T/nc.bin" read
 
+# 4b. the chip stops answering part way through a read (a clip slipping
+# off): the read is not trusted, and doctor is named
+row "chip gone mid-read" 4 "the chip stopped answering during the read (JEDEC ID now ff ff ff, was ef 40 14): its result cannot be trusted; check the clip and the wiring ('spiflash doctor' tells why), then run the command again" \
+	-- $SF -p dummy:chip=W25Q80,fault=miso-stuck-after=5000:0xff -l 64 -f "$T/gone.bin" read
+check "chip gone mid-read: no dump written" test ! -e "$T/gone.bin"
+
 # 5. write protection: refused before any change
 head -c 4096 /dev/urandom >"$T/p.bin"
 row "write protected" 4 \
