@@ -75,6 +75,8 @@ int cli_save_old(struct ctx *c, uint32_t addr, const uint8_t *want, uint32_t len
 int cli_change(struct ctx *c, uint32_t addr, const uint8_t *want, uint32_t len);
 
 int cmd_read(struct ctx *c);
+/* read with several -i into one file (cli_cmds.c) */
+int cmd_read_regions(struct ctx *c, const struct opts *base);
 int cmd_write(struct ctx *c);
 int cmd_verify(struct ctx *c);
 int cmd_erase(struct ctx *c);

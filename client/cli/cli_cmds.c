@@ -61,6 +61,79 @@ static int chip_range(struct ctx *c, uint32_t *addr, uint32_t *len)
 	return EXIT_OK;
 }
 
+/*
+ * Several -i into one file, as flashrom's -r takes them: a chip-sized image
+ * with each region's bytes at its offset and 00 between them (flashrom
+ * writes it so), which the same -i list writes back.  One session; the
+ * file is written once, after the last region, under the rules of any dump
+ * (never replaced silently).
+ */
+int cmd_read_regions(struct ctx *c, const struct opts *base)
+{
+	struct file_out out;
+	uint8_t *img = NULL;
+	uint32_t addr, len;
+	char msg[1024];
+	unsigned i;
+	int rc = EXIT_OK, err;
+
+	if (file_out_begin(&out, base->file, base->force, msg, sizeof(msg))) {
+		error("%s", msg);
+		return EXIT_ERROR;
+	}
+	interrupt_tmp(out.tmp);
+	for (i = 0; i < base->nregions && rc == EXIT_OK; i++) {
+		c->o.region = base->regions[i].name;
+		c->o.given = base->given;
+		c->o.flash_offset = base->flash_offset;
+		c->o.length = base->length;
+		if (i > 0) {
+			/* the first was planned before connecting */
+			memset(&c->region, 0, sizeof(c->region));
+			err = region_plan(&c->o, &c->region, msg, sizeof(msg));
+			if (err) {
+				error("%s", msg);
+				rc = region_exit(err);
+				break;
+			}
+		}
+		rc = attach(c);        /* also finds a region in the chip's FMAP */
+		if (!rc)
+			rc = chip_range(c, &addr, &len);
+		if (!rc && !img && !(img = calloc(c->ops.chip.size, 1)))
+			rc = fail(c, OPS_E_NOMEM);
+		if (rc)
+			break;
+		progress_plan(&c->prog, "read", 1, (uint64_t)len * (1 + c->o.read_passes));
+		err = ops_read(&c->ops, addr, img + addr, len);
+		if (err) {
+			rc = fail(c, err);
+			if (err == SF_E_INTERRUPTED && strcmp(base->file, "-"))
+				fprintf(stderr, "spiflash: nothing was written to '%s'; the same command again reads it all\n",
+					base->file);
+			break;
+		}
+		say(c, "read region '%s' 0x%06x-0x%06x (%u bytes)\n", c->o.region, addr,
+		    addr + len - 1, len);
+	}
+	if (!rc)
+		rc = still_there(c, "read");
+	if (!rc && (err = file_out_commit(&out, img, c->ops.chip.size, msg, sizeof(msg))) != 0) {
+		error("%s", msg);
+		rc = err == FILE_E_EXISTS ? EXIT_MISMATCH : EXIT_ERROR;
+	}
+	if (!rc) {
+		say(c, "%u regions of %s in '%s', at their offsets in a %u KiB image (00 between them, as flashrom writes it)\n",
+		    base->nregions, c->ops.chip.name, base->file, c->ops.chip.size / 1024);
+		if (out.same)
+			say(c, "spiflash: identical to the existing '%s': left as it is\n", base->file);
+	}
+	interrupt_tmp(NULL);
+	file_out_abort(&out);
+	free(img);
+	return rc;
+}
+
 static void stats_line(struct ctx *c, const char *what, uint32_t addr, uint32_t len)
 {
 	const struct ops_stats *s = &c->ops.stats;

@@ -156,7 +156,8 @@ static int prepare(struct ctx *c, int *done)
 
 /*
  * Several -i (or -i NAME:FILE): the command once per region, in the order
- * given, on one session; the first failure stops the rest.
+ * given, on one session; the first failure stops the rest.  A read of
+ * several regions into one -f file is one image (cmd_read_regions).
  */
 static int each_region(struct ctx *c)
 {
@@ -167,6 +168,8 @@ static int each_region(struct ctx *c)
 
 	if (base.nregions < 2 && !(base.nregions == 1 && base.regions[0].file))
 		return dispatch(c);
+	if (base.cmd == OPTS_CMD_READ && !base.regions[0].file)
+		return cmd_read_regions(c, &base);
 	for (i = 0; i < base.nregions && rc == EXIT_OK; i++) {
 		const struct opts_region *r = &base.regions[i];
 

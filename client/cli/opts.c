@@ -128,8 +128,8 @@ static int check_regions(const struct opts *o, const char *cmd, char *err, size_
 		return fail(err, errlen, "command '%s' takes no file: drop ':FILE' from -i", cmd);
 	if (o->nregions < 2)
 		return OPTS_OK;
-	if (o->cmd == OPTS_CMD_READ && with_file < o->nregions)
-		return fail(err, errlen, "several regions read into one file would overwrite each other: give each its own, as in -i %s:%s.bin",
+	if (o->cmd == OPTS_CMD_READ && with_file && with_file < o->nregions)
+		return fail(err, errlen, "give every -i of a read its own file (-i %s:%s.bin), or none (all into -f FILE as one image)",
 			    o->regions[0].name, o->regions[0].name);
 	if (o->json)
 		return fail(err, errlen, "option '--json' prints one object: give one -i");

@@ -20,9 +20,20 @@ edge_several_i() {
 		$SF -q $DUMMY --layout "$T/layout.txt" -i "boot:$T/boot.bin" -i "art:$T/art.bin" read
 	check "edge_several_i: boot.bin holds 0x000000-0x00ffff" cmp -s "$T/boot.bin" <(head -c $((64 * KIB)) "$IMG")
 	check "edge_several_i: art.bin holds 0x0f0000-0x0fffff" cmp -s "$T/art.bin" <(tail -c $((64 * KIB)) "$IMG")
-	run 2 "give each its own, as in -i boot:boot.bin" \
-		"edge_several_i: two regions into one file are refused, and the message says how" -- \
-		$SF $DUMMY --layout "$T/layout.txt" -i boot -i art -f "$T/x.bin" read
+	# into one file: flashrom's image (the regions at their offsets, 00
+	# between), the same bytes as Debian's flashrom writes for this read
+	run 0 "" "edge_several_i: -i boot -i art -f one.bin read" -- \
+		$SF $DUMMY --layout "$T/layout.txt" -i boot -i art -f "$T/one.bin" read
+	check "edge_several_i: one.bin is the chip's size, both regions at their offsets, 00 between" \
+		cmp -s "$T/one.bin" <(head -c $((64 * KIB)) "$IMG"; head -c $((896 * KIB)) /dev/zero; tail -c $((64 * KIB)) "$IMG")
+	run 0 "identical to the existing" "edge_several_i: the same read again: the dump-twice check" -- \
+		$SF $DUMMY --layout "$T/layout.txt" -i boot -i art -f "$T/one.bin" read
+	run 2 "give every -i of a read its own file" \
+		"edge_several_i: some -i with a file and some without are refused, and the message says how" -- \
+		$SF $DUMMY --layout "$T/layout.txt" -i boot -i "art:$T/a.bin" -f "$T/x.bin" read
+	run 2 "no region 'nope' in the layout" "edge_several_i: an unknown second region: exit 2" -- \
+		$SF $DUMMY --layout "$T/layout.txt" -i boot -i nope -f "$T/x.bin" read
+	check "edge_several_i: and no file written" test ! -e "$T/x.bin"
 	# write and verify take each region of one whole image in turn
 	head -c $((1024 * KIB)) /dev/urandom >"$T/whole.bin"
 	cp "$IMG" "$T/img-before.bin"

@@ -71,6 +71,13 @@ check "the chip holds flashrom's 8 KiB" \
 check "flashrom left the rest alone" \
 	cmp -s <(region "$img" 8192 24576) <(region "$T/fr.bin" 8192 24576)
 
+# several -i into one file: flashrom's image and spiflash's are the same bytes
+printf '00000000:00000fff a\n00004000:00005fff b\n' >"$T/two"
+fr "$T/two.log" 115200 "$DEV" -c $CHIP -l "$T/two" -i a -i b -r "$T/fr_two.bin"
+timeout 60 $SF -d "$DEV" --layout "$T/two" -i a -i b -f "$T/sf_two.bin" read 2>"$T/two.err"
+check "-i a -i b read: spiflash's file equals flashrom's, byte for byte" \
+	cmp "$T/fr_two.bin" "$T/sf_two.bin"
+
 # --- spiflash's serprog backend against the firmware's serprog ----------------
 timeout 30 $SF -p serprog -d "$DEV" info >"$T/info.out" 2>"$T/info.err"
 check "spiflash -p serprog info names the path and the chip" \
