@@ -17,6 +17,14 @@
  * POSIX, %LOCALAPPDATA%\spiflash on Windows.  0, or STATE_E_DIR with msg. */
 int plat_state_dir(char *buf, size_t n, char *msg, size_t msglen);
 
+/* The separator spiflash puts between a directory and a file name it
+ * makes, so that messages show one kind of path: '\' on Windows. */
+#ifdef _WIN32
+#define PLAT_SEP "\\"
+#else
+#define PLAT_SEP "/"
+#endif
+
 /* A separator of path components: '/', and on Windows also '\'. */
 static inline int plat_is_sep(char c)
 {
@@ -25,6 +33,17 @@ static inline int plat_is_sep(char c)
 #else
 	return c == '/';
 #endif
+}
+
+/* The last separator in path, or NULL. */
+static inline char *plat_last_sep(char *path)
+{
+	char *last = NULL;
+
+	for (; *path; path++)
+		if (plat_is_sep(*path))
+			last = path;
+	return last;
 }
 
 #endif

@@ -50,6 +50,7 @@ struct ctx {
 	char picked[256];          /* the device found when -d was left out */
 	struct guard guard;        /* between the core and the programmer (interrupt.h) */
 	char ifd_layout[64];       /* --ifd: the descriptor's regions as a layout file */
+	uint64_t trace_t0;         /* -vvv: when the trace began (clock_ms) */
 };
 
 void say(const struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

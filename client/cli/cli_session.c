@@ -259,6 +259,17 @@ static int sketch_after_serprog(struct ctx *c, struct prog_params *pp)
 	return prog_open(&c->pgm, &prog_serprog_driver, pp);
 }
 
+/* -vvv: one line per request, answer and resend, with the time since the
+ * session began, so a lost byte or a slow answer shows where it happened */
+static void trace_line(void *arg, const char *line)
+{
+	struct ctx *c = arg;
+	uint64_t ms = clock_ms() - c->trace_t0;
+
+	fprintf(stderr, "spiflash: %4u.%03u %s\n", (unsigned)(ms / 1000), (unsigned)(ms % 1000),
+		line);
+}
+
 int session_open(struct ctx *c)
 {
 	const struct prog_driver *drv;
@@ -274,7 +285,11 @@ int session_open(struct ctx *c)
 	pp.args = c->o.programmer_args;
 	pp.spi_hz = c->o.spi_speed == OPTS_SPI_AUTO ? 0 : c->o.spi_speed;
 	pp.rate = c->o.rate;
-	pp.verbose = c->o.verbose;
+	if (c->o.verbose >= 3) {
+		c->trace_t0 = clock_ms();
+		pp.trace = trace_line;
+		pp.trace_arg = c;
+	}
 	if (!c->no_port && lock_take(&c->lock, c->o.device, why, sizeof(why))) {
 		error("%s", why);
 		return EXIT_DEVICE;

@@ -234,7 +234,9 @@ int main(int argc, char **argv)
 		rc = EXIT_OK;
 		goto out;
 	}
-	c->prog.enabled = !c->o.quiet && (c->o.progress >= 0 ? c->o.progress : isatty(STDERR_FILENO));
+	/* a bar redrawn between -vvv's trace lines would garble them */
+	c->prog.enabled = !c->o.quiet && c->o.verbose < 3 &&
+			  (c->o.progress >= 0 ? c->o.progress : isatty(STDERR_FILENO));
 	c->prog.verbose = c->o.verbose;
 	c->prog.sub = &c->guard.doing;
 	interrupt_install();

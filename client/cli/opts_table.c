@@ -9,6 +9,13 @@
 #include <stdio.h>
 #include <string.h>
 
+/* where backups go by default (plat_state_dir), as --help shows it */
+#ifdef _WIN32
+#define STATE_DIR_SHOWN "%LOCALAPPDATA%\\spiflash"
+#else
+#define STATE_DIR_SHOWN "~/.local/state/spiflash"
+#endif
+
 const struct opts_def opts_table[] = {
 	{ "device", 'd', 'd', required_argument, "PORT", NULL, "where",
 	  "serial port of the programmer (see 'spiflash ports');\n"
@@ -59,7 +66,7 @@ const struct opts_def opts_table[] = {
 	  "read, verify, write: read N more times and compare" },
 	{ "backup", 0, OPT_BACKUP, required_argument, "FILE", NULL, NULL,
 	  "write, erase: save the old bytes of the sectors that change\n"
-	  "to FILE (default: a new file in ~/.local/state/spiflash; the\n"
+	  "to FILE (default: a new file in " STATE_DIR_SHOWN "; the\n"
 	  "undo command is printed)" },
 	{ "no-backup", 0, OPT_NO_BACKUP, no_argument, NULL, NULL, NULL,
 	  "write, erase: save nothing" },
@@ -80,7 +87,8 @@ const struct opts_def opts_table[] = {
 	  "no progress, no status lines" },
 	{ "verbose", 'v', 'v', optional_argument, "[=N]", NULL, NULL,
 	  "more detail: -v the link, the chip and statistics; -vv (or\n"
-	  "--verbose=2) also each phase's bytes and time; at most 3" },
+	  "--verbose=2) also each phase's bytes and time; -vvv also a\n"
+	  "trace of every request, answer and resend (no progress bar)" },
 	{ "help", 'h', 'h', no_argument, NULL, NULL, NULL, "this text" },
 	{ "version", 0, OPT_VERSION, no_argument, NULL, NULL, NULL,
 	  "client version and the protocols it speaks" },
@@ -119,8 +127,11 @@ static const char usage_tail[] =
 "  5 verify mismatch (or not blank)\n"
 "  129, 130, 143 stopped by SIGHUP, SIGINT (Ctrl-C), SIGTERM: the page in flight\n"
 "    finished, the range's state and the command that finishes the job printed\n"
+#ifndef _WIN32
 "\n"
-"environment: SPIFLASH_FORCE_LIBSERIALPORT=1 never falls back to termios\n";
+"environment: SPIFLASH_FORCE_LIBSERIALPORT=1 never falls back to termios\n"
+#endif
+;
 
 #define USAGE_WIDTH 79
 #define USAGE_LEFT 26

@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include "core/backup.h"
+#include "plat.h"
 #include "core/state.h"
 
 #include <errno.h>
@@ -80,7 +81,7 @@ static int open_file(const struct ops *o, const char *path, const char *dir, uin
 			return -1;
 		}
 		localtime_r(&now, &tm);
-		snprintf(name, sizeof(name), "%s/%s-%04d%02d%02d-%02d%02d%02d-%ld-0x%06x.bin", d,
+		snprintf(name, sizeof(name), "%s" PLAT_SEP "%s-%04d%02d%02d-%02d%02d%02d-%ld-0x%06x.bin", d,
 			 o->chip.name ? o->chip.name : "chip", tm.tm_year + 1900, tm.tm_mon + 1,
 			 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long)getpid(), addr);
 		path = name;

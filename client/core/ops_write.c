@@ -323,8 +323,12 @@ static int write_range(struct ops *o, const char *phase, uint32_t addr, const ui
 		if (err)
 			goto out;
 		err = prog_program_begin(o->prog, o->chip.t_pp_max_ms, o->chip.page_size);
-		if (err)
+		if (err) {
+			/* a signal lands here, between a group's erase and its pages */
+			err = ops_fail(o, err, "%s 0x%06x-0x%06x",
+				       strcmp(phase, "erase") ? "writing" : "erasing", g, gend - 1);
 			goto out;
+		}
 		for (s = first; s < first + n; s++) {
 			uint32_t a = g - g % GROUP + s * OPS_SECTOR;
 

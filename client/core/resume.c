@@ -1,5 +1,6 @@
 /* resume: the journal of unfinished writes and erases (see resume.h). */
 #include "core/resume.h"
+#include "plat.h"
 #include "core/state.h"
 
 #include "core/backup.h"
@@ -25,7 +26,7 @@ int resume_init(struct resume *r, const char *dir, const uint8_t id[3])
 		snprintf(d, sizeof(d), "%s", dir);
 	else if ((err = state_dir(d, sizeof(d), r->msg, sizeof(r->msg))) != 0)
 		return err;
-	snprintf(r->journal, sizeof(r->journal), "%.900s/pending-%02x%02x%02x.txt", d, id[0],
+	snprintf(r->journal, sizeof(r->journal), "%.900s" PLAT_SEP "pending-%02x%02x%02x.txt", d, id[0],
 		 id[1], id[2]);
 	return SF_OK;
 }
@@ -127,7 +128,7 @@ int resume_add(struct resume *r, uint32_t lo, uint32_t hi, const char *backup)
 		return BACKUP_E_JOURNAL;
 	}
 	snprintf(dir, sizeof(dir), "%s", r->journal);
-	slash = strrchr(dir, '/');
+	slash = plat_last_sep(dir);
 	if (slash && slash != dir) {
 		*slash = '\0';
 		state_make_dirs(dir);
@@ -159,7 +160,7 @@ int resume_guard(struct resume *r, struct ops *o, uint32_t lo, const uint8_t *wa
 	if (!r->journal[0] || !len)
 		return 0;
 	snprintf(dir, sizeof(dir), "%s", r->journal);
-	slash = strrchr(dir, '/');
+	slash = plat_last_sep(dir);
 	if (!slash)
 		return 0;
 	*slash = '\0';
@@ -285,10 +286,10 @@ static int undo_write(struct resume *r, const uint8_t *buf, uint32_t addr, uint3
 	int fd, ok;
 
 	snprintf(dir, sizeof(dir), "%s", r->journal);
-	slash = strrchr(dir, '/');
+	slash = plat_last_sep(dir);
 	if (slash)
 		*slash = '\0';
-	snprintf(path, pathlen, "%.900s/undo-%ld-%ld-0x%06x.bin", slash ? dir : ".", (long)time(NULL),
+	snprintf(path, pathlen, "%.900s" PLAT_SEP "undo-%ld-%ld-0x%06x.bin", slash ? dir : ".", (long)time(NULL),
 		 (long)getpid(), addr);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	ok = fd >= 0 && write(fd, buf, len) == (ssize_t)len && fsync(fd) == 0;

@@ -6,6 +6,8 @@
 #include "proto_msg.h"
 #include "transport/clock.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 enum wait_result {
@@ -22,6 +24,46 @@ unsigned dev_wire_ms(const struct dev *d, size_t n)
 	uint64_t ms = (uint64_t)n * 10 * 1000 * 2 / baud;
 
 	return (unsigned)(ms < 20 ? 20 : ms);
+}
+
+void dev_trace(const struct dev *d, const char *fmt, ...)
+{
+	char line[200];
+	va_list ap;
+
+	if (!d->trace)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	d->trace(d->trace_arg, line);
+}
+
+const char *dev_op_name(uint8_t op)
+{
+	static const char *const names[] = {
+		[PROTO_OP_HELLO] = "HELLO", [PROTO_OP_SPI_CLOCK] = "SPI_CLOCK",
+		[PROTO_OP_CHIP] = "CHIP", [PROTO_OP_JEDEC] = "JEDEC", [PROTO_OP_SFDP] = "SFDP",
+		[PROTO_OP_READ] = "READ", [PROTO_OP_PROGRAM] = "PROGRAM",
+		[PROTO_OP_ERASE] = "ERASE", [PROTO_OP_READ_SR] = "READ_SR",
+		[PROTO_OP_WRITE_SR] = "WRITE_SR", [PROTO_OP_CRC32] = "CRC32",
+		[PROTO_OP_BLANK] = "BLANK", [PROTO_OP_XFER] = "XFER", [PROTO_OP_PING] = "PING",
+		[PROTO_OP_SET_BAUD] = "SET_BAUD", [PROTO_OP_READ_STREAM] = "READ_STREAM",
+		[PROTO_OP_CRC32_MULTI] = "CRC32_MULTI", [PROTO_OP_DIAG] = "DIAG",
+		[PROTO_OP_SET_PAD] = "SET_PAD",
+	};
+	uint8_t req = op & (uint8_t)~PROTO_OP_RESPONSE;
+
+	switch (op) {
+	case PROTO_OP_DATA: return "DATA";
+	case PROTO_OP_DATA_BLANK: return "DATA_BLANK";
+	case PROTO_OP_PENDING: return "PENDING";
+	case PROTO_OP_READY: return "READY";
+	case PROTO_OP_FRAME_ERR: return "FRAME_ERR";
+	}
+	if (req < sizeof(names) / sizeof(names[0]) && names[req])
+		return names[req];
+	return "?";
 }
 
 uint8_t dev_next_seq(struct dev *d)
@@ -78,6 +120,7 @@ static int wait_response(struct dev *d, uint8_t op, uint8_t seq, unsigned silenc
 
 			if (r == PROTO_DEC_ERROR) {
 				d->stats.bad_frames++;
+				dev_trace(d, "< a damaged frame (its CRC or framing is wrong): send again");
 				return WAIT_RESEND;
 			}
 			if (r != PROTO_DEC_FRAME)
@@ -85,6 +128,7 @@ static int wait_response(struct dev *d, uint8_t op, uint8_t seq, unsigned silenc
 			d->answered = 1;
 			if (d->dec.type == PROTO_OP_FRAME_ERR) {
 				d->stats.frame_errs++;
+				dev_trace(d, "< FRAME_ERR: the device got a damaged frame: send again");
 				return WAIT_RESEND;
 			}
 			if (d->dec.type == PROTO_OP_PENDING && d->dec.seq == seq) {
@@ -93,6 +137,7 @@ static int wait_response(struct dev *d, uint8_t op, uint8_t seq, unsigned silenc
 			}
 			if (d->dec.type == PROTO_OP_READY) {
 				d->ready_seen = 1;
+				dev_trace(d, "< READY: the sketch (re)started");
 				if (op != PROTO_OP_HELLO)
 					return DEV_E_RESET;
 				return WAIT_RESEND;
@@ -101,6 +146,8 @@ static int wait_response(struct dev *d, uint8_t op, uint8_t seq, unsigned silenc
 				continue;     /* a stale answer to an earlier try */
 			if (d->dec.payload_len < 1) {
 				d->stats.bad_frames++;
+				dev_trace(d, "< %s seq %u without a status byte: send again",
+					  dev_op_name(d->dec.type), d->dec.seq);
 				return WAIT_RESEND;
 			}
 			*status = (int8_t)d->dec.payload[0];
@@ -133,6 +180,8 @@ int dev_request(struct dev *d, uint8_t op, const uint8_t *req, size_t len, unsig
 
 		if (sends)
 			d->stats.resends++;
+		dev_trace(d, "> %s seq %u, %u bytes%s", dev_op_name(op), seq, (unsigned)len,
+			  sends ? " (again)" : "");
 		proto_dec_reset(&d->dec);
 		r = dev_send_frame(d, op, seq, req, len);
 		if (r)
@@ -140,13 +189,20 @@ int dev_request(struct dev *d, uint8_t op, const uint8_t *req, size_t len, unsig
 		r = wait_response(d, op, seq, silence, deadline, &status);
 		if (r < 0)
 			return r;
-		if (r == WAIT_DEADLINE)
+		if (r == WAIT_DEADLINE) {
+			dev_trace(d, "  no answer to seq %u by the deadline", seq);
 			break;
+		}
 		if (r == WAIT_RESEND) {
-			if (clock_ms() - t0 >= silence)
+			if (clock_ms() - t0 >= silence) {
 				silences++;
+				dev_trace(d, "  silence for %u ms: send again", silence);
+			}
 			continue;
 		}
+		dev_trace(d, "< %s seq %u: %s, %u bytes, %u ms", dev_op_name(op), seq,
+			  status ? proto_status_str(status) : "ok", d->resp_len,
+			  (unsigned)(clock_ms() - t0));
 		/* the device saw our request damaged: send it again */
 		if (status == PROTO_E_CRC || status == PROTO_E_FRAMING)
 			continue;
@@ -256,7 +312,12 @@ int dev_open(struct dev *d, struct link *l, unsigned startup_ms)
 	unsigned tries = 0;
 	int err, status = 0;
 
+	prog_trace_fn trace = d->trace;
+	void *trace_arg = d->trace_arg;
+
 	memset(d, 0, sizeof(*d));
+	d->trace = trace;
+	d->trace_arg = trace_arg;
 	d->link = l;
 	d->silence_ms = DEV_SILENCE_MS;
 	d->max_payload = 16;
@@ -282,6 +343,7 @@ int dev_open(struct dev *d, struct link *l, unsigned startup_ms)
 			try_rate(d, DEV_BOOT_BAUD);
 		tries++;
 
+		dev_trace(d, "> HELLO seq %u at %u baud", seq, (unsigned)l->baud);
 		proto_dec_reset(&d->dec);
 		err = dev_send_frame(d, PROTO_OP_HELLO, seq, v, vn);
 		if (err)
@@ -291,6 +353,7 @@ int dev_open(struct dev *d, struct link *l, unsigned startup_ms)
 			return err;
 		if (err != WAIT_GOT)
 			continue;
+		dev_trace(d, "< HELLO seq %u: %s", seq, status ? proto_status_str(status) : "ok");
 		if (status == PROTO_E_CRC || status == PROTO_E_FRAMING)
 			continue;
 		if (status)

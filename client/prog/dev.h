@@ -47,6 +47,8 @@ struct dev {
 	uint8_t wire[PROTO_WIRE_MAX_LEN];
 	uint8_t resp[PROTO_MAX_PAYLOAD];   /* payload of the last response, after status */
 	uint16_t resp_len;
+	prog_trace_fn trace;        /* set before dev_open, which keeps it */
+	void *trace_arg;
 };
 
 /* Wait for the sketch on an open link and say HELLO.  startup_ms bounds it. */

@@ -8,6 +8,14 @@
 unsigned dev_wire_ms(const struct dev *d, size_t n);
 /* The next sequence number (never 0, which FRAME_ERR carries). */
 uint8_t dev_next_seq(struct dev *d);
+/* One line of the request trace, when d has one. */
+void dev_trace(const struct dev *d, const char *fmt, ...)
+#ifdef __GNUC__
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+/* The request type's name in PROTOCOL.md, for the trace. */
+const char *dev_op_name(uint8_t op);
 /* Encode and send one frame. */
 int dev_send_frame(struct dev *d, uint8_t op, uint8_t seq, const uint8_t *req, size_t len);
 

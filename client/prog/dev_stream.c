@@ -88,8 +88,11 @@ static void confirm(struct stream *s, int64_t idx, uint32_t check)
 	if ((s->flags & PROTO_STREAM_CMP) ? (uint32_t)crc32(0L, a, 4) == check :
 	    (uint32_t)crc32(crc32(0L, a, 4), s->buf + (uint32_t)idx * s->block, n) == check)
 		s->state[idx] = PROG_BLOCK_CONFIRMED;
-	else
+	else {
 		s->d->stats.stream_check_fails++;
+		dev_trace(s->d, "  block 0x%06x: the two reads differ: asked for again",
+			  (unsigned)(s->addr + (uint32_t)idx * s->block));
+	}
 }
 
 static void place(struct stream *s)
@@ -164,6 +167,10 @@ int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, 
 
 	s.seq = dev_next_seq(d);
 	d->stats.requests++;
+	dev_trace(d, "> READ_STREAM seq %u: 0x%06x-0x%06x in blocks of %u%s", s.seq, (unsigned)addr,
+		  (unsigned)(addr + len - 1), block,
+		  (flags & PROTO_STREAM_CMP) ? ", each read twice and compared on the device" :
+		  (flags & PROTO_STREAM_CHECK) ? ", each read twice, its CRC-32 sent" : "");
 	proto_dec_reset(&d->dec);
 	err = dev_send_frame(d, PROTO_OP_READ_STREAM, s.seq, req, proto_req_stream_pack(req, &q));
 	if (err)
@@ -187,8 +194,10 @@ int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, 
 			enum proto_dec_result r = proto_dec_feed(&d->dec, rbuf[i]);
 			struct proto_dec *dec = &d->dec;
 
-			if (r == PROTO_DEC_ERROR)
+			if (r == PROTO_DEC_ERROR) {
 				d->stats.bad_frames++;
+				dev_trace(d, "< a damaged frame in the stream: its block is asked for again");
+			}
 			if (r != PROTO_DEC_FRAME)
 				continue;
 			d->answered = 1;
@@ -202,6 +211,8 @@ int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, 
 				int8_t status = (int8_t)dec->payload[0];
 				struct proto_ans_stream a;
 
+				dev_trace(d, "< READ_STREAM seq %u: %s", s.seq,
+					  status ? proto_status_str(status) : "ok, the stream ended");
 				if (status)
 					return DEV_E_REMOTE + status;
 				if (!proto_ans_stream_unpack(dec->payload + 1, dec->payload_len - 1u, &a) &&
@@ -213,6 +224,8 @@ int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, 
 	}
 	/* broken off (silence, deadline): stop it, keep what arrived intact */
 	d->stats.stream_breaks++;
+	dev_trace(d, "  the stream went silent for %u ms: stop it, keep the blocks that came intact",
+		  silence);
 	return stream_stop(d);
 }
 
@@ -275,21 +288,24 @@ void dev_pipe_init(struct dev_pipe *p, struct dev *d, unsigned page_ms, unsigned
 	p->page_size = page_size ? page_size : 256;
 }
 
-static int pipe_send(struct dev_pipe *p, struct dev_pipe_req *q)
-{
-	q->sent_ms = clock_ms();
-	q->sends++;
-	if (q->sends > 1)
-		p->d->stats.resends++;
-	return dev_send_frame(p->d, PROTO_OP_PROGRAM, q->seq, q->payload, q->len);
-}
-
 /* The address a queued PROGRAM request writes to. */
 static uint32_t req_addr(const struct dev_pipe_req *q)
 {
 	struct proto_req_program r;
 
 	return proto_req_program_unpack(q->payload, q->len, &r) ? 0 : r.addr;
+}
+
+static int pipe_send(struct dev_pipe *p, struct dev_pipe_req *q)
+{
+	q->sent_ms = clock_ms();
+	q->sends++;
+	if (q->sends > 1)
+		p->d->stats.resends++;
+	dev_trace(p->d, "> PROGRAM seq %u at 0x%06x, %u bytes%s (%u in flight)", q->seq,
+		  (unsigned)req_addr(q), (unsigned)q->len, q->sends > 1 ? " (again)" : "",
+		  p->count);
+	return dev_send_frame(p->d, PROTO_OP_PROGRAM, q->seq, q->payload, q->len);
 }
 
 /* Remove entry i (answered) from the queue, keeping the order. */
@@ -326,6 +342,7 @@ static int pipe_frame(struct dev_pipe *p, int *err)
 	d->answered = 1;
 	if (dec->type == PROTO_OP_FRAME_ERR) {
 		d->stats.frame_errs++;
+		dev_trace(d, "< FRAME_ERR: the device got a damaged frame");
 		return 0;
 	}
 	if (dec->type == PROTO_OP_READY) {
@@ -345,6 +362,8 @@ static int pipe_frame(struct dev_pipe *p, int *err)
 		;
 	if (k == p->count)
 		return 0;         /* an answer to a resend we no longer need */
+	dev_trace(d, "< PROGRAM seq %u: %s", dec->seq,
+		  dec->payload[0] ? proto_status_str((int8_t)dec->payload[0]) : "ok");
 	if (dec->payload[0]) {
 		p->err_addr = req_addr(&p->q[k]);
 		*err = DEV_E_REMOTE + (int8_t)dec->payload[0];
@@ -374,6 +393,8 @@ static int pipe_wait_answer(struct dev_pipe *p)
 
 		if (now >= oldest) {
 			/* silence for the oldest: send everything again */
+			dev_trace(d, "  no answer to PROGRAM seq %u for %u ms: send all %u again",
+				  p->q[0].seq, silence, p->count);
 			if (p->q[0].sends >= DEV_TRIES)
 				return d->answered ? DEV_E_TIMEOUT : DEV_E_NOANSWER;
 			return pipe_resend_older(p, p->count);

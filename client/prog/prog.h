@@ -106,6 +106,9 @@ struct prog {
 	char msg[256];              /* why open failed, or detail of the last error */
 };
 
+/* One line of -vvv's request trace (no newline). */
+typedef void (*prog_trace_fn)(void *arg, const char *line);
+
 /* What opening a programmer gets from the command line. */
 struct prog_params {
 	const char *device;         /* -d: a port, a spidev, or "" */
@@ -115,7 +118,8 @@ struct prog_params {
 	uint32_t rate;              /* --rate: the line rate, 0 to choose */
 	unsigned startup_ms;        /* how long a serial programmer may take to boot */
 	unsigned sync_ms;           /* how long a serprog programmer may take to sync */
-	int verbose;
+	prog_trace_fn trace;        /* -vvv: each request, answer and resend, or NULL */
+	void *trace_arg;
 };
 
 struct prog_driver {

@@ -246,6 +246,8 @@ static int sketch_open(struct prog *p, const struct prog_params *pp)
 	if (!s)
 		return OPS_E_NOMEM;
 	s->dev = &s->own;
+	s->dev->trace = pp->trace;
+	s->dev->trace_arg = pp->trace_arg;
 	err = dev_open(s->dev, pp->link, pp->startup_ms ? pp->startup_ms : DEV_STARTUP_MS);
 	if (!err && pp->spi_hz)
 		err = dev_spi_clock(s->dev, pp->spi_hz, NULL);

@@ -165,6 +165,18 @@ if emu_start faulty --chip $CHIP --image "$fimg" --fault seed=7,flip=100,drop=10
 	run 0 "" "read over a faulty link" -- $SF -v -d "$EMU_DEV_faulty" -f "$T/fdump.bin" read
 	check "read over a faulty link equals the image" cmp -s "$T/fdump.bin" "$fimg"
 	grep -o '[0-9]* resends' "$T/err" | sed 's/^/  /'
+	# -vvv: the trace names each request and answer, and why a resend was sent
+	run 0 "" "read over a faulty link with -vvv" -- \
+		$SF -vvv -d "$EMU_DEV_faulty" -l 64 -f "$T/fdump3.bin" read
+	traced() {
+		grep -q "> HELLO seq 1 at 115200 baud" "$T/err" &&
+			grep -q "^spiflash: *[0-9]*\.[0-9]\{3\} < HELLO seq [0-9]*: ok$" "$T/err" &&
+			grep -q "> READ_STREAM seq [0-9]*: 0x000000-" "$T/err"
+	}
+	check "-vvv: the trace shows HELLO, its answer and the stream" traced
+	check "-vvv: each resend with its reason (damaged frame, FRAME_ERR, silence, two reads differ)" \
+		grep -q "damaged frame\|FRAME_ERR\|silence for\|reads differ" "$T/err"
+	check "-vvv: the dump is still right" cmp -s "$T/fdump3.bin" <(head -c 65536 "$fimg")
 	cp "$fimg" "$T/fbefore.bin"
 	run 0 "VERIFIED" "write over a faulty link" -- \
 		$SF -d "$EMU_DEV_faulty" -f "$T/src.bin" --flash-offset 0x3003 write

@@ -147,6 +147,10 @@ if [ "$rc" -eq 130 ] && ! cmp -s -n 1048576 "$T/big.bin" "$img"; then
 else
 	fail "Ctrl-C: exit $rc: $(tail -c 300 "$T/int.err")"
 fi
+# the write over src.bin kept the old bytes first (the chip was not blank there)
+undo=$(grep -o "saved the old .* in '[^']*'" "$T/int.err" | head -1 | sed "s/.* in '//; s/'$//")
+check "write: the backup is under LOCALAPPDATA, one kind of separator: $undo" \
+	bash -c "[[ '$undo' == *'\\spiflash\\W25Q128-'*.bin && '$undo' != */* ]]"
 run 0 "VERIFIED" "after Ctrl-C the same command finishes the job" -- $sf -d COM5 -f big.bin write
 check "the file's bytes are in the chip" cmp -s -n 1048576 "$T/big.bin" "$img"
 # the dump of before is replaced in one step (MoveFileEx over the old file)

@@ -64,7 +64,9 @@ static const struct row rows[] = {
 	{ { "write", "-d", "D", "-f", "x", "--force" }, "'--force' is for 'read'" },
 	/* regions as flashrom users write them */
 	{ { "read", "-d", "D", "--fmap", "-i", "a:a.bin", "-i", "b:b.bin" }, NULL, OPTS_CMD_READ, "D" },
-	{ { "read", "-d", "D", "--fmap", "-i", "a", "-i", "b", "-f", "x" }, "its own, as in -i a:a.bin" },
+	/* several -i into one -f: a chip-sized image, as flashrom's -r */
+	{ { "read", "-d", "D", "--fmap", "-i", "a", "-i", "b", "-f", "x" }, NULL, OPTS_CMD_READ, "D", "x" },
+	{ { "read", "-d", "D", "--fmap", "-i", "a", "-i", "b:b.bin", "-f", "x" }, "its own file" },
 	{ { "write", "-d", "D", "--fmap", "-i", "a:" }, "empty file name in -i 'a:'" },
 	{ { "erase", "-d", "D", "--fmap", "-i", "a:a.bin" }, "takes no file" },
 	{ { "write", "-d", "D", "-f", "x", "--flash-offset", "0x1000", "--file-offset", "4k" },
