@@ -3,7 +3,7 @@
 # portable core, run on the host against the chip model (fw_host_hal.c).
 
 FW_CORE_SRCS := $(FW_SRC_DIR)/fw_core.c $(FW_SRC_DIR)/fw_flash.c $(FW_SRC_DIR)/fw_serprog.c \
-	$(FW_SRC_DIR)/fw_diag.c $(FW_SRC_DIR)/fw_stream.c
+	$(FW_SRC_DIR)/fw_diag.c $(FW_SRC_DIR)/fw_stream.c $(FW_SRC_DIR)/fw_read_stream.c
 FW_HOST_OBJS := $(call host_objs,$(FW_CORE_SRCS) tests/unit/fw_host_hal.c)
 FW_BENCH_OBJS := $(call host_objs,tests/unit/fw_bench.c) $(FW_HOST_OBJS)
 UNIT_LINK = $(CC) $(HOST_CFLAGS) -o $@ $^ $(CMOCKA_LIBS)

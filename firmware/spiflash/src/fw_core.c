@@ -14,6 +14,7 @@
  */
 #include "fw_core.h"
 #include "fw_diag.h"
+#include "fw_read_stream.h"
 #include "fw_hal.h"
 #include "proto_msg.h"
 #include "spinor.h"
@@ -109,10 +110,9 @@ static void core_tick(void *ctx)
 	rx_pump(c);
 }
 
-/* addr..addr+len inside the chip, without overflowing 32 bits */
 static int in_chip(const struct fw_core *c, uint32_t addr, uint32_t len)
 {
-	return addr < c->flash.size && len <= c->flash.size - addr;
+	return fw_in_chip(&c->flash, addr, len);
 }
 
 static int16_t op_hello(struct fw_core *c, struct req *r)
@@ -342,183 +342,6 @@ static void set_baud_after(struct fw_core *c, uint32_t baud)
 	}
 }
 
-/*
- * The check of a stream block: CRC-32 of its address (4 bytes, little-endian)
- * and of a second read of its bytes.  The address is in it so that a block
- * the host put in the wrong place (frames are numbered only modulo 256) can
- * never pass: without it, a whole run of blocks shifted by 256 would.
- */
-static uint32_t block_check(struct fw_core *c, uint32_t addr, uint16_t n)
-{
-	uint8_t a[4];
-
-	proto_put32(a, addr);
-	return flash_crc32(&c->flash, addr, n, proto_crc32_update(0, a, 4));
-}
-
-/* The check of a block under PROTO_STREAM_CMP: CRC-32 of its address,
- * complemented if the second read differed from the first. */
-static uint32_t addr_check(uint32_t addr, uint8_t differ)
-{
-	uint8_t a[4];
-	uint32_t k;
-
-	proto_put32(a, addr);
-	k = proto_crc32_update(0, a, 4);
-	return differ ? ~k : k;
-}
-
-/*
- * READ_STREAM with PROTO_STREAM_CMP: the device compares the second read
- * with the first, so no CRC-32 of it on the device, and sends by polling
- * from the loops that read the chip (fw_hal.h).  A block is built in one
- * buffer while the other goes out: the first read takes the frame's CRC-16
- * on the way, the second compares and COBS-encodes in place, and the frame
- * is complete when both are done.  As in the plain stream, each frame
- * carries the check of the block before it, the END answer the last one's.
- */
-static int16_t stream_cmp(struct fw_core *c, struct proto_req_stream *q, uint8_t seq,
-			  struct proto_ans_stream *a)
-{
-	struct hal_tx tx;
-	uint8_t *bufs[2];
-	uint16_t caps[2];
-	uint8_t which = 0;
-
-	bufs[0] = c->pool.tx2;
-	caps[0] = sizeof(c->pool.tx2);
-	bufs[1] = c->wire;
-	caps[1] = sizeof(c->wire);
-	while (q->len) {
-		uint16_t n = q->len < q->block ? (uint16_t)q->len : q->block;
-		uint8_t *b = bufs[which];
-		uint8_t *body = b + PROTO_INPLACE_OFS;
-		uint8_t *data = b + PROTO_INPLACE_PAYLOAD + PROTO_DATA_HDR;
-		struct hal_cobs cs;
-		uint16_t crc = 0, wl;
-		uint8_t all, differ, i;
-
-		hal_watchdog_kick();
-		if (hal_uart_rx_pending() || c->have_ready) {
-			hal_uart_tx_wait();
-			return PROTO_E_ABORTED;
-		}
-		body[0] = PROTO_OP_DATA;
-		body[1] = seq;
-		proto_put32(body + PROTO_HDR_LEN, a->check);
-		for (i = 0; i < PROTO_HDR_LEN + PROTO_DATA_HDR; i++)
-			crc = proto_crc16_update(crc, body[i]);
-		/* the glue between the loops sends in the background; the
-		 * loops take the rest over and send it by polling */
-		flash_read_begin(&c->flash, q->addr);
-		hal_uart_take(&tx);
-		all = hal_spi_read_crc16(data, n, &crc, &tx);
-		hal_uart_send(tx.p, tx.n);
-		flash_read_end(&c->flash);
-		b[0] = PROTO_SOF;
-		cs.code = b + 1;
-		cs.out = b + 2;
-		for (i = 0; i < PROTO_HDR_LEN + PROTO_DATA_HDR; i++)
-			fw_cobs_put(&cs, body[i]);
-		flash_read_begin(&c->flash, q->addr);
-		hal_uart_take(&tx);
-		differ = hal_spi_cmp_cobs(data, n, &cs, &tx);
-		hal_uart_send(tx.p, tx.n);
-		flash_read_end(&c->flash);
-		fw_cobs_put(&cs, (uint8_t)crc);
-		fw_cobs_put(&cs, (uint8_t)(crc >> 8));
-		*cs.code = (uint8_t)(cs.out - cs.code);
-		*cs.out++ = PROTO_EOF;
-		wl = (uint16_t)(cs.out - b);
-		if (all == 0xFF && (q->flags & PROTO_STREAM_SKIP_BLANK))
-			wl = (uint16_t)proto_encode_inplace(b, caps[which], PROTO_OP_DATA_BLANK, seq,
-					proto_data_blank_pack(b + PROTO_INPLACE_PAYLOAD, a->check, n));
-		a->check = addr_check(q->addr, differ);
-		seq++;
-		/* after the block before (hal_uart_send waits for it) */
-		hal_uart_send(b, wl);
-		q->addr += n;
-		q->len -= n;
-		a->blocks++;
-		which ^= 1;
-	}
-	/* the answer is built in wire[], which may still be going out */
-	hal_uart_tx_wait();
-	return 0;
-}
-
-/*
- * READ_STREAM: one request, many DATA frames, no round trip per block.
- * Blocks are built in two transmit buffers in turn (wire[] and the receive
- * pair, idle since nothing is received during a stream), so one is read
- * from the chip while the other goes out.  Each block is read a second time
- * and its CRC-32 rides in the next frame (the last one's in the END answer),
- * so the host catches a flaky clip without a second pass over the line.
- * Any byte from the host stops the stream.
- */
-static int16_t op_read_stream(struct fw_core *c, struct req *r)
-{
-	struct proto_req_stream q;
-	struct proto_ans_stream a;
-	uint32_t prev_addr = 0;
-	uint16_t prev_n = 0;
-	uint8_t seq = r->seq;
-	uint8_t *bufs[2];
-	uint8_t which = 0;
-
-	if (proto_req_stream_unpack(r->p, r->n, &q) || q.block == 0 ||
-	    q.block > FW_STREAM_BLOCK || !in_chip(c, q.addr, q.len))
-		return PROTO_E_ARG;
-	a.check = 0;
-	a.blocks = 0;
-	if ((q.flags & PROTO_STREAM_CMP) && (q.flags & PROTO_STREAM_CHECK)) {
-		int16_t rc = stream_cmp(c, &q, seq, &a);
-
-		if (rc < 0)
-			return rc;
-		return (int16_t)proto_ans_stream_pack(r->out, &a);
-	}
-	bufs[0] = c->pool.tx2;
-	bufs[1] = c->wire;
-	while (q.len) {
-		uint16_t n = q.len < q.block ? (uint16_t)q.len : q.block;
-		uint8_t *b = bufs[which];
-		uint8_t *pl = b + PROTO_INPLACE_PAYLOAD;
-		uint8_t type = PROTO_OP_DATA;
-		uint8_t blank;
-		size_t wl;
-
-		hal_watchdog_kick();
-		if (hal_uart_rx_pending() || c->have_ready)
-			return PROTO_E_ABORTED;
-		/* b went out two blocks ago and is free: hal_uart_send of the
-		 * last block waited for it to finish before starting */
-		blank = flash_read(&c->flash, q.addr, pl + PROTO_DATA_HDR, n) == 0xFF &&
-			(q.flags & PROTO_STREAM_SKIP_BLANK);
-		if (prev_n && (q.flags & PROTO_STREAM_CHECK))
-			a.check = block_check(c, prev_addr, prev_n);
-		if (blank) {
-			type = PROTO_OP_DATA_BLANK;
-			wl = proto_data_blank_pack(pl, a.check, n);
-		} else {
-			wl = proto_data_pack(pl, a.check, n);
-		}
-		wl = proto_encode_inplace(b, which ? sizeof(c->wire) : sizeof(c->pool.tx2),
-					  type, seq++, wl);
-		hal_uart_send(b, (uint16_t)wl);
-		prev_addr = q.addr;
-		prev_n = n;
-		q.addr += n;
-		q.len -= n;
-		a.blocks++;
-		which ^= 1;
-	}
-	hal_uart_tx_wait();
-	if (prev_n && (q.flags & PROTO_STREAM_CHECK))
-		a.check = block_check(c, prev_addr, prev_n);
-	return (int16_t)proto_ans_stream_pack(r->out, &a);
-}
-
 static int16_t dispatch(struct fw_core *c, uint8_t type, struct req *r)
 {
 	switch (type) {
@@ -537,7 +360,7 @@ static int16_t dispatch(struct fw_core *c, uint8_t type, struct req *r)
 	case PROTO_OP_XFER:      return op_xfer(c, r);
 	case PROTO_OP_PING:      return op_ping(c, r);
 	case PROTO_OP_SET_BAUD:  return op_set_baud(c, r);
-	case PROTO_OP_READ_STREAM: return op_read_stream(c, r);
+	case PROTO_OP_READ_STREAM: return fw_read_stream(c, r->p, r->n, r->seq, r->out);
 	case PROTO_OP_CRC32_MULTI: return op_crc32_multi(c, r);
 	case PROTO_OP_DIAG:      return fw_diag(&c->flash, r->p, r->n, r->out);
 	case PROTO_OP_SET_PAD:   return op_set_pad(c, r);

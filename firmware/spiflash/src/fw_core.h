@@ -90,6 +90,12 @@ struct fw_core {
 	struct fw_serprog serprog;   /* flashrom's protocol between frames */
 };
 
+/* addr..addr+len inside the chip, without overflowing 32 bits */
+static inline int fw_in_chip(const struct flash *f, uint32_t addr, uint32_t len)
+{
+	return addr < f->size && len <= f->size - addr;
+}
+
 void fw_core_init(struct fw_core *c);
 /* Handle whatever has arrived; returns without blocking when idle. */
 void fw_core_poll(struct fw_core *c);
