@@ -20,7 +20,7 @@ cp -a build "$tmp/"
 cd "$tmp" || exit 1
 
 mk() { make -s --no-print-directory "$@" >/dev/null 2>&1; }
-targets="build/spiflash build/spiflash-emu build/spiflash.elf build/test_proto build/test_fw_core
+targets="build/spiflash build/spiflash-emu build/spiflash.elf build/test_proto build/test_fw_core build/test_fw_stream
 	build/test_ops build/test_flashchip build/test_chips build/test_sfdp build/test_regions
 	build/replay_sfdp build/proto_probe"
 # the Windows client too, where its cross-compiler is installed
@@ -70,11 +70,13 @@ stale protocol/proto.c build/spiflash build/test_proto build/proto_probe
 # the sketch's sources: the firmware, and the host tests that run its core
 stale firmware/spiflash/src/fw_core.c build/spiflash.elf build/test_fw_core build/test_ops
 stale firmware/spiflash/src/fw_core.h build/spiflash.elf build/test_fw_core build/test_ops
+stale firmware/spiflash/src/fw_read_stream.c build/spiflash.elf build/test_fw_stream build/test_ops
 stale firmware/spiflash/src/hal_arduino.cpp build/spiflash.elf
 stale firmware/spiflash/spiflash.ino build/spiflash.elf
 # sanitizer builds and test helpers
 stale client/chips/sfdp.h build/test_sfdp build/replay_sfdp build/spiflash
 stale tests/unit/fw_bench.h build/test_ops
+stale tests/unit/fw_frames.h build/test_fw_core build/test_fw_stream
 stale tests/emu/emu_bridge.h build/spiflash-emu
 
 echo "$passed passed, $failed failed"

@@ -17,7 +17,9 @@ endef
 
 $(eval $(call unit_test,test_proto,$(PROTO_OBJS),-lz))
 $(eval $(call unit_test,test_proto_msg,$(PROTO_OBJS)))
-$(eval $(call unit_test,test_fw_core,$(FW_HOST_OBJS) $(PROTO_OBJS) $(FLASHCHIP_OBJS),-lz))
+FW_FRAMES_OBJS := $(call host_objs,tests/unit/fw_frames.c) $(FW_HOST_OBJS)
+$(eval $(call unit_test,test_fw_core,$(FW_FRAMES_OBJS) $(PROTO_OBJS) $(FLASHCHIP_OBJS),-lz))
+$(eval $(call unit_test,test_fw_stream,$(FW_FRAMES_OBJS) $(PROTO_OBJS) $(FLASHCHIP_OBJS),-lz))
 $(eval $(call unit_test,test_fw_diag,$(FW_HOST_OBJS) $(PROTO_OBJS) $(FLASHCHIP_OBJS),-lz))
 $(eval $(call unit_test,test_fw_serprog,$(FW_HOST_OBJS) $(PROTO_OBJS) $(FLASHCHIP_OBJS),-lz))
 $(eval $(call unit_test,test_flashchip,$(FLASHCHIP_OBJS)))
