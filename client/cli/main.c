@@ -256,9 +256,9 @@ int main(int argc, char **argv)
 	}
 	rc = each_region(c);
 	if (c->o.verbose && c->pgm_open && c->pgm.stats)
-		fprintf(stderr, "spiflash: %u requests, %u resends, %u damaged frames, %u frame errors\n",
-			c->pgm.stats->requests, c->pgm.stats->resends, c->pgm.stats->bad_frames,
-			c->pgm.stats->frame_errs);
+		fprintf(stderr, "spiflash: %u requests, %u resends (%u after a silence), %u damaged frames, %u frame errors\n",
+			c->pgm.stats->requests, c->pgm.stats->resends, c->pgm.stats->silences,
+			c->pgm.stats->bad_frames, c->pgm.stats->frame_errs);
 out:
 	/* the programmer first: the sketch goes back to its boot rate over
 	 * the link, which closes after it */

@@ -196,6 +196,7 @@ int dev_request(struct dev *d, uint8_t op, const uint8_t *req, size_t len, unsig
 		if (r == WAIT_RESEND) {
 			if (clock_ms() - t0 >= silence) {
 				silences++;
+				d->stats.silences++;
 				dev_trace(d, "  silence for %u ms: send again", silence);
 			}
 			continue;

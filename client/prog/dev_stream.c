@@ -342,6 +342,7 @@ static int pipe_frame(struct dev_pipe *p, int *err)
 	d->answered = 1;
 	if (dec->type == PROTO_OP_FRAME_ERR) {
 		d->stats.frame_errs++;
+		p->damaged = 1;
 		dev_trace(d, "< FRAME_ERR: the device got a damaged frame");
 		return 0;
 	}
@@ -395,7 +396,10 @@ static int pipe_wait_answer(struct dev_pipe *p)
 			/* silence for the oldest: send everything again */
 			dev_trace(d, "  no answer to PROGRAM seq %u for %u ms: send all %u again",
 				  p->q[0].seq, silence, p->count);
-			if (p->q[0].sends >= DEV_TRIES)
+			/* silence, not resends after damage, ends it: a noisy
+			 * line that answers is not a device gone */
+			d->stats.silences++;
+			if (++p->q[0].silences >= DEV_TRIES)
 				return d->answered ? DEV_E_TIMEOUT : DEV_E_NOANSWER;
 			return pipe_resend_older(p, p->count);
 		}
@@ -405,15 +409,37 @@ static int pipe_wait_answer(struct dev_pipe *p)
 		for (i = 0; i < n; i++) {
 			enum proto_dec_result r = proto_dec_feed(&d->dec, rbuf[i]);
 
-			if (r == PROTO_DEC_ERROR)
+			if (r == PROTO_DEC_ERROR) {
 				d->stats.bad_frames++;
+				p->damaged = 1;
+				dev_trace(d, "< a damaged frame");
+			}
 			if (r == PROTO_DEC_FRAME)
 				answered += pipe_frame(p, &err);
 			if (err)
 				return err;
 		}
+		if (!p->count)
+			p->damaged = 0;
 		if (answered || !p->count)
 			return DEV_OK;
+		/*
+		 * One request left and a damaged frame since it was sent: it
+		 * was our request (the device said FRAME_ERR) or its answer.
+		 * Send it again now, not after a second of silence: a request
+		 * the device already ran is answered from its copy, one it is
+		 * still running is answered once, so a resend never programs
+		 * twice.  With more in flight, the answers to later requests
+		 * show which one was lost (pipe_frame).
+		 */
+		if (p->damaged && p->count == 1) {
+			p->damaged = 0;
+			dev_trace(d, "  a damaged frame and one PROGRAM in flight: send seq %u again",
+				  p->q[0].seq);
+			err = pipe_resend_older(p, 1);
+			if (err)
+				return err;
+		}
 	}
 }
 
@@ -450,6 +476,7 @@ int dev_pipe_program(struct dev_pipe *p, uint32_t addr, const uint8_t *data, siz
 	q->seq = dev_next_seq(p->d);
 	q->len = (uint16_t)proto_req_program_pack(q->payload, &r);
 	q->sends = 0;
+	q->silences = 0;
 	p->count++;
 	p->inflight += wire;
 	p->d->stats.requests++;

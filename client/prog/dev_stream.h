@@ -38,7 +38,8 @@ int dev_bridge_pad(struct dev *d, unsigned *held_ms);
 struct dev_pipe_req {
 	uint8_t seq;
 	uint16_t len;
-	unsigned sends;
+	unsigned sends;         /* in all: DEV_MAX_SENDS at most */
+	unsigned silences;      /* sends that met silence: DEV_TRIES at most */
 	uint64_t sent_ms;
 	uint8_t payload[4 + DEV_PIPE_DATA];
 };
@@ -50,6 +51,8 @@ struct dev_pipe {
 	unsigned count;
 	size_t inflight;        /* wire bytes of the requests in flight */
 	uint32_t err_addr;      /* address of the request the device refused */
+	int damaged;            /* a damaged frame went by, either way, since the
+				 * last resend: see pipe_wait_answer */
 };
 
 void dev_pipe_init(struct dev_pipe *p, struct dev *d, unsigned page_ms, unsigned page_size);

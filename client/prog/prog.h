@@ -33,6 +33,7 @@ typedef void (*prog_stream_progress_fn)(void *arg, uint32_t done);
 
 struct prog_stats {
 	unsigned requests, resends, bad_frames, frame_errs;
+	unsigned silences;              /* resends after a silence (the slow kind) */
 	unsigned stream_breaks;         /* streams that fell silent before the end */
 	unsigned stream_check_fails;    /* blocks the second read disowned */
 	unsigned stream_blank_blocks;   /* all-FF blocks that did not cross the line */

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "prog/dev.h"
+#include "prog/dev_stream.h"
 #include "core/ops.h"
 #include "fw_core.h"
 #include "fw_bench.h"
@@ -294,7 +295,35 @@ static void test_pipelined_write_with_damage(void **state)
 	assert_int_equal(ops_write(&b->ops, 0x40000, want, len, 1), 0);
 	assert_memory_equal(b->mem + 0x40000, want, len);
 	assert_true(b->dev.stats.resends >= 3);
+	/* the later answers showed which were lost: no silence waited out */
+	assert_int_equal(b->dev.stats.silences, 0);
 	free(want);
+}
+
+/* One page in flight and its request damaged (as when a rate allows no
+ * pipelining, or at the end of a group): the device's FRAME_ERR sends it
+ * again at once; no later answer could show it was lost, and a second of
+ * silence for each damaged page made a write at 1e-4 five times slower. */
+static void test_lone_page_damaged(void **state)
+{
+	struct fw_bench *b = *state;
+	uint8_t page[256];
+	struct dev_pipe p;
+	unsigned i;
+
+	for (i = 0; i < sizeof(page); i++)
+		page[i] = (uint8_t)(i ^ 0x5A);
+	assert_int_equal(ops_detect(&b->ops), 0);
+	assert_int_equal(ops_erase(&b->ops, 0x20000, 4096, 1), 0);
+	dev_pipe_init(&p, &b->dev, 3, 256);
+	b->corrupt_after = b->writes;
+	b->corrupt_next_write = 2;      /* the request, and its first resend */
+	assert_int_equal(dev_pipe_program(&p, 0x20100, page, sizeof(page)), 0);
+	assert_int_equal(dev_pipe_drain(&p), 0);
+	assert_memory_equal(b->mem + 0x20100, page, sizeof(page));
+	assert_int_equal(b->dev.stats.resends, 2);
+	assert_int_equal(b->dev.stats.silences, 0);
+	assert_int_equal(b->chip.stats.programs, 1);
 }
 
 /* More than 256 stream frames lost in the middle of a read, the rest
@@ -325,6 +354,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_auto_rate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stream_long_loss, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipelined_write_with_damage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lone_page_damaged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hello, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_detect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read, setup, teardown),
