@@ -368,6 +368,17 @@ int region_exit(int err)
 	return err == REGION_E_NONAME || err == REGION_E_SIZE ? EXIT_USAGE : EXIT_ERROR;
 }
 
+/* A failure while connecting: a signal there has changed nothing yet. */
+static int attach_failed(struct ctx *c, int err)
+{
+	int rc = fail(c, err);
+
+	if (err == SF_E_INTERRUPTED)
+		fputs("spiflash: it stopped while finding the chip: nothing was changed; the same command again starts afresh\n",
+		      stderr);
+	return rc;
+}
+
 /* Connect and detect the chip. */
 int attach(struct ctx *c)
 {
@@ -388,7 +399,7 @@ int attach(struct ctx *c)
 		prog_set_clock(&c->pgm, 100000, NULL);   /* detect at the slowest clock */
 	err = ops_detect_chip(&c->ops, force, &id);
 	if (err)
-		return fail(c, err);
+		return attach_failed(c, err);
 	if (id.note[0])
 		say(c, "spiflash: %s\n", id.note);
 	if (c->ops.generic)
@@ -407,9 +418,9 @@ region:
 	err = region_from_chip(&c->o, &c->ops, &c->region, c->ops.msg, sizeof(c->ops.msg));
 	if (err)
 		return err <= REGION_E_FILE && err >= REGION_E_NOFMAP ?
-		       (error("%s", c->ops.msg), region_exit(err)) : fail(c, err);
+		       (error("%s", c->ops.msg), region_exit(err)) : attach_failed(c, err);
 	err = session_auto_clock(c, why, sizeof(why));
 	if (!err)
 		err = recheck_init(&c->alive, &c->ops);
-	return err ? fail(c, err) : EXIT_OK;
+	return err ? attach_failed(c, err) : EXIT_OK;
 }

@@ -128,48 +128,102 @@ static int still_answering(struct ops *o)
 	return 0;
 }
 
+/* What a sector of the range holds against what the change wants there. */
+enum kind {
+	K_SAME,      /* already the wanted bytes: the change leaves it alone */
+	K_ERASED,    /* a whole sector, all FF: its old bytes are known */
+	K_DATA,      /* other bytes, to read from the chip */
+};
+
+/* The old bytes of the sectors [lo, hi): those the chip holds only in the
+ * chip are read, in runs; erased ones are FF, whole sectors already right
+ * are the wanted bytes.  Nothing crosses the line that is known already. */
+static int old_bytes(struct ops *o, uint32_t first, uint32_t addr, const uint8_t *want,
+		     const uint8_t *kind, uint32_t lo, uint32_t hi, uint8_t *buf)
+{
+	uint32_t s, run;
+	int err;
+
+	for (s = lo; s < hi; s += SECTOR) {
+		uint8_t *out = buf + (s - lo);
+
+		switch (kind[(s - first) / SECTOR]) {
+		case K_ERASED:
+			memset(out, 0xFF, SECTOR);
+			break;
+		case K_SAME:
+			if (want)
+				memcpy(out, want + (s - addr), SECTOR);
+			else
+				memset(out, 0xFF, SECTOR);
+			break;
+		default:
+			for (run = s + SECTOR; run < hi && kind[(run - first) / SECTOR] == K_DATA;
+			     run += SECTOR)
+				;
+			err = ops_read(o, s, out, run - s);
+			if (err)
+				return err;
+			s = run - SECTOR;
+			break;
+		}
+	}
+	return 0;
+}
+
 int backup_save(struct ops *o, const char *path, const char *dir, uint32_t addr,
 		const uint8_t *want, uint32_t len, struct backup *b, char *msg,
 		size_t msglen)
 {
 	uint32_t first = addr - addr % SECTOR, end = addr + len, s, lo = 0, hi = 0;
-	uint8_t *buf = NULL;
+	uint8_t *buf = NULL, *kind = NULL;
 	int err = 0, fd = -1, any = 0;
 
 	memset(b, 0, sizeof(*b));
 	msg[0] = '\0';
 	if (!len)
 		return 0;
-	/* which sectors change: the range's part of each against the device's CRC */
+	kind = malloc((end - first + SECTOR - 1) / SECTOR);
+	if (!kind)
+		return ops_fail(o, OPS_E_NOMEM, "out of memory for a backup of %u bytes", len);
+	/*
+	 * Which sectors change: the range's part of each against the device's
+	 * CRC.  The file spans every sector that changes, erased ones too, so
+	 * that writing it back puts the chip as it was (FF where it was
+	 * erased); it is made only when some changing sector holds data.
+	 */
 	for (s = first; s < end; s += SECTOR) {
 		uint32_t a = s > addr ? s : addr;
 		uint32_t e = s + SECTOR < end ? s + SECTOR : end;
 		uint32_t dcrc;
+		uint8_t *k = &kind[(s - first) / SECTOR];
 
 		err = ops_chip_crc(o, a, e - a, &dcrc);
 		if (err)
-			return err;
+			goto out;
 		if (dcrc == want_crc(want, a - addr, e - a)) {
 			b->sectors_same++;
+			/* a part sector: its bytes outside the range are unknown */
+			*k = a == s && e == s + SECTOR ? K_SAME : K_DATA;
 			continue;
 		}
-		/* an erased sector holds no data: nothing to lose (if it is
-		 * inside the saved run, its FF bytes restore it as it was) */
-		if (a == s && e == s + SECTOR && dcrc == want_crc(NULL, 0, SECTOR))
-			continue;
-		if (!any)
+		*k = a == s && e == s + SECTOR && dcrc == want_crc(NULL, 0, SECTOR) ? K_ERASED :
+		     K_DATA;
+		any |= *k == K_DATA;
+		if (!hi)
 			lo = s;
 		hi = s + SECTOR;
-		any = 1;
 	}
 	if (!any)
-		return 0;
+		goto out;
 	if (hi > o->chip.size)
 		hi = o->chip.size;
 	buf = malloc(hi - lo);
-	if (!buf)
-		return ops_fail(o, OPS_E_NOMEM, "out of memory for a %u-byte backup", hi - lo);
-	err = ops_read(o, lo, buf, hi - lo);
+	if (!buf) {
+		err = ops_fail(o, OPS_E_NOMEM, "out of memory for a %u-byte backup", hi - lo);
+		goto out;
+	}
+	err = old_bytes(o, first, addr, want, kind, lo, hi, buf);
 	if (err)
 		goto out;
 	err = still_answering(o);
@@ -197,6 +251,7 @@ out:
 	if (err)
 		b->len = 0;
 	free(buf);
+	free(kind);
 	return err;
 }
 

@@ -99,6 +99,38 @@ static void test_backup_saves_the_changed_run(void **state)
 	free(want);
 }
 
+/* The file spans every sector that changes, so writing it back puts the
+ * chip as it was: erased sectors in it are FF (known from their CRC, not
+ * read), whole sectors already right are the wanted bytes (not read either);
+ * only the others cross the line. */
+static void test_backup_spans_erased_sectors(void **state)
+{
+	struct t *t = *state;
+	uint8_t *mem = t->b->mem, *want = malloc(6 * S), *got;
+	struct backup b;
+	char msg[512];
+	uint64_t read0;
+	size_t n;
+
+	memset(mem + 0x20000, 0xFF, 6 * S);          /* six erased sectors ... */
+	memset(mem + 0x20000 + 4 * S, 0x3C, S);      /* ... but the 5th */
+	memset(want, 0x77, 6 * S);                   /* all about to change ... */
+	memset(want + 2 * S, 0xFF, S);               /* ... but the 3rd */
+	read0 = t->b->ops.stats.bytes_read;
+	assert_int_equal(backup_save(&t->b->ops, NULL, t->dir, 0x20000, want, 6 * S, &b, msg,
+				     sizeof(msg)), 0);
+	assert_int_equal(b.addr, 0x20000);
+	assert_int_equal(b.len, 6 * S);
+	assert_int_equal(b.sectors_same, 1);
+	got = slurp(b.path, &n);
+	assert_int_equal(n, 6 * S);
+	assert_memory_equal(got, mem + 0x20000, 6 * S);
+	free(got);
+	/* one sector read: the one with data */
+	assert_int_equal(t->b->ops.stats.bytes_read - read0, S);
+	free(want);
+}
+
 /* Nothing to save when nothing changes, or when what changes is erased. */
 static void test_backup_nothing_to_save(void **state)
 {
@@ -282,6 +314,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_backup_saves_the_changed_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backup_nothing_to_save, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backup_never_overwrites, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backup_spans_erased_sectors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume_puts_back_what_a_cut_write_erased, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_resume_keeps_a_deliberate_change, setup, teardown),
