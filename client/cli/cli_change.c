@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 
 #include "core/backup.h"
+#include "core/dumps.h"
+#include "core/state.h"
 #include "transport/clock.h"
 #include "prog/dev.h"
 #include "core/file.h"
@@ -86,15 +88,23 @@ static void undo_target(const struct ctx *c, char *target, size_t n)
 int cli_save_old(struct ctx *c, uint32_t addr, const uint8_t *want, uint32_t len,
 		    struct backup *b, int note)
 {
-	char msg[1400], target[600];
+	char msg[1400], target[600], dir[1024];
+	struct dumps *d = NULL;
 	int err;
 
 	memset(b, 0, sizeof(*b));
 	if (c->o.no_backup)
 		return EXIT_OK;
-	err = backup_save(&c->ops, c->o.backup, NULL, addr, want, len, b, msg, sizeof(msg));
+	/* recent dumps of this chip: their sectors need not cross the line */
+	if (!state_dir(dir, sizeof(dir), msg, sizeof(msg)) && (d = malloc(sizeof(*d))) != NULL)
+		dumps_load(d, dir, c->ops.jedec);
+	err = backup_save(&c->ops, c->o.backup, NULL, addr, want, len, d, b, msg, sizeof(msg));
+	free(d);
 	if (err)
 		return err == BACKUP_E_FILE ? (error("%s", msg), EXIT_ERROR) : fail(c, err);
+	if (b->sectors_dumped && c->o.verbose)
+		fprintf(stderr, "spiflash: %u sectors of the backup came from a recent dump (their CRCs match the chip's), not over the line\n",
+			b->sectors_dumped);
 	snprintf(c->rep.backup, sizeof(c->rep.backup), "%s", b->path);
 	undo_target(c, target, sizeof(target));
 	if (note && backup_note(b, target, msg, sizeof(msg)))

@@ -2,6 +2,7 @@
  * cli_cmds: the commands (read, write, verify, erase, blank, info, protect,
  * unprotect, ports) over an attached session.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,8 @@
 #include <sys/stat.h>
 
 #include "core/backup.h"
+#include "core/dumps.h"
+#include "core/state.h"
 #include "transport/clock.h"
 #include "prog/dev.h"
 #include "core/file.h"
@@ -59,6 +62,25 @@ static int chip_range(struct ctx *c, uint32_t *addr, uint32_t *len)
 	*len = (uint32_t)l;
 	report_range(&c->rep, *addr, *len);
 	return EXIT_OK;
+}
+
+/*
+ * A dump just written: into the index of recent dumps, so that a write of
+ * this chip takes its backup from the file rather than the line (dumps.h).
+ * Only a hint: when it cannot be kept, -v says why and nothing else changes.
+ */
+static void note_dump(struct ctx *c, uint32_t addr, uint32_t len, const char *file)
+{
+	char dir[1024], msg[512];
+
+	if (!strcmp(file, "-"))
+		return;
+	if (state_dir(dir, sizeof(dir), msg, sizeof(msg)) ||
+	    dumps_note(dir, c->ops.jedec, addr, len, file)) {
+		if (c->o.verbose)
+			fprintf(stderr, "spiflash: the dump is not in the index of recent dumps (%s): a write will read its backup from the chip\n",
+				msg[0] ? msg : strerror(errno));
+	}
 }
 
 /*
@@ -123,6 +145,7 @@ int cmd_read_regions(struct ctx *c, const struct opts *base)
 		rc = err == FILE_E_EXISTS ? EXIT_MISMATCH : EXIT_ERROR;
 	}
 	if (!rc) {
+		note_dump(c, 0, c->ops.chip.size, base->file);
 		say(c, "%u regions of %s in '%s', at their offsets in a %u KiB image (00 between them, as flashrom writes it)\n",
 		    base->nregions, c->ops.chip.name, base->file, c->ops.chip.size / 1024);
 		if (out.same)
@@ -185,6 +208,7 @@ int cmd_read(struct ctx *c)
 		rc = err == FILE_E_EXISTS ? EXIT_MISMATCH : EXIT_ERROR;
 		goto out;
 	}
+	note_dump(c, addr, len, c->o.file);
 	say(c, "read 0x%06x-0x%06x (%u bytes) of %s\n", addr, addr + len - 1, len,
 	    c->ops.chip.name);
 	if (out.same)

@@ -133,6 +133,7 @@ enum kind {
 	K_SAME,      /* already the wanted bytes: the change leaves it alone */
 	K_ERASED,    /* a whole sector, all FF: its old bytes are known */
 	K_DATA,      /* other bytes, to read from the chip */
+	K_DUMPED,    /* other bytes, found in a recent dump */
 };
 
 /* The old bytes of the sectors [lo, hi): those the chip holds only in the
@@ -157,6 +158,8 @@ static int old_bytes(struct ops *o, uint32_t first, uint32_t addr, const uint8_t
 			else
 				memset(out, 0xFF, SECTOR);
 			break;
+		case K_DUMPED:
+			break;     /* in buf already */
 		default:
 			for (run = s + SECTOR; run < hi && kind[(run - first) / SECTOR] == K_DATA;
 			     run += SECTOR)
@@ -171,11 +174,29 @@ static int old_bytes(struct ops *o, uint32_t first, uint32_t addr, const uint8_t
 	return 0;
 }
 
+/* Whole sectors with data of [lo, hi) whose bytes a recent dump holds, with
+ * the CRC the device gave: into buf, marked K_DUMPED. */
+static void from_dumps(const struct dumps *d, uint32_t first, uint8_t *kind,
+		       const uint32_t *crc, uint32_t lo, uint32_t hi, uint8_t *buf, struct backup *b)
+{
+	uint32_t s;
+
+	for (s = lo; d && d->n && s + SECTOR <= hi; s += SECTOR) {
+		unsigned i = (s - first) / SECTOR;
+
+		if (kind[i] == K_DATA && dumps_sector(d, s, SECTOR, crc[i], buf + (s - lo))) {
+			kind[i] = K_DUMPED;
+			b->sectors_dumped++;
+		}
+	}
+}
+
 int backup_save(struct ops *o, const char *path, const char *dir, uint32_t addr,
-		const uint8_t *want, uint32_t len, struct backup *b, char *msg,
-		size_t msglen)
+		const uint8_t *want, uint32_t len, const struct dumps *dumps, struct backup *b,
+		char *msg, size_t msglen)
 {
 	uint32_t first = addr - addr % SECTOR, end = addr + len, s, lo = 0, hi = 0;
+	uint32_t nsec = (end - first + SECTOR - 1) / SECTOR, *crc = NULL;
 	uint8_t *buf = NULL, *kind = NULL;
 	int err = 0, fd = -1, any = 0;
 
@@ -183,9 +204,13 @@ int backup_save(struct ops *o, const char *path, const char *dir, uint32_t addr,
 	msg[0] = '\0';
 	if (!len)
 		return 0;
-	kind = malloc((end - first + SECTOR - 1) / SECTOR);
-	if (!kind)
+	kind = malloc(nsec);
+	crc = malloc(nsec * sizeof(*crc));
+	if (!kind || !crc) {
+		free(kind);
+		free(crc);
 		return ops_fail(o, OPS_E_NOMEM, "out of memory for a backup of %u bytes", len);
+	}
 	/*
 	 * Which sectors change: the range's part of each against the device's
 	 * CRC.  The file spans every sector that changes, erased ones too, so
@@ -201,6 +226,7 @@ int backup_save(struct ops *o, const char *path, const char *dir, uint32_t addr,
 		err = ops_chip_crc(o, a, e - a, &dcrc);
 		if (err)
 			goto out;
+		crc[(s - first) / SECTOR] = dcrc;
 		if (dcrc == want_crc(want, a - addr, e - a)) {
 			b->sectors_same++;
 			/* a part sector: its bytes outside the range are unknown */
@@ -223,6 +249,7 @@ int backup_save(struct ops *o, const char *path, const char *dir, uint32_t addr,
 		err = ops_fail(o, OPS_E_NOMEM, "out of memory for a %u-byte backup", hi - lo);
 		goto out;
 	}
+	from_dumps(dumps, first, kind, crc, lo, hi, buf, b);
 	err = old_bytes(o, first, addr, want, kind, lo, hi, buf);
 	if (err)
 		goto out;
@@ -252,6 +279,7 @@ out:
 		b->len = 0;
 	free(buf);
 	free(kind);
+	free(crc);
 	return err;
 }
 

@@ -22,12 +22,14 @@
 #include <stdint.h>
 
 #include "core/ops.h"
+#include "core/dumps.h"
 
 
 struct backup {
 	char path[1024];          /* where it went; empty: nothing to save */
 	uint32_t addr, len;       /* the chip range saved */
 	unsigned sectors_same;    /* sectors that already hold the wanted bytes */
+	unsigned sectors_dumped;  /* sectors taken from a recent dump, not read */
 };
 
 /*
@@ -37,11 +39,13 @@ struct backup {
  * overwritten: after a failed write it holds the only copy of the old
  * bytes).  NULL: a new file in dir (NULL: $XDG_STATE_HOME/spiflash, or
  * ~/.local/state/spiflash), named CHIP-YYYYmmdd-HHMMSS-PID-0xADDR.bin.
+ * dumps: recent dumps of this chip (dumps.h), or NULL: a sector whose
+ * bytes in one of them have the chip's CRC is taken from it, not read.
  * Returns 0, an ops/dev error (o->msg), or BACKUP_E_FILE with msg.
  */
 int backup_save(struct ops *o, const char *path, const char *dir, uint32_t addr,
-		const uint8_t *want, uint32_t len, struct backup *b, char *msg,
-		size_t msglen);
+		const uint8_t *want, uint32_t len, const struct dumps *dumps, struct backup *b,
+		char *msg, size_t msglen);
 
 
 /* The line to print after a backup: where, and the command that undoes the

@@ -176,7 +176,7 @@ int resume_guard(struct resume *r, struct ops *o, uint32_t lo, const uint8_t *wa
 	}
 	for (i = 0; i < n; i++) {
 		err = backup_save(o, NULL, dir, a[i], want ? want + (a[i] - lo) : NULL,
-				  e[i] - a[i], &b, msg, msglen);
+				  e[i] - a[i], NULL, &b, msg, msglen);
 		if (err)
 			return err;
 		if (!b.len)

@@ -84,7 +84,7 @@ static void test_backup_saves_the_changed_run(void **state)
 	memcpy(want, mem + 0x10000, 8 * S);          /* 8 sectors, all equal ... */
 	want[2 * S + 5] ^= 0x55;                     /* ... but the 3rd */
 	want[5 * S + 9] ^= 0x55;                     /* ... and the 6th */
-	assert_int_equal(backup_save(&t->b->ops, NULL, t->dir, 0x10000, want, 8 * S, &b, msg,
+	assert_int_equal(backup_save(&t->b->ops, NULL, t->dir, 0x10000, want, 8 * S, NULL, &b, msg,
 				     sizeof(msg)), 0);
 	assert_int_equal(b.addr, 0x10000 + 2 * S);
 	assert_int_equal(b.len, 4 * S);
@@ -117,7 +117,7 @@ static void test_backup_spans_erased_sectors(void **state)
 	memset(want, 0x77, 6 * S);                   /* all about to change ... */
 	memset(want + 2 * S, 0xFF, S);               /* ... but the 3rd */
 	read0 = t->b->ops.stats.bytes_read;
-	assert_int_equal(backup_save(&t->b->ops, NULL, t->dir, 0x20000, want, 6 * S, &b, msg,
+	assert_int_equal(backup_save(&t->b->ops, NULL, t->dir, 0x20000, want, 6 * S, NULL, &b, msg,
 				     sizeof(msg)), 0);
 	assert_int_equal(b.addr, 0x20000);
 	assert_int_equal(b.len, 6 * S);
@@ -140,16 +140,16 @@ static void test_backup_nothing_to_save(void **state)
 	char msg[512];
 	uint8_t want[S];
 
-	assert_int_equal(backup_save(&t->b->ops, NULL, t->dir, 0x3001, mem + 0x3001, 100, &b,
+	assert_int_equal(backup_save(&t->b->ops, NULL, t->dir, 0x3001, mem + 0x3001, 100, NULL, &b,
 				     msg, sizeof(msg)), 0);
 	assert_int_equal(b.len, 0);
 	memset(mem + 0x5000, 0xFF, S);               /* an erased sector ... */
 	memset(want, 0x12, sizeof(want));            /* ... about to be written */
-	assert_int_equal(backup_save(&t->b->ops, NULL, t->dir, 0x5000, want, S, &b, msg,
+	assert_int_equal(backup_save(&t->b->ops, NULL, t->dir, 0x5000, want, S, NULL, &b, msg,
 				     sizeof(msg)), 0);
 	assert_int_equal(b.len, 0);
 	/* an erase of an unaligned range saves the whole sector around it */
-	assert_int_equal(backup_save(&t->b->ops, NULL, t->dir, 0x7100, NULL, 0x100, &b, msg,
+	assert_int_equal(backup_save(&t->b->ops, NULL, t->dir, 0x7100, NULL, 0x100, NULL, &b, msg,
 				     sizeof(msg)), 0);
 	assert_int_equal(b.addr, 0x7000);
 	assert_int_equal(b.len, S);
@@ -168,7 +168,7 @@ static void test_backup_never_overwrites(void **state)
 	assert_non_null(f);
 	fputs("precious", f);
 	fclose(f);
-	assert_int_equal(backup_save(&t->b->ops, path, NULL, 0x9000, NULL, S, &b, msg,
+	assert_int_equal(backup_save(&t->b->ops, path, NULL, 0x9000, NULL, S, NULL, &b, msg,
 				     sizeof(msg)), 0);
 	assert_int_equal(b.len, S);
 	assert_non_null(strstr(b.path, "/b.bin.1"));
@@ -200,7 +200,7 @@ static void test_resume_puts_back_what_a_cut_write_erased(void **state)
 	resume_init(&r, t->dir, t->id);
 	assert_int_equal(resume_plan(&r, &t->b->ops, 0x1100, want, sizeof(want)), 0);
 	assert_int_equal(r.restored, 0);             /* no journal yet */
-	assert_int_equal(backup_save(&t->b->ops, NULL, t->dir, 0x1100, want, sizeof(want), &b,
+	assert_int_equal(backup_save(&t->b->ops, NULL, t->dir, 0x1100, want, sizeof(want), NULL, &b,
 				     msg, sizeof(msg)), 0);
 	resume_add(&r, b.addr, b.addr + b.len, b.path);
 	resume_free(&r);
@@ -243,7 +243,7 @@ static void test_resume_keeps_a_deliberate_change(void **state)
 
 	memset(want, 0x42, sizeof(want));
 	resume_init(&r, t->dir, t->id);
-	assert_int_equal(backup_save(&t->b->ops, NULL, t->dir, 0x4800, want, sizeof(want), &b,
+	assert_int_equal(backup_save(&t->b->ops, NULL, t->dir, 0x4800, want, sizeof(want), NULL, &b,
 				     msg, sizeof(msg)), 0);
 	resume_add(&r, b.addr, b.addr + b.len, b.path);
 	memset(mem + 0x4000, 0xFF, S);               /* erased by the cut run ... */

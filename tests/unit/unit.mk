@@ -33,6 +33,7 @@ $(eval $(call unit_test,test_backup,$(FW_BENCH_OBJS) $(CLIENT_LIB),$(CLIENT_LIBS
 $(eval $(call unit_test,test_spi_linux,$(CLIENT_LIB),$(CLIENT_LIBS)))
 $(eval $(call unit_test,test_dummy,$(CLIENT_LIB),$(CLIENT_LIBS)))
 $(eval $(call unit_test,test_bridge,$(CLIENT_LIB),$(CLIENT_LIBS)))
+$(eval $(call unit_test,test_dumps,$(CLIENT_LIB),$(CLIENT_LIBS)))
 
 # Under the sanitizers: these cut buffers at every length into exact-size
 # heap blocks, which only ASan can check.
