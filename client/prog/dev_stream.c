@@ -141,7 +141,7 @@ int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, 
 	struct proto_req_stream q = { addr, len, block, flags };
 	uint8_t req[PROTO_REQ_STREAM_LEN], rbuf[512];
 	uint64_t quiet_until, deadline;
-	unsigned silence;
+	unsigned silence, tail;
 	int err;
 
 	if (!(d->hello.caps & PROTO_CAP_STREAM) || !block || block > dev_read_max(d) || !len)
@@ -175,8 +175,12 @@ int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, 
 	err = dev_send_frame(d, PROTO_OP_READ_STREAM, s.seq, req, proto_req_stream_pack(req, &q));
 	if (err)
 		return err;
-	/* the stream is a steady flow: silence means it broke */
+	/* the stream is a steady flow: silence means it broke.  After the last
+	 * block only the END answer is due, a few ms behind it (the device
+	 * checks the block first): a damaged or shortened END is not waited
+	 * for a second, it costs only a re-read of the last block. */
 	silence = d->silence_ms + dev_wire_ms(d, PROTO_WIRE_MAX(block + 4));
+	tail = DEV_STREAM_TAIL_MS + d->held_ms + dev_wire_ms(d, PROTO_WIRE_MAX(16));
 	quiet_until = clock_ms() + silence;
 	deadline = clock_ms() + silence + dev_wire_ms(d, (uint64_t)len + 16ull * s.nblocks) * 2;
 	for (;;) {
@@ -188,8 +192,6 @@ int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, 
 		n = link_read(d, rbuf, sizeof(rbuf), (unsigned)(until - now));
 		if (n < 0)
 			return n;
-		if (n > 0)
-			quiet_until = clock_ms() + silence;
 		for (i = 0; i < n; i++) {
 			enum proto_dec_result r = proto_dec_feed(&d->dec, rbuf[i]);
 			struct proto_dec *dec = &d->dec;
@@ -221,11 +223,13 @@ int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, 
 				return DEV_OK;
 			}
 		}
+		if (n > 0)
+			quiet_until = clock_ms() + (s.last == (int64_t)s.nblocks - 1 ? tail : silence);
 	}
 	/* broken off (silence, deadline): stop it, keep what arrived intact */
 	d->stats.stream_breaks++;
-	dev_trace(d, "  the stream went silent for %u ms: stop it, keep the blocks that came intact",
-		  silence);
+	dev_trace(d, "  the stream went silent%s: stop it, keep the blocks that came intact",
+		  s.last == (int64_t)s.nblocks - 1 ? " after its last block (its END lost)" : "");
 	return stream_stop(d);
 }
 

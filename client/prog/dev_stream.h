@@ -33,6 +33,9 @@ int dev_bridge_pad(struct dev *d, unsigned *held_ms);
 
 #define DEV_PIPE_DEPTH  8
 #define DEV_PIPE_MAX_BAUD 1000000   /* pipelining above this overruns a 328P */
+#define DEV_STREAM_TAIL_MS 50       /* after a stream's last block, its END
+				     * answer is due within this (plus a
+				     * bridge's hold and the frame's bytes) */
 #define DEV_PIPE_DATA   256
 
 struct dev_pipe_req {
