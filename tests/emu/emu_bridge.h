@@ -17,6 +17,9 @@
  * the line by noise, both ways, as two UARTs at different rates would.
  * Unplugging closes the pty master (the slave vanishes for the client);
  * replugging opens a fresh pty with a new path.
+ *
+ * The code is in emu_bridge.c (the AVR's side), emu_pty.c (the host's),
+ * emu_usb.c, emu_fault.c and emu_baud.c; see emu_bridge_int.h.
  */
 #ifndef EMU_BRIDGE_H
 #define EMU_BRIDGE_H

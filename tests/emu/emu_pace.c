@@ -1,7 +1,6 @@
 /* emu_pace: simulated time against the wall clock; see emu_pace.h. */
 #include "emu_pace.h"
-
-#include <time.h>
+#include "emu_clock.h"
 
 #include "sim_time.h"
 #include "sim_cycle_timers.h"
@@ -24,14 +23,6 @@
  */
 #define PACE_SLACK_NS 1000000u
 
-static uint64_t wall_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static avr_cycle_count_t ns_to_cycles(const avr_t *avr, uint64_t ns)
 {
 	return (avr_cycle_count_t)((unsigned __int128)ns * avr->frequency / 1000000000u);
@@ -39,7 +30,7 @@ static avr_cycle_count_t ns_to_cycles(const avr_t *avr, uint64_t ns)
 
 static void anchor(struct emu_pace *p, avr_cycle_count_t cycle)
 {
-	p->wall0 = wall_ns();
+	p->wall0 = emu_wall_ns();
 	p->sim0 = avr_cycles_to_nsec(p->avr, cycle);
 	p->st.anchors++;
 }
@@ -53,7 +44,7 @@ static int wait_until(struct emu_pace *p, avr_cycle_count_t until, avr_cycle_cou
 {
 	avr_t *avr = p->avr;
 	uint64_t target = p->wall0 + (avr_cycles_to_nsec(avr, until) - p->sim0);
-	uint64_t now = wall_ns(), end;
+	uint64_t now = emu_wall_ns(), end;
 
 	*at = until;
 	if (now >= target) {
@@ -69,7 +60,7 @@ static int wait_until(struct emu_pace *p, avr_cycle_count_t until, avr_cycle_cou
 		p->st.wait_ns += target - now;
 		return 0;
 	}
-	end = wall_ns();
+	end = emu_wall_ns();
 	p->st.wait_ns += end - now;
 	p->st.woken++;
 	if (end < target)
