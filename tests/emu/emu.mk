@@ -1,7 +1,7 @@
 # spiflash-emu: the firmware ELF in simavr with the chip model (chipmodel/) on
 # the SPI bus and UART0 on a pty.  Needs libsimavr-dev and libelf-dev.
 
-EMU_SRCS := tests/emu/emu_main.c \
+EMU_SRCS := tests/emu/emu_main.c tests/emu/emu_args.c tests/emu/emu_port.c \
 	tests/emu/emu_spi.c tests/emu/emu_bridge.c tests/emu/emu_pty.c \
 	tests/emu/emu_usb.c tests/emu/emu_fault.c tests/emu/emu_pace.c \
 	tests/emu/emu_baud.c tests/emu/emu_image.c tests/emu/emu_wiring.c \

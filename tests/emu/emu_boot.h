@@ -2,7 +2,7 @@
  * emu_boot: a bootloader in the emulated Uno, as Arduino ships it
  * (optiboot_atmega328.hex at 0x7E00), so avrdude -c arduino can upload a
  * sketch into the emulator.  Asked for through the environment, which keeps
- * emu_main.c's option table as it is:
+ * the option table (emu_args.c) as it is:
  *
  *   SPIFLASH_EMU_BOOTLOADER=HEX   load HEX into flash; the reset vector is
  *                                 its first address (the BOOTRST fuse)

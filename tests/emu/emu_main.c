@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "sim_avr.h"
@@ -30,51 +29,12 @@
 #include "sim_time.h"
 #include "sim_cycle_timers.h"
 
-#include "flashchip.h"
-#include "emu_bridge.h"
-#include "emu_image.h"
-#include "emu_pace.h"
-#include "emu_spi.h"
-#include "emu_wiring.h"
+#include "emu.h"
 #include "emu_boot.h"
+#include "emu_clock.h"
 
 #define EMU_MCU "atmega328p"
 #define EMU_F_CPU 16000000u
-#define REPLUG_MS_DEFAULT 300u
-
-struct emu_opts {
-	const char *firmware;
-	const char *chip;
-	const char *image;
-	const char *link;
-	const char *fault;
-	const char *chip_fault;
-	const char *usb;                 /* --bridge, emu_bridge.h */
-	const char *wiring, *vcc;        /* emu_wiring.h */
-	uint32_t latency_ms;
-	uint32_t baud;                   /* hint only: simavr derives it from UBRR */
-	uint32_t replug_ms;              /* --replug delay */
-	enum emu_pace_mode pace;
-	int replug;
-	int no_baud_check;
-	int max_times;
-	int verbose;
-};
-
-struct emu {
-	struct emu_opts opt;
-	avr_t *avr;
-	struct fc_chip chip;
-	struct emu_image img;
-	struct emu_spi spi;
-	struct emu_wiring wiring;
-	struct emu_bridge *bridge;       /* large: heap */
-	struct emu_pace pace;
-	uint64_t overruns;               /* simavr "RX buffer overrun" messages */
-	void (*core_reset)(avr_t *avr);  /* simavr's per-core reset hook */
-	uint64_t resets;
-	uint64_t replug_at_ns;           /* wall clock; 0 = not unplugged */
-};
 
 /* The only mutable file-level state: set by signal handlers, read by the loop. */
 static volatile sig_atomic_t sig_stop, sig_stats, sig_reset, sig_unplug;
@@ -91,163 +51,19 @@ static void on_signal(int sig)
 		sig_stop = 1;
 }
 
-static const char usage[] =
-	"usage: spiflash-emu [options] FIRMWARE.elf\n"
-	"  --chip NAME        flash personality (default W25Q128)\n"
-	"  --image FILE       chip contents; created erased if missing\n"
-	"  --realtime         simulated time never runs ahead of the wall clock\n"
-	"  --turbo            never wait: an idle AVR fast-forwards (default: busy\n"
-	"                     runs flat out, idle keeps to the wall clock)\n"
-	"  --latency-ms N     delay each direction of the serial link by N ms\n"
-	"  --bridge B         USB-serial chip: none (default), ftdi[:MS] (62-byte\n"
-	"                     packets, MS ms latency timer, default 16), 16u2, ch340\n"
-	"  --max-times        chip busy for datasheet maximum times\n"
-	"  --baud N           baud hint (the UART rate comes from UBRR)\n"
-	"  --no-baud-check    pass bytes whatever rate the host set on the pty\n"
-	"                     (default: garbled when >3 % off the AVR's rate)\n"
-	"  --link PATH        also make PATH a symlink to the pty\n"
-	"  --replug[=MS]      after an unplug, a new pty MS ms later (default 300),\n"
-	"                     its path printed on stdout as a new line\n"
-	"  --fault SPEC       seeded link faults, e.g. seed=7,flip=100,drop=50,\n"
-	"                     dup=50,stall=10,stall-ms=200,dir=to|from|both (ppm),\n"
-	"                     unplug-after=BYTES,reset-after=BYTES (both ways)\n"
-	"  --chip-fault SPEC  chip faults: stuck=ADDR:MASK (bits that stay 1, up to 8),\n"
-	"                     slow-erase[=FACTOR] (busy FACTOR x the maximum, 10),\n"
-	"                     miso-stuck-after=N[:VAL] (after N SPI bytes MISO reads\n"
-	"                     VAL, default FF), protect-after=N (after N programs/\n"
-	"                     erases every BP bit is set); the stats line counts them\n"
-	"  --wiring SPEC      miso-float,swap,hold-low,wp-low,marginal=HZ[:PPM]\n"
-	"  --vcc MV[,sag=MV][,weak=MV]  the chip's VCC on A0 (emu_wiring.h)\n"
-	"  -v                 verbose (twice: simavr warnings, three: traces)\n"
-	"  --help\n"
-	"prints the pty path as the first line of stdout; SIGUSR1 prints\n"
-	"statistics, SIGUSR2 resets the AVR, SIGHUP unplugs the serial adapter,\n"
-	"SIGINT/SIGTERM stop\n";
-
-static int parse_u32(const char *s, uint32_t *out)
+static void catch_signals(void)
 {
-	char *end;
-	unsigned long v;
+	struct sigaction sa;
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || *s == '-' || v > UINT32_MAX)
-		return -1;
-	*out = (uint32_t)v;
-	return 0;
-}
-
-/*
- * Parse argv into o; pure (no printing, no exit).  Returns 0, 1 for --help,
- * or -1 with a message in err.  Accepts "--opt VALUE" and "--opt=VALUE".
- */
-static int emu_parse_args(int argc, char **argv, struct emu_opts *o,
-			  char *err, size_t errlen)
-{
-	int realtime = 0, turbo = 0;
-
-	memset(o, 0, sizeof(*o));
-	o->chip = "W25Q128";
-	o->replug_ms = REPLUG_MS_DEFAULT;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *val = NULL, *eq;
-		char name[32];
-		size_t n;
-
-		if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
-			o->verbose++;
-			continue;
-		}
-		if (strcmp(a, "-vv") == 0) {
-			o->verbose += 2;
-			continue;
-		}
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
-			return 1;
-		if (a[0] != '-' || strcmp(a, "-") == 0) {
-			if (o->firmware) {
-				snprintf(err, errlen, "more than one firmware: '%s' and '%s'",
-					 o->firmware, a);
-				return -1;
-			}
-			o->firmware = a;
-			continue;
-		}
-		eq = strchr(a, '=');
-		n = eq ? (size_t)(eq - a) : strlen(a);
-		if (n >= sizeof(name)) {
-			snprintf(err, errlen, "unknown option '%s'", a);
-			return -1;
-		}
-		memcpy(name, a, n);
-		name[n] = '\0';
-		if (!strcmp(name, "--replug")) {
-			o->replug = 1;
-			if (eq && parse_u32(eq + 1, &o->replug_ms)) {
-				snprintf(err, errlen, "option '--replug' wants a number, not '%s'",
-					 eq + 1);
-				return -1;
-			}
-			continue;
-		}
-		if (!strcmp(name, "--realtime") || !strcmp(name, "--max-times") ||
-		    !strcmp(name, "--turbo") || !strcmp(name, "--no-baud-check")) {
-			if (eq) {
-				snprintf(err, errlen, "option '%s' takes no value", name);
-				return -1;
-			}
-			*(!strcmp(name, "--realtime") ? &realtime :
-			  !strcmp(name, "--turbo") ? &turbo :
-			  !strcmp(name, "--max-times") ? &o->max_times : &o->no_baud_check) = 1;
-			continue;
-		}
-		if (strcmp(name, "--chip") && strcmp(name, "--image") &&
-		    strcmp(name, "--link") && strcmp(name, "--latency-ms") &&
-		    strcmp(name, "--baud") && strcmp(name, "--fault") &&
-		    strcmp(name, "--chip-fault") && strcmp(name, "--wiring") &&
-		    strcmp(name, "--vcc") && strcmp(name, "--bridge")) {
-			snprintf(err, errlen, "unknown option '%s'", a);
-			return -1;
-		}
-		if (eq)
-			val = eq + 1;
-		else if (i + 1 < argc)
-			val = argv[++i];
-		else {
-			snprintf(err, errlen, "option '%s' needs a value", name);
-			return -1;
-		}
-		if (!strcmp(name, "--chip"))
-			o->chip = val;
-		else if (!strcmp(name, "--image"))
-			o->image = val;
-		else if (!strcmp(name, "--link"))
-			o->link = val;
-		else if (!strcmp(name, "--fault"))
-			o->fault = val;
-		else if (!strcmp(name, "--chip-fault"))
-			o->chip_fault = val;
-		else if (!strcmp(name, "--bridge"))
-			o->usb = val;
-		else if (!strcmp(name, "--wiring"))
-			o->wiring = val;
-		else if (!strcmp(name, "--vcc"))
-			o->vcc = val;
-		else if (parse_u32(val, !strcmp(name, "--baud") ? &o->baud : &o->latency_ms)) {
-			snprintf(err, errlen, "option '%s' wants a number, not '%s'", name, val);
-			return -1;
-		}
-	}
-	if (!o->firmware) {
-		snprintf(err, errlen, "no firmware given");
-		return -1;
-	}
-	if (realtime && turbo) {
-		snprintf(err, errlen, "--realtime and --turbo exclude each other");
-		return -1;
-	}
-	o->pace = realtime ? EMU_PACE_REALTIME : turbo ? EMU_PACE_TURBO : EMU_PACE_IDLE;
-	return 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
 }
 
 /* simavr messages go to stderr (its default sends warnings to our stdout). */
@@ -277,14 +93,6 @@ static uint64_t spi_activity(void *ctx)
 	const struct emu_spi *s = ctx;
 
 	return s->bytes + s->bytes_idle;
-}
-
-static uint64_t wall_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /*
@@ -368,185 +176,142 @@ static int is_avr_elf(const char *path)
 	       (h[18] | h[19] << 8) == 83;        /* EM_AVR */
 }
 
-static int set_link(const char *link, const char *target)
+
+/*
+ * The command line and the option values with a syntax of their own.
+ * Returns the exit code if the emulator is not to run (0 after --help, 2 on
+ * a usage error), else -1.
+ */
+static int check_args(struct emu *e, int argc, char **argv, struct emu_fault *fault,
+		      struct fc_faults *chip_fault)
 {
-	/* Replace only a symlink: never clobber a regular file by a typo. */
-	if (unlink(link) < 0 && errno != ENOENT)
-		return -1;
-	return symlink(target, link);
-}
-
-/* Remove --link if it still points to our pty (a vanished port has no name). */
-static void drop_link(struct emu *e)
-{
-	char target[sizeof(e->bridge->path)];
-	ssize_t n;
-
-	if (!e->opt.link || !e->bridge || !e->bridge->path[0])
-		return;
-	n = readlink(e->opt.link, target, sizeof(target) - 1);
-	if (n > 0 && (target[n] = '\0', !strcmp(target, e->bridge->path)))
-		unlink(e->opt.link);
-}
-
-static void unplug(struct emu *e)
-{
-	if (e->bridge->master < 0)
-		return;
-	emu_bridge_unplug(e->bridge);
-	drop_link(e);
-	if (e->opt.verbose)
-		fprintf(stderr, "spiflash-emu: unplugged %s\n", e->bridge->path);
-	if (e->opt.replug)
-		e->replug_at_ns = wall_ns() + (uint64_t)e->opt.replug_ms * 1000000u;
-}
-
-/* A new pty, announced on stdout; --link follows it. */
-static int replug(struct emu *e)
-{
-	char err[256];
-
-	e->replug_at_ns = 0;
-	if (emu_bridge_replug(e->bridge, err, sizeof(err)) < 0) {
-		fprintf(stderr, "spiflash-emu: replug: %s\n", err);
-		return -1;
-	}
-	if (e->opt.link && set_link(e->opt.link, e->bridge->path) < 0)
-		fprintf(stderr, "spiflash-emu: cannot link '%s' to '%s': %s\n",
-			e->opt.link, e->bridge->path, strerror(errno));
-	printf("%s\n", e->bridge->path);
-	fflush(stdout);
-	if (e->opt.verbose)
-		fprintf(stderr, "spiflash-emu: replugged as %s\n", e->bridge->path);
-	return 0;
-}
-
-int main(int argc, char **argv)
-{
-	struct emu *e;
-	const struct fc_part *part;
-	struct emu_fault fault;
-	struct fc_faults chip_fault;
-	elf_firmware_t fw;
-	struct sigaction sa;
 	char err[512];
-	int ret = 1, r;
+	int r = emu_parse_args(argc, argv, &e->opt, err, sizeof(err));
 
-	e = calloc(1, sizeof(*e));
-	if (!e)
-		return 1;
-	r = emu_parse_args(argc, argv, &e->opt, err, sizeof(err));
 	if (r == 1) {
-		fputs(usage, stdout);
+		fputs(emu_usage, stdout);
 		return 0;
 	}
 	if (r < 0) {
-		fprintf(stderr, "spiflash-emu: %s\n%s", err, usage);
+		fprintf(stderr, "spiflash-emu: %s\n%s", err, emu_usage);
 		return 2;
 	}
-	if (e->opt.fault && emu_fault_parse(e->opt.fault, &fault, err, sizeof(err)) < 0) {
+	if ((e->opt.fault && emu_fault_parse(e->opt.fault, fault, err, sizeof(err)) < 0) ||
+	    (e->opt.chip_fault &&
+	     fc_fault_parse(e->opt.chip_fault, chip_fault, err, sizeof(err)) < 0) ||
+	    emu_wiring_parse(e->opt.wiring, e->opt.vcc, &e->wiring, err, sizeof(err)) < 0) {
 		fprintf(stderr, "spiflash-emu: %s\n", err);
 		return 2;
 	}
-	if (e->opt.chip_fault &&
-	    fc_fault_parse(e->opt.chip_fault, &chip_fault, err, sizeof(err)) < 0) {
-		fprintf(stderr, "spiflash-emu: %s\n", err);
-		return 2;
-	}
+	return -1;
+}
 
-	if (emu_wiring_parse(e->opt.wiring, e->opt.vcc, &e->wiring, err, sizeof(err)) < 0) {
-		fprintf(stderr, "spiflash-emu: %s\n", err);
-		return 2;
-	}
+/* The flash chip and its image.  The part, or NULL after a message. */
+static const struct fc_part *open_chip(struct emu *e, const struct fc_faults *chip_fault)
+{
+	const struct fc_part *part = fc_part_find(e->opt.chip);
+	char err[512];
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
-	sigaction(SIGUSR2, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-
-	part = fc_part_find(e->opt.chip);
 	if (!part) {
 		fprintf(stderr, "spiflash-emu: unknown chip '%s'\n", e->opt.chip);
 		list_parts();
-		goto out;
+		return NULL;
 	}
 	if (emu_image_open(&e->img, e->opt.image, part->size, err, sizeof(err)) < 0) {
 		fprintf(stderr, "spiflash-emu: %s\n", err);
-		goto out;
+		return NULL;
 	}
 	fc_init(&e->chip, part, e->img.mem, e->opt.max_times ? FC_O_MAXTIME : 0);
 	if (e->opt.chip_fault)
-		e->chip.fault = chip_fault;
+		e->chip.fault = *chip_fault;
+	return part;
+}
 
-	avr_global_logger_set(emu_logger);
-	if (access(e->opt.firmware, R_OK) < 0) {
+/* The firmware ELF, run as the board's mcu.  0, or -1 after a message. */
+static int read_firmware(const char *path, elf_firmware_t *fw)
+{
+	if (access(path, R_OK) < 0) {
 		fprintf(stderr, "spiflash-emu: cannot read firmware '%s': %s\n",
-			e->opt.firmware, strerror(errno));
-		goto out;
+			path, strerror(errno));
+		return -1;
 	}
-	memset(&fw, 0, sizeof(fw));
-	if (!is_avr_elf(e->opt.firmware) ||
-	    elf_read_firmware(e->opt.firmware, &fw) < 0 || !fw.flash || !fw.flashsize) {
+	memset(fw, 0, sizeof(*fw));
+	if (!is_avr_elf(path) ||
+	    elf_read_firmware(path, fw) < 0 || !fw->flash || !fw->flashsize) {
 		fprintf(stderr, "spiflash-emu: cannot load firmware '%s' (not an AVR ELF?)\n",
-			e->opt.firmware);
-		goto out;
+			path);
+		return -1;
 	}
 	/* The Arduino ELF has no .mmcu section: this board is fixed anyway. */
-	if (fw.mmcu[0] && strcasecmp(fw.mmcu, EMU_MCU))
+	if (fw->mmcu[0] && strcasecmp(fw->mmcu, EMU_MCU))
 		fprintf(stderr, "spiflash-emu: firmware says mcu '%s', running it as %s\n",
-			fw.mmcu, EMU_MCU);
-	strcpy(fw.mmcu, EMU_MCU);
-	fw.frequency = EMU_F_CPU;
+			fw->mmcu, EMU_MCU);
+	strcpy(fw->mmcu, EMU_MCU);
+	fw->frequency = EMU_F_CPU;
+	return 0;
+}
 
+/* The AVR with the firmware loaded.  0, or -1 after a message. */
+static int start_avr(struct emu *e)
+{
+	elf_firmware_t fw;
+
+	avr_global_logger_set(emu_logger);
+	if (read_firmware(e->opt.firmware, &fw) < 0)
+		return -1;
 	e->avr = avr_make_mcu_by_name(EMU_MCU);
 	if (!e->avr || avr_init(e->avr) != 0) {
 		fprintf(stderr, "spiflash-emu: simavr has no %s\n", EMU_MCU);
-		goto out;
+		return -1;
 	}
 	e->avr->custom.data = e;
 	/* Default 1 hides LOG_ERROR, such as the UART's "RX buffer overrun". */
 	e->avr->log = LOG_ERROR + (e->opt.verbose > 1 ? e->opt.verbose - 1 : 0);
 	avr_load_firmware(e->avr, &fw);
 	if (emu_boot_setup(e->avr) < 0)
-		goto out;
+		return -1;
 	e->avr->frequency = EMU_F_CPU;
 	e->avr->sleep = emu_sleep;
+	return 0;
+}
+
+/* The chip on the SPI bus, A0, UART0 on a pty, the pacer.  0, or -1. */
+static int wire_up(struct emu *e, const struct emu_fault *fault)
+{
+	char err[512];
 
 	if (emu_spi_init(&e->spi, e->avr, &e->chip) < 0) {
 		fprintf(stderr, "spiflash-emu: cannot wire the SPI bus (no SPI or PORTB?)\n");
-		goto out;
+		return -1;
 	}
 	if (emu_wiring_init(&e->wiring, e->avr, &e->spi) < 0) {
 		fprintf(stderr, "spiflash-emu: cannot wire A0 (no ADC?)\n");
-		goto out;
+		return -1;
 	}
 	e->bridge = calloc(1, sizeof(*e->bridge));
 	if (!e->bridge ||
 	    emu_bridge_init(e->bridge, e->avr, e->opt.latency_ms, e->opt.baud,
-			    !e->opt.no_baud_check, e->opt.fault ? &fault : NULL,
+			    !e->opt.no_baud_check, e->opt.fault ? fault : NULL,
 			    e->opt.verbose, err, sizeof(err)) < 0) {
 		fprintf(stderr, "spiflash-emu: %s\n", e->bridge ? err : "out of memory");
-		goto out;
+		return -1;
 	}
 	if (e->opt.usb && emu_bridge_set_usb(e->bridge, e->opt.usb, err, sizeof(err)) < 0) {
 		fprintf(stderr, "spiflash-emu: %s\n", err);
-		goto out;
+		return -1;
 	}
-	if (e->opt.link && set_link(e->opt.link, e->bridge->path) < 0) {
-		fprintf(stderr, "spiflash-emu: cannot link '%s' to '%s': %s\n",
-			e->opt.link, e->bridge->path, strerror(errno));
-		goto out;
-	}
+	if (emu_port_link(e) < 0)
+		return -1;
 	emu_pace_init(&e->pace, e->avr, e->bridge, e->opt.pace, spi_activity, &e->spi);
 	emu_pace_start(&e->pace);
 	e->core_reset = e->avr->reset;
 	e->avr->reset = emu_on_reset;
+	return 0;
+}
 
+/* The pty path: the first line on stdout, which clients wait for. */
+static void announce(const struct emu *e, const struct fc_part *part)
+{
 	printf("%s\n", e->bridge->path);
 	fflush(stdout);
 	if (e->opt.verbose)
@@ -555,6 +320,31 @@ int main(int argc, char **argv)
 			e->opt.max_times ? ", max times" : "", e->bridge->path,
 			e->opt.image ? e->opt.image : "(memory)",
 			e->img.created ? " (created)" : "");
+}
+
+/* What the signals and the bridge's fault requests ask for. */
+static void handle_requests(struct emu *e)
+{
+	if (sig_stats) {
+		sig_stats = 0;
+		print_stats(e);
+	}
+	if (sig_reset || (e->bridge->req & EMU_REQ_RESET)) {
+		sig_reset = 0;
+		e->bridge->req &= ~(unsigned)EMU_REQ_RESET;
+		emu_boot_reset(e->avr);   /* avr_reset, as an external reset */
+	}
+	if (sig_unplug || (e->bridge->req & EMU_REQ_UNPLUG)) {
+		sig_unplug = 0;
+		e->bridge->req &= ~(unsigned)EMU_REQ_UNPLUG;
+		emu_port_unplug(e);
+	}
+}
+
+/* Run until a stop signal (exit 0), or the firmware stops or a replug fails (1). */
+static int run(struct emu *e)
+{
+	int ret = 1;
 
 	for (;;) {
 		int state = avr_run(e->avr);
@@ -571,27 +361,18 @@ int main(int argc, char **argv)
 				(unsigned)e->avr->pc, (unsigned long long)e->avr->cycle);
 			break;
 		}
-		if (sig_stats) {
-			sig_stats = 0;
-			print_stats(e);
-		}
-		if (sig_reset || (e->bridge->req & EMU_REQ_RESET)) {
-			sig_reset = 0;
-			e->bridge->req &= ~(unsigned)EMU_REQ_RESET;
-			emu_boot_reset(e->avr);   /* avr_reset, as an external reset */
-		}
-		if (sig_unplug || (e->bridge->req & EMU_REQ_UNPLUG)) {
-			sig_unplug = 0;
-			e->bridge->req &= ~(unsigned)EMU_REQ_UNPLUG;
-			unplug(e);
-		}
-		if (e->replug_at_ns && wall_ns() >= e->replug_at_ns && replug(e) < 0)
+		handle_requests(e);
+		if (e->replug_at_ns && emu_wall_ns() >= e->replug_at_ns && emu_port_replug(e) < 0)
 			break;
 	}
 	print_stats(e);
+	return ret;
+}
 
-out:
-	drop_link(e);
+/* Close the port, write back the image, free it all.  The exit code. */
+static int teardown(struct emu *e, int ret)
+{
+	emu_port_drop_link(e);
 	if (e->bridge)
 		emu_bridge_free(e->bridge);
 	if (e->img.mem && emu_image_close(&e->img) < 0) {
@@ -604,4 +385,28 @@ out:
 	free(e->bridge);
 	free(e);
 	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct emu *e;
+	const struct fc_part *part;
+	struct emu_fault fault;
+	struct fc_faults chip_fault;
+	int ret;
+
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return 1;
+	ret = check_args(e, argc, argv, &fault, &chip_fault);
+	if (ret >= 0)
+		return ret;
+	catch_signals();
+	ret = 1;
+	part = open_chip(e, &chip_fault);
+	if (part && start_avr(e) == 0 && wire_up(e, &fault) == 0) {
+		announce(e, part);
+		ret = run(e);
+	}
+	return teardown(e, ret);
 }
