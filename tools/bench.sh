@@ -16,8 +16,13 @@
 #            typical) + max(line time, page programs, typical) + the device's
 #            CRC-32 of the range (29 cycles a byte); goal >= 0.85 of T, and
 #            behind the FTDI model >= 0.7 of the same write with no bridge
-# Then the time of a 16 MiB re-flash of a W25Q128 where one 4 KiB sector
-# changed, at 115200.
+# Then, on a noisy line (the emulator's --fault drop=N / flip=N, N bytes in a
+# million), the same read and write against their clean times: goal <= 1.5 x
+# at 1e-4, and at 1e-3 finish or fail clean (exit 1-5 with a message).  Then
+# the default write (with its backup) right after a read of the same range,
+# against the --no-backup write: goal <= 1.1 x at 115200 (the backup comes
+# from the dump, issue 12).  Then the time of a 16 MiB re-flash of a W25Q128
+# where one 4 KiB sector changed, at 115200.
 #
 #   tools/bench.sh [--quick]      (--quick: fewer configurations, smaller sizes)
 set -u
@@ -41,11 +46,13 @@ BUILD="$tmp/bin"
 T_BE64_US=150000
 T_PP_US=800
 
-emu_start() {   # emu_start CHIP IMAGE BRIDGE
+emu_start() {   # emu_start CHIP IMAGE BRIDGE [FAULT]
+	local fault=()
+	[ -n "${4:-}" ] && fault=(--fault "$4")
 	build_emu_out="$tmp/emu.out"
 	: >"$build_emu_out"
-	"$BUILD/spiflash-emu" --chip "$1" --image "$2" --bridge "$3" "$BUILD/spiflash.elf" \
-		>"$build_emu_out" 2>"$tmp/emu.err" &
+	"$BUILD/spiflash-emu" --chip "$1" --image "$2" --bridge "$3" "${fault[@]}" \
+		"$BUILD/spiflash.elf" >"$build_emu_out" 2>"$tmp/emu.err" &
 	emu_pid=$!
 	dev=
 	for _ in $(seq 1 100); do
@@ -91,6 +98,29 @@ timed() {
 	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'
 }
 
+# try_timed COMMAND...: as timed, but a failure prints "exit N" (the
+# command's message in $tmp/cmd.err) instead of ending the bench
+try_timed() {
+	local t0 t1 rc
+	t0=$(sim_now)
+	"$@" >"$tmp/out.txt" 2>"$tmp/cmd.err"
+	rc=$?
+	t1=$(sim_now)
+	if [ "$rc" -ne 0 ]; then
+		echo "exit $rc"
+		return
+	fi
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'
+}
+
+# sizes RATE: kib and bytes of the range measured at RATE (a quarter with
+# --quick): 256 KiB at 115200, 1 MiB above
+sizes() {
+	if [ "$1" = 115200 ]; then kib=256; else kib=1024; fi
+	[ "$quick" = 1 ] && kib=$((kib / 4))
+	bytes=$((kib * 1024))
+}
+
 real_baud() {   # the AVR's actual rate (U2X): F_CPU / (8 * (UBRR + 1))
 	awk -v b="$1" 'BEGIN { u = int((16000000 + 4 * b) / (8 * b)) - 1; printf "%d", 16000000 / (8 * (u + 1)) }'
 }
@@ -107,9 +137,7 @@ echo
 echo "| rate | bridge | read (goal >= 0.95) | read s / line s (goal < 1.06 at 2M) | blank read / raw line (goal <= 0.03) | write s | write bound s | write / bound (goal >= 0.85) | ftdi write / none (goal >= 0.7) | verify s |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 for rate in $rates; do
-	if [ "$rate" = 115200 ]; then kib=256; else kib=1024; fi
-	[ "$quick" = 1 ] && kib=$((kib / 4))
-	bytes=$((kib * 1024))
+	sizes "$rate"
 	line=$(awk -v b="$(real_baud "$rate")" 'BEGIN { printf "%.1f", b / 11 }')
 	tw_none=
 	for bridge in $bridges; do
@@ -132,7 +160,10 @@ for rate in $rates; do
 		rm -f "$tmp/dump.bin"
 		tb=$(timed "$BUILD/spiflash" -q -d "$dev" --rate "$rate" -l "$kib" -f "$tmp/dump.bin" read) || exit 1
 		emu_stop
-		[ "$bridge" = none ] && tw_none=$tw
+		if [ "$bridge" = none ]; then
+			tw_none=$tw
+			eval "tr_clean_$rate=$tr tw_clean_$rate=$tw"
+		fi
 		awk -v n="$bytes" -v line="$line" -v tr="$tr" -v tw="$tw" -v tv="$tv" -v tb="$tb" \
 			-v e="$T_BE64_US" -v p="$T_PP_US" -v rate="$rate" -v br="$bridge" -v twn="$tw_none" 'BEGIN {
 			bound = (n / 65536) * e / 1e6 + (n / line > (n / 256) * p / 1e6 ? n / line : (n / 256) * p / 1e6) + n * 29 / 16e6
@@ -145,6 +176,67 @@ done
 echo
 echo "Line rate = actual AVR baud / 11 bytes/s (115200 is 117647 on a 16 MHz AVR)."
 echo "Times in simulated seconds, whole commands (start-up, HELLO, rate switch, chip detection)."
+
+# A noisy line: the same read and write (--no-backup), each byte dropped or
+# flipped with the given rate, against the clean figures above.
+echo
+echo "| rate | fault (per 10^6 bytes) | read s | / clean (goal <= 1.5 at 100) | write s | / clean (goal <= 1.5 at 100) |"
+echo "|---|---|---|---|---|---|"
+for rate in $rates; do
+	sizes "$rate"
+	trc=$(eval echo "\$tr_clean_$rate")
+	twc=$(eval echo "\$tw_clean_$rate")
+	for fault in drop=100 flip=100 drop=1000 flip=1000; do
+		head -c $((1024 * 1024)) /dev/urandom >"$tmp/chip.bin"
+		head -c "$bytes" /dev/urandom >"$tmp/data.bin"
+		emu_start W25Q80 "$tmp/chip.bin" none "seed=$rate,$fault"
+		sf=("$BUILD/spiflash" -q -d "$dev" --rate "$rate")
+		rm -f "$tmp/dump.bin"
+		tr=$(try_timed "${sf[@]}" -l "$kib" -f "$tmp/dump.bin" read)
+		if [ "${tr#exit}" = "$tr" ] && ! cmp -s "$tmp/dump.bin" <(head -c "$bytes" "$tmp/chip.bin"); then
+			echo "bench: a noisy read exited 0 with wrong bytes" >&2
+			exit 1
+		fi
+		tw=$(try_timed "${sf[@]}" --no-backup -f "$tmp/data.bin" write)
+		emu_stop
+		if [ "${tw#exit}" = "$tw" ] && ! cmp -s "$tmp/data.bin" <(head -c "$bytes" "$tmp/chip.bin"); then
+			echo "bench: a noisy write exited 0 with wrong bytes" >&2
+			exit 1
+		fi
+		awk -v r="$rate" -v f="$fault" -v tr="$tr" -v tw="$tw" -v trc="$trc" -v twc="$twc" 'BEGIN {
+			rr = tr ~ /^exit/ ? "failed clean" : sprintf("%.2f", tr / trc)
+			rw = tw ~ /^exit/ ? "failed clean" : sprintf("%.2f", tw / twc)
+			printf "| %d | %s | %s | %s | %s | %s |\n", r, f, tr, rr, tw, rw
+		}'
+	done
+done
+
+# The usual order: a dump, then a write of the same range with its backup.
+# The backup comes from the dump; the bound is the --no-backup write.
+echo
+echo "| rate | write --no-backup s | read s | write after the read s (with its backup) | / --no-backup (goal <= 1.1 at 115200) |"
+echo "|---|---|---|---|---|"
+for rate in $rates; do
+	sizes "$rate"
+	head -c $((1024 * 1024)) /dev/urandom >"$tmp/chip.bin"
+	head -c "$bytes" /dev/urandom >"$tmp/data.bin"
+	head -c "$bytes" /dev/urandom >"$tmp/data2.bin"
+	emu_start W25Q80 "$tmp/chip.bin" none
+	export XDG_STATE_HOME="$tmp/state"
+	sf=("$BUILD/spiflash" -q -d "$dev" --rate "$rate")
+	tn=$(timed "${sf[@]}" --no-backup -f "$tmp/data.bin" write) || exit 1
+	rm -f "$tmp/dump.bin"
+	tr=$(timed "${sf[@]}" -l "$kib" -f "$tmp/dump.bin" read) || exit 1
+	td=$(timed "${sf[@]}" -f "$tmp/data2.bin" write) || exit 1
+	emu_stop
+	if ! cmp -s "$tmp/data2.bin" <(head -c "$bytes" "$tmp/chip.bin"); then
+		echo "bench: the chip does not hold what was written" >&2
+		exit 1
+	fi
+	awk -v r="$rate" -v tn="$tn" -v tr="$tr" -v td="$td" 'BEGIN {
+		printf "| %d | %.2f | %.2f | %.2f | %.3f |\n", r, tn, tr, td, td / tn
+	}'
+done
 
 # Re-flash: 16 MiB image already on the chip, one 4 KiB sector changed.
 if [ "$quick" = 1 ]; then

@@ -72,6 +72,8 @@ stale firmware/spiflash/src/fw_core.c build/spiflash.elf build/test_fw_core buil
 stale firmware/spiflash/src/fw_core.h build/spiflash.elf build/test_fw_core build/test_ops
 stale firmware/spiflash/src/fw_read_stream.c build/spiflash.elf build/test_fw_stream build/test_ops
 stale firmware/spiflash/src/hal_arduino.cpp build/spiflash.elf
+stale firmware/spiflash/src/hal_arduino_loops.cpp build/spiflash.elf
+stale firmware/spiflash/src/hal_arduino.h build/spiflash.elf
 stale firmware/spiflash/spiflash.ino build/spiflash.elf
 # sanitizer builds and test helpers
 stale client/chips/sfdp.h build/test_sfdp build/replay_sfdp build/spiflash

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The stream's block loops in assembly (hal_arduino.cpp) against their
+# The stream's block loops in assembly (hal_arduino_loops.cpp) against their
 # portable C (fw_stream.c): the sketch built each way (build/spiflash.elf and
 # build/fw-unoc/spiflash.elf) answers the same READ_STREAM requests with the
 # same bytes, byte for byte, over an image with random data, zeros, runs of

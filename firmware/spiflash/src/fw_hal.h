@@ -1,7 +1,8 @@
 /*
  * fw_hal: the few things the portable firmware core needs from a board.
  *
- * hal_arduino.cpp implements them with the Arduino core and its SPI library;
+ * hal_arduino.cpp and hal_arduino_loops.cpp implement them with the Arduino
+ * core and its SPI library;
  * the host tests implement them over the chip model, so the dispatcher and
  * the flash sequencing run unchanged on a PC.
  */

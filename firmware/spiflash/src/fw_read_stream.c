@@ -3,7 +3,7 @@
  * DATA frames, each block read twice so the host catches a flaky clip
  * without a second pass over the line.  Its own file because it owns the
  * transmit path while it runs: it sends by polling from the loops that read
- * the chip (fw_stream.c, or the assembly in hal_arduino.cpp).
+ * the chip (fw_stream.c, or the assembly in hal_arduino_loops.cpp).
  */
 #include "fw_read_stream.h"
 #include "fw_hal.h"

@@ -1,7 +1,7 @@
 /*
  * fw_stream: the portable C of the stream's block loops (fw_hal.h).  The
  * ATmega328P and 2560 run hand-written assembly of the same loops
- * (hal_arduino.cpp); tests/e2e/test_stream_asm.sh proves both send the same
+ * (hal_arduino_loops.cpp); tests/e2e/test_stream_asm.sh proves both send the same
  * bytes.
  */
 #include "fw_hal.h"
