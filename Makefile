@@ -12,7 +12,7 @@ HOST_CFLAGS ?= -std=c99 -O2 -g -Wall -Wextra -Werror=implicit-function-declarati
 PKG_CONFIG ?= pkg-config
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all test test-unit test-e2e clean demo deps bench
+.PHONY: all test test-unit test-e2e clean demo deps bench bench-big
 all:
 
 # Host objects: one rule for every C file of the tree.  Test sources also see
@@ -64,6 +64,11 @@ demo:
 # Throughput in the emulator, in simulated time (see BENCHMARKS.md).
 bench: all
 	tools/bench.sh
+
+# 16 MiB figures (W25Q128): full read, full write, one-sector re-flash at each
+# rate, with and without the FTDI model; half an hour of machine time.
+bench-big: all
+	tools/bench.sh --big
 
 test: all $(UNIT_TESTS)
 	@tests/run_tests.sh $(UNIT_TESTS) -- $(E2E_TESTS)

@@ -24,12 +24,17 @@
 # from the dump, issue 12).  Then the time of a 16 MiB re-flash of a W25Q128
 # where one 4 KiB sector changed, at 115200.
 #
-#   tools/bench.sh [--quick]      (--quick: fewer configurations, smaller sizes)
+# --big instead: 16 MiB figures of a W25Q128 (full read, full write, a
+# one-sector re-flash) at each rate, with and without the FTDI model; about
+# half an hour of machine time, most of it at 115200.
+#
+#   tools/bench.sh [--quick|--big]  (--quick: fewer configurations, smaller sizes)
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
-quick=0
+quick=0 big=0
 [ "${1:-}" = --quick ] && quick=1
+[ "${1:-}" = --big ] && big=1
 tmp=$(mktemp -d)
 emu_pid=
 cleanup() {
@@ -124,6 +129,35 @@ sizes() {
 real_baud() {   # the AVR's actual rate (U2X): F_CPU / (8 * (UBRR + 1))
 	awk -v b="$1" 'BEGIN { u = int((16000000 + 4 * b) / (8 * b)) - 1; printf "%d", 16000000 / (8 * (u + 1)) }'
 }
+
+if [ "$big" = 1 ]; then
+	uptime
+	echo
+	echo "| rate | bridge | full read s | / line s | full write s (--no-backup) | one-sector re-flash s |"
+	echo "|---|---|---|---|---|---|"
+	n16=$((16 * 1024 * 1024))
+	for rate in 115200 1000000 2000000; do
+		line=$(awk -v b="$(real_baud "$rate")" 'BEGIN { printf "%.1f", b / 11 }')
+		for bridge in none ftdi; do
+			head -c $n16 /dev/urandom >"$tmp/chip16.bin"
+			head -c $n16 /dev/urandom >"$tmp/img16.bin"
+			emu_start W25Q128 "$tmp/chip16.bin" "$bridge"
+			sf=("$BUILD/spiflash" -q -d "$dev" --rate "$rate")
+			rm -f "$tmp/dump.bin"
+			tr=$(timed "${sf[@]}" -f "$tmp/dump.bin" read) || exit 1
+			cmp -s "$tmp/dump.bin" "$tmp/chip16.bin" || { echo "bench: 16 MiB dump differs" >&2; exit 1; }
+			tw=$(timed "${sf[@]}" --no-backup -f "$tmp/img16.bin" write) || exit 1
+			printf 'changed sector!!' | dd of="$tmp/img16.bin" bs=1 seek=$((0x7A3000)) conv=notrunc status=none
+			tf=$(timed "${sf[@]}" --no-backup -f "$tmp/img16.bin" write) || exit 1
+			emu_stop
+			cmp -s "$tmp/img16.bin" "$tmp/chip16.bin" || { echo "bench: 16 MiB image not in the chip" >&2; exit 1; }
+			awk -v r="$rate" -v br="$bridge" -v tr="$tr" -v tw="$tw" -v tf="$tf" -v n=$n16 -v line="$line" 'BEGIN {
+				printf "| %d | %s | %.1f | %.3f | %.1f | %.2f |\n", r, br, tr, tr / (n / line), tw, tf
+			}'
+		done
+	done
+	exit 0
+fi
 
 if [ "$quick" = 1 ]; then
 	rates="115200 2000000"
