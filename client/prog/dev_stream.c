@@ -326,6 +326,7 @@ static int pipe_resend_older(struct dev_pipe *p, unsigned answered)
 	unsigned i;
 	int err;
 
+	p->damaged = 0;       /* what they told of is being sent again */
 	for (i = 0; i < answered && i < p->count; i++) {
 		if (p->q[i].sends >= DEV_MAX_SENDS)
 			return DEV_E_NOISY;
@@ -346,7 +347,7 @@ static int pipe_frame(struct dev_pipe *p, int *err)
 	d->answered = 1;
 	if (dec->type == PROTO_OP_FRAME_ERR) {
 		d->stats.frame_errs++;
-		p->damaged = 1;
+		p->damaged++;
 		dev_trace(d, "< FRAME_ERR: the device got a damaged frame");
 		return 0;
 	}
@@ -415,7 +416,7 @@ static int pipe_wait_answer(struct dev_pipe *p)
 
 			if (r == PROTO_DEC_ERROR) {
 				d->stats.bad_frames++;
-				p->damaged = 1;
+				p->damaged++;
 				dev_trace(d, "< a damaged frame");
 			}
 			if (r == PROTO_DEC_FRAME)
@@ -428,19 +429,19 @@ static int pipe_wait_answer(struct dev_pipe *p)
 		if (answered || !p->count)
 			return DEV_OK;
 		/*
-		 * One request left and a damaged frame since it was sent: it
-		 * was our request (the device said FRAME_ERR) or its answer.
-		 * Send it again now, not after a second of silence: a request
-		 * the device already ran is answered from its copy, one it is
-		 * still running is answered once, so a resend never programs
-		 * twice.  With more in flight, the answers to later requests
-		 * show which one was lost (pipe_frame).
+		 * As many damaged frames since the last resend as requests
+		 * still waiting, and no answer: each was lost on the way (the
+		 * device said FRAME_ERR) or its answer was.  Send them again
+		 * now, not after a second of silence: the device runs a
+		 * request it lost, answers the last one it ran from its copy,
+		 * and programs nothing twice but pages already holding those
+		 * bytes.  With fewer damaged frames than requests, the answers
+		 * still to come show which one was lost (pipe_frame).
 		 */
-		if (p->damaged && p->count == 1) {
-			p->damaged = 0;
-			dev_trace(d, "  a damaged frame and one PROGRAM in flight: send seq %u again",
-				  p->q[0].seq);
-			err = pipe_resend_older(p, 1);
+		if (p->damaged && p->damaged >= p->count) {
+			dev_trace(d, "  %u damaged frames and %u PROGRAMs waiting: send them again",
+				  p->damaged, p->count);
+			err = pipe_resend_older(p, p->count);
 			if (err)
 				return err;
 		}

@@ -54,8 +54,8 @@ struct dev_pipe {
 	unsigned count;
 	size_t inflight;        /* wire bytes of the requests in flight */
 	uint32_t err_addr;      /* address of the request the device refused */
-	int damaged;            /* a damaged frame went by, either way, since the
-				 * last resend: see pipe_wait_answer */
+	unsigned damaged;       /* damaged frames, either way, since the last
+				 * resend: see pipe_wait_answer */
 };
 
 void dev_pipe_init(struct dev_pipe *p, struct dev *d, unsigned page_ms, unsigned page_size);
