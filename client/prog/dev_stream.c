@@ -433,10 +433,11 @@ static int pipe_wait_answer(struct dev_pipe *p)
 		 * still waiting, and no answer: each was lost on the way (the
 		 * device said FRAME_ERR) or its answer was.  Send them again
 		 * now, not after a second of silence: the device runs a
-		 * request it lost, answers the last one it ran from its copy,
-		 * and programs nothing twice but pages already holding those
-		 * bytes.  With fewer damaged frames than requests, the answers
-		 * still to come show which one was lost (pipe_frame).
+		 * request it lost and answers the last one it ran from its
+		 * copy; an older one whose answer was lost programs its page
+		 * again with the bytes it already holds, which changes no bit.
+		 * With fewer damaged frames than requests, the answers still
+		 * to come show which one was lost (pipe_frame).
 		 */
 		if (p->damaged && p->damaged >= p->count) {
 			dev_trace(d, "  %u damaged frames and %u PROGRAMs waiting: send them again",
