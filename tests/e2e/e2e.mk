@@ -14,6 +14,7 @@ E2E_TESTS += tests/e2e/test_stream_asm.sh
 E2E_TESTS += tests/e2e/test_client.sh
 E2E_TESTS += tests/e2e/test_bridge.sh
 E2E_TESTS += tests/e2e/test_dump_backup.sh
+E2E_TESTS += tests/e2e/test_noisy.sh
 E2E_TESTS += tests/e2e/test_doctor.sh
 E2E_TESTS += tests/e2e/test_chips.sh
 E2E_TESTS += tests/e2e/test_scripting.sh
