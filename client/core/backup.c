@@ -174,16 +174,20 @@ static int old_bytes(struct ops *o, uint32_t first, uint32_t addr, const uint8_t
 	return 0;
 }
 
-/* Whole sectors with data of [lo, hi) whose bytes a recent dump holds, with
- * the CRC the device gave: into buf, marked K_DUMPED. */
-static void from_dumps(const struct dumps *d, uint32_t first, uint8_t *kind,
-		       const uint32_t *crc, uint32_t lo, uint32_t hi, uint8_t *buf, struct backup *b)
+/* Sectors with data of [lo, hi), whole in the range [addr, end) (the CRC
+ * of an edge sector covers only its part in the range), whose bytes a
+ * recent dump holds with the CRC the device gave: into buf, as K_DUMPED. */
+static void from_dumps(const struct dumps *d, uint32_t first, uint32_t addr, uint32_t end,
+		       uint8_t *kind, const uint32_t *crc, uint32_t lo, uint32_t hi, uint8_t *buf,
+		       struct backup *b)
 {
 	uint32_t s;
 
 	for (s = lo; d && d->n && s + SECTOR <= hi; s += SECTOR) {
 		unsigned i = (s - first) / SECTOR;
 
+		if (s < addr || s + SECTOR > end)
+			continue;
 		if (kind[i] == K_DATA && dumps_sector(d, s, SECTOR, crc[i], buf + (s - lo))) {
 			kind[i] = K_DUMPED;
 			b->sectors_dumped++;
@@ -249,7 +253,7 @@ int backup_save(struct ops *o, const char *path, const char *dir, uint32_t addr,
 		err = ops_fail(o, OPS_E_NOMEM, "out of memory for a %u-byte backup", hi - lo);
 		goto out;
 	}
-	from_dumps(dumps, first, kind, crc, lo, hi, buf, b);
+	from_dumps(dumps, first, addr, end, kind, crc, lo, hi, buf, b);
 	err = old_bytes(o, first, addr, want, kind, lo, hi, buf);
 	if (err)
 		goto out;
