@@ -71,7 +71,7 @@ static int chip_range(struct ctx *c, uint32_t *addr, uint32_t *len)
  */
 static void note_dump(struct ctx *c, uint32_t addr, uint32_t len, const char *file)
 {
-	char dir[1024], msg[512];
+	char dir[1024], msg[512] = "";
 
 	if (!strcmp(file, "-"))
 		return;
