@@ -66,7 +66,7 @@ bench: all
 	tools/bench.sh
 
 # 16 MiB figures (W25Q128): full read, full write, one-sector re-flash at each
-# rate, with and without the FTDI model; half an hour of machine time.
+# rate above 115200, with and without the FTDI model (tools/bench.sh says why not 115200).
 bench-big: all
 	tools/bench.sh --big
 
