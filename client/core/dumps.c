@@ -49,11 +49,15 @@ int dumps_note(const char *dir, const uint8_t jedec[3], uint32_t addr, uint32_t 
 	if (!realpath(path, abs))
 		goto out;
 	index_path(idx, sizeof(idx), dir);
-	/* the lines kept: the newest DUMPS_KEEP - 1 of the old ones (a ring) */
+	/* the lines kept: the newest DUMPS_KEEP - 1 of the old ones (a ring),
+	 * but none of an earlier dump into the same file: it is this one now */
 	f = fopen(idx, "r");
 	if (f) {
 		while (fgets(line, sizeof(line), f)) {
-			if (!strchr(line, '\n'))
+			struct dumps_file e;
+			char id[7];
+
+			if (!strchr(line, '\n') || (!parse_line(line, id, &e) && !strcmp(e.path, abs)))
 				continue;
 			snprintf(lines[(first + n) % DUMPS_KEEP], LINE_MAX_, "%s", line);
 			if (n < DUMPS_KEEP - 1)

@@ -108,6 +108,12 @@ static void test_keeps_the_newest(void **state)
 	dumps_load(&d, dir, ID_B);
 	assert_int_equal(d.f[0].path[0], '/');
 	assert_non_null(strstr(d.f[0].path, "/rel.bin"));
+	/* a second dump into the same file replaces its line */
+	snprintf(path, sizeof(path), "%s/d%u.bin", dir, DUMPS_KEEP + 4);
+	assert_int_equal(dumps_note(dir, ID_A, 0x7000, 1, path), 0);
+	dumps_load(&d, dir, ID_A);
+	assert_int_equal(d.f[0].addr, 0x7000);
+	assert_int_equal(d.f[1].addr, (DUMPS_KEEP + 2) * 0x1000);
 	/* a file that does not exist is not noted */
 	snprintf(path, sizeof(path), "%s/none.bin", dir);
 	assert_int_equal(dumps_note(dir, ID_A, 0, 1, path), -1);
