@@ -115,16 +115,21 @@ emu_stat() {
 # COUNTER has grown by N: by the chip's progress, not the clock, since a
 # loaded machine may be slow and a fast path may end early.  Returns 1 if
 # PID ended first (or after 120 s without the progress); the simulated
-# time of the signal is left in SIM0.
+# time of the signal is left in SIM0.  The statistics are asked for in the
+# same breath as the signal: a busy emulated AVR runs ahead of the wall
+# clock, so the 0.1 s emu_stat waits would be up to a simulated second.
 emu_signal_when() {
 	local name=$1 pid=$2 sig=$3 what=$4 n=$5 base now
+	local pidvar="EMU_PID_$1" errvar="EMU_ERR_$1"
 	base=$(emu_stat "$name" "$what")
 	for _ in $(seq 1 1200); do
 		kill -0 "$pid" 2>/dev/null || return 1
 		now=$(emu_stat "$name" "$what")
 		if [ $((now - base)) -ge "$n" ]; then
-			SIM0=$(emu_stat "$name" sim_time)
+			kill -USR1 "${!pidvar}"
 			kill -"$sig" "$pid"
+			sleep 0.1
+			SIM0=$(grep -o "sim_time=[0-9.]*" "${!errvar}" | tail -n1 | cut -d= -f2)
 			return 0
 		fi
 	done
