@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #define DOCTOR_SLOWEST_HZ 100000u   /* clocks below this are not tried */
+#define DOCTOR_QUICK_SPAN 128u      /* bytes --spi-speed auto compares with the slowest clock first */
 
 /* "8 MHz", "125 kHz": hz in buf */
 const char *doctor_hz_str(uint32_t hz, char *buf, size_t len);
