@@ -203,29 +203,36 @@ static int g_program_end(void *ctx, uint32_t *err_addr)
 }
 
 struct chunk_progress {
+	struct guard *g;
 	prog_stream_progress_fn fn;
 	void *arg;
 	uint32_t base;
 };
 
-static void chunk_cb(void *arg, uint32_t done)
+/* A signal ends the stream at the next block. */
+static int chunk_cb(void *arg, uint32_t done)
 {
 	struct chunk_progress *cp = arg;
 
-	if (cp->fn)
-		cp->fn(cp->arg, cp->base + done);
+	if (cp->fn && cp->fn(cp->arg, cp->base + done))
+		return 1;
+	return STOPPED(cp->g);
 }
 
-/* A long stream in chunks of about half a second on the line, so a
- * signal stops a read that soon (each chunk costs a round trip and the
- * device's first block, about 5 ms at 2 Mbaud: 1 % at a quarter second). */
+/*
+ * A long stream in chunks of about two seconds on the line.  A signal
+ * stops a chunk at its next block (chunk_cb); the chunks bound what a
+ * stream that breaks off costs, since the rest of its chunk is read again
+ * block by block.  Each chunk costs a round trip and the device's first
+ * block, about 5 ms at 2 Mbaud.
+ */
 static int g_read_stream(void *ctx, uint32_t addr, uint32_t len, uint16_t block, uint8_t flags,
 			 uint8_t *buf, uint8_t *state, prog_stream_progress_fn fn, void *arg)
 {
 	struct guard *g = ctx;
 	uint32_t baud = g->inner.line_baud ? *g->inner.line_baud : 0;
-	uint32_t chunk = baud ? baud / 11 / 2 : 256u * 1024u, off, n;
-	struct chunk_progress cp = { fn, arg, 0 };
+	uint32_t chunk = baud ? baud / 11 * 2 : 256u * 1024u, off, n;
+	struct chunk_progress cp = { g, fn, arg, 0 };
 	int err;
 
 	if (!block)
@@ -241,7 +248,7 @@ static int g_read_stream(void *ctx, uint32_t addr, uint32_t len, uint16_t block,
 		if (err)
 			return err;
 	}
-	return 0;
+	return STOPPED(g) ? SF_E_INTERRUPTED : 0;
 }
 
 static int g_diag(void *ctx, const struct proto_req_diag *q, struct proto_ans_diag *a)

@@ -2,7 +2,7 @@
  * interrupt: SIGINT, SIGTERM and SIGHUP end a command cleanly.  The handler
  * only notes the signal; a guard between the core and the programmer
  * (prog.h) refuses every request after it, so the request in flight (a
- * page, an erase block, a read chunk of at most a quarter second) finishes,
+ * page, an erase block; a streamed read stops at its next block) finishes,
  * the core stops with SF_E_INTERRUPTED, and the normal way out runs: the
  * state of the range and the command that finishes the job printed, the
  * link back at its boot rate, temporary files removed, exit 128 + signal.

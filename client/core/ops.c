@@ -113,11 +113,12 @@ int ops_read_block(struct ops *o, uint32_t addr, uint8_t *buf, uint32_t len)
 			addr, addr + len - 1, READ_TRIES);
 }
 
-static void stream_progress(void *arg, uint32_t done)
+static int stream_progress(void *arg, uint32_t done)
 {
 	struct ops *o = arg;
 
 	ops_report(o, "read", o->stream_base + done, o->stream_total);
+	return 0;
 }
 
 /* Largest power of two the device streams in one block, at most 512. */

@@ -61,6 +61,7 @@ struct stream {
 	prog_stream_progress_fn progress;
 	void *arg;
 	uint32_t done;
+	int stop;               /* the progress callback asked to end it */
 };
 
 static uint32_t block_len(const struct stream *s, uint32_t idx)
@@ -130,8 +131,8 @@ static void place(struct stream *s)
 	s->last = idx;
 	s->expected = idx + 1;
 	s->done += n;
-	if (s->progress)
-		s->progress(s->arg, s->done);
+	if (s->progress && s->progress(s->arg, s->done))
+		s->stop = 1;
 }
 
 int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, uint8_t flags,
@@ -222,6 +223,12 @@ int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, 
 					confirm(&s, s.last, a.check);
 				return DEV_OK;
 			}
+		}
+		if (s.stop) {
+			/* asked to end early (a signal): what came so far stands */
+			dev_trace(d, "  the stream is stopped at the caller's request after %u bytes",
+				  (unsigned)s.done);
+			return stream_stop(d);
 		}
 		if (n > 0)
 			quiet_until = clock_ms() + (s.last == (int64_t)s.nblocks - 1 ? tail : silence);

@@ -462,8 +462,8 @@ static int hs_read_stream(void *ctx, uint32_t addr, uint32_t len, uint16_t block
 				d->stats.stream_check_fails++;
 		}
 		off += n;
-		if (progress)
-			progress(arg, off);
+		if (progress && progress(arg, off))
+			break;
 	}
 	free(again);
 	return err;

@@ -29,7 +29,9 @@ enum prog_block_state {
 	PROG_BLOCK_CONFIRMED = 2,   /* arrived and matched (or no check asked) */
 };
 
-typedef void (*prog_stream_progress_fn)(void *arg, uint32_t done);
+/* Bytes of a streamed read so far; nonzero asks the programmer to end the
+ * stream early (a signal): it keeps the blocks that came and returns 0. */
+typedef int (*prog_stream_progress_fn)(void *arg, uint32_t done);
 
 struct prog_stats {
 	unsigned requests, resends, bad_frames, frame_errs;
@@ -66,8 +68,8 @@ struct prog_ops {
 	int (*sfdp)(void *ctx, uint32_t addr, uint8_t *buf, uint16_t len);
 	int (*read)(void *ctx, uint32_t addr, uint8_t *buf, uint16_t len);
 	/* [addr, addr+len) in blocks; state[i] gets each block's fate.  0 when
-	 * the stream ended or broke off (unconfirmed blocks are the caller's to
-	 * read again). */
+	 * the stream ended, broke off or was stopped by fn (unconfirmed blocks
+	 * are the caller's to read again). */
 	int (*read_stream)(void *ctx, uint32_t addr, uint32_t len, uint16_t block, uint8_t flags,
 			   uint8_t *buf, uint8_t *state, prog_stream_progress_fn fn, void *arg);
 	/* Programs of whole pages, which the programmer may keep in flight:

@@ -348,11 +348,56 @@ static void test_stream_long_loss(void **state)
 	free(got);
 }
 
+/* A progress callback that asks for the stop after `after` bytes. */
+struct stop_after {
+	uint32_t after, calls;
+};
+
+static int stop_cb(void *arg, uint32_t done)
+{
+	struct stop_after *sa = arg;
+
+	sa->calls++;
+	return done >= sa->after;
+}
+
+/* A stream stopped by its caller (a signal) ends at the next block: the
+ * blocks so far are kept, the rest are left for a second read, and the
+ * device takes the next request at once. */
+static void test_stream_stopped(void **state)
+{
+	struct fw_bench *b = *state;
+	uint32_t len = 64 * 1024, i, nblocks = len / 512, confirmed = 0, missing = 0;
+	struct stop_after sa = { 3 * 512, 0 };
+	uint8_t *got = malloc(len), st[128], id[3];
+
+	assert_non_null(got);
+	assert_int_equal(ops_detect(&b->ops), 0);
+	assert_int_equal(dev_read_stream(&b->dev, 0x10000, len, 512, PROTO_STREAM_CHECK, got, st,
+					 stop_cb, &sa), 0);
+	for (i = 0; i < nblocks; i++) {
+		if (st[i] == PROG_BLOCK_CONFIRMED) {
+			assert_memory_equal(got + i * 512, b->mem + 0x10000 + i * 512, 512);
+			confirmed++;
+		} else if (st[i] == PROG_BLOCK_MISSING) {
+			missing++;
+		}
+	}
+	/* the blocks before the stop, and at most what was already on the way */
+	assert_true(confirmed >= 2);
+	assert_true(sa.calls < nblocks / 2);
+	assert_true(missing > nblocks / 2);
+	assert_int_equal(dev_jedec(&b->dev, id, 3), 0);
+	assert_int_equal(id[0], 0xEF);
+	free(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_auto_rate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stream_long_loss, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stream_stopped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipelined_write_with_damage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lone_page_damaged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hello, setup, teardown),
