@@ -11,6 +11,8 @@
 #include <zlib.h>
 
 #define READ_TRIES 3
+#define OPS_RESTREAM_RUN 8        /* blocks missing in a row that go by a new stream */
+#define OPS_RESTREAM_ROUNDS 3
 #define VERIFY_STRETCH (64u * 1024u)
 
 void ops_init(struct ops *o, struct prog *p, ops_progress_fn fn, void *arg)
@@ -130,7 +132,47 @@ static uint16_t stream_block(const struct ops *o)
 }
 
 /*
- * One streamed pass over the range; blocks that did not arrive intact, or
+ * Stream again each run of at least OPS_RESTREAM_RUN blocks that did not
+ * come: a stream that broke off (its request damaged, its flow cut) leaves
+ * the rest of its range, which one read per block would fetch at a round
+ * trip each.  A few rounds, while they bring blocks in.
+ */
+static int restream_runs(struct ops *o, uint32_t addr, uint8_t *buf, uint32_t len,
+			 uint8_t flags, uint8_t *state)
+{
+	uint16_t block = stream_block(o);
+	uint32_t nblocks = (len + block - 1) / block, i, j, k, got, off, n;
+	unsigned round;
+	int err;
+
+	for (round = 0; round < OPS_RESTREAM_ROUNDS; round++) {
+		for (i = 0, got = 0; i < nblocks; i = j) {
+			for (; i < nblocks && state[i] == PROG_BLOCK_CONFIRMED; i++)
+				;
+			for (j = i; j < nblocks && state[j] != PROG_BLOCK_CONFIRMED; j++)
+				;
+			if (j - i < OPS_RESTREAM_RUN)
+				continue;
+			off = i * block;
+			n = (j == nblocks ? len : j * block) - off;
+			o->stats.blocks_reread += j - i;
+			err = prog_read_stream(o->prog, addr + off, n, block, flags, buf + off,
+					      state + i, NULL, NULL);
+			if (err)
+				return ops_fail(o, err, "streaming 0x%06x-0x%06x again", addr + off,
+						addr + off + n - 1);
+			for (k = i; k < j; k++)
+				got += state[k] == PROG_BLOCK_CONFIRMED;
+		}
+		if (!got)
+			break;
+	}
+	return 0;
+}
+
+/*
+ * One streamed pass over the range; long runs of blocks that did not come
+ * are streamed again, and blocks that still did not arrive intact, or
  * whose second read on the device disagreed, are read again one by one
  * with the device's CRC as the judge.
  */
@@ -139,17 +181,19 @@ static int read_pass(struct ops *o, uint32_t addr, uint8_t *buf, uint32_t len, i
 	uint16_t block = stream_block(o);
 	uint32_t nblocks = (len + block - 1) / block, i;
 	uint8_t *state = malloc(nblocks);
+	uint8_t flags = PROTO_STREAM_CHECK | (skip_blank ? PROTO_STREAM_SKIP_BLANK : 0);
 	int err;
 
 	if (!state)
 		return ops_fail(o, OPS_E_NOMEM, "allocating %u bytes", nblocks);
-	err = prog_read_stream(o->prog, addr, len, block,
-			      PROTO_STREAM_CHECK | (skip_blank ? PROTO_STREAM_SKIP_BLANK : 0),
-			      buf, state, stream_progress, o);
+	err = prog_read_stream(o->prog, addr, len, block, flags, buf, state, stream_progress, o);
 	if (err) {
 		err = ops_fail(o, err, "streaming 0x%06x-0x%06x", addr, addr + len - 1);
 		goto out;
 	}
+	err = restream_runs(o, addr, buf, len, flags, state);
+	if (err)
+		goto out;
 	for (i = 0; i < nblocks; i++) {
 		uint32_t off = i * block, n = len - off < block ? len - off : block;
 
