@@ -220,18 +220,18 @@ static int chunk_cb(void *arg, uint32_t done)
 }
 
 /*
- * A long stream in chunks of about two seconds on the line.  A signal
- * stops a chunk at its next block (chunk_cb); the chunks bound what a
- * stream that breaks off costs, since the rest of its chunk is read again
- * block by block.  Each chunk costs a round trip and the device's first
- * block, about 5 ms at 2 Mbaud.
+ * A long stream in chunks of about eight seconds on the line.  A signal
+ * stops a chunk at its next block (chunk_cb), and a stream that breaks
+ * off is streamed again from where it broke (ops.c), so the chunks only
+ * keep each request's deadline in reach.  Each costs a round trip and the
+ * device's first block, about 5 ms at 2 Mbaud.
  */
 static int g_read_stream(void *ctx, uint32_t addr, uint32_t len, uint16_t block, uint8_t flags,
 			 uint8_t *buf, uint8_t *state, prog_stream_progress_fn fn, void *arg)
 {
 	struct guard *g = ctx;
 	uint32_t baud = g->inner.line_baud ? *g->inner.line_baud : 0;
-	uint32_t chunk = baud ? baud / 11 * 2 : 256u * 1024u, off, n;
+	uint32_t chunk = baud ? baud / 11 * 8 : 256u * 1024u, off, n;
 	struct chunk_progress cp = { g, fn, arg, 0 };
 	int err;
 

@@ -253,9 +253,13 @@ int dev_hello(struct dev *d)
 }
 
 /* Drop whatever the port buffered before we came: a pty keeps the READY
- * frame and anything else the device said while nobody listened. */
+ * frame and anything else the device said while nobody listened.  Then
+ * wait out what a USB bridge may still hold (its latency timer): a stale
+ * frame is ignored by its seq, but one half-read would cost the HELLO a
+ * resend. */
 static int drain(struct dev *d)
 {
+	unsigned quiet = d->link->bridge.hold_ms + 4;
 	uint64_t end = clock_ms() + 300;
 	uint8_t buf[256];
 	int n;
@@ -263,7 +267,7 @@ static int drain(struct dev *d)
 	if (d->link->ops->flush_input(d->link->ctx))
 		return DEV_OK;   /* not fatal: a stale frame is ignored by seq */
 	while (clock_ms() < end) {
-		n = d->link->ops->read(d->link->ctx, buf, sizeof(buf), 20);
+		n = d->link->ops->read(d->link->ctx, buf, sizeof(buf), quiet);
 		if (n < 0) {
 			d->link_err = n;
 			return DEV_E_LINK;

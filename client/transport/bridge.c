@@ -97,10 +97,12 @@ void bridge_open(struct bridge *b, const char *path, int fd, const char *sysfs)
 
 	memset(b, 0, sizeof(*b));
 	b->latency_ms = -1;
+	b->hold_ms = BRIDGE_HOLD_UNKNOWN_MS;
 	if (!realpath(path, real))
 		snprintf(real, sizeof(real), "%s", path);
 	if (!strncmp(real, "/dev/pts/", 9) || !strcmp(real, "/dev/ptmx")) {
 		snprintf(b->text, sizeof(b->text), "none known (a pseudo-terminal)");
+		b->hold_ms = 0;        /* a pty passes each write on at once */
 		return;
 	}
 #ifdef __linux__
@@ -113,8 +115,13 @@ void bridge_open(struct bridge *b, const char *path, int fd, const char *sysfs)
 	b->usb = !bridge_sysfs(sysfs, tty, &b->vid, &b->pid, &b->latency_ms);
 	if (!b->usb) {
 		snprintf(b->text, sizeof(b->text), "none known (%.64s is not a USB port)", tty);
+#ifdef __linux__
+		b->hold_ms = 0;        /* sysfs knows: a UART of this machine's own */
+#endif
 		return;
 	}
+	if (b->latency_ms >= 0)
+		b->hold_ms = (unsigned)b->latency_ms;
 	what = ports_guess(b->vid, b->pid);
 	o = (size_t)snprintf(b->text, sizeof(b->text), "%s, USB %04x:%04x",
 			     what ? what : "a USB bridge not in spiflash's list", b->vid, b->pid);

@@ -15,12 +15,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* What a USB bridge of unknown kind may hold bytes for: an FT232R's
+ * default latency timer. */
+#define BRIDGE_HOLD_UNKNOWN_MS 16u
+
 struct bridge {
 	int restore;            /* the flag was set on fd: clear it at close */
 	int fd;
 	int usb;                /* vid, pid valid */
 	uint16_t vid, pid;
 	int latency_ms;         /* the driver's latency timer after open; -1: none known */
+	unsigned hold_ms;       /* the longest it may hold device-to-host bytes */
 	/* "FTDI FT232R (Nano, Duemilanove), USB 0403:6001, latency timer 1 ms
 	 * (low latency set)" */
 	char text[160];

@@ -260,6 +260,7 @@ int link_open(struct link *l, const char *path, uint32_t baud, unsigned flags)
 	(void)flags;   /* libserialport and termios are not on Windows */
 	memset(l, 0, sizeof(*l));
 	l->baud = baud;
+	l->bridge.hold_ms = BRIDGE_HOLD_UNKNOWN_MS;   /* COM ports say nothing of it */
 	return win_open(l, path, baud);
 }
 

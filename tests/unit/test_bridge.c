@@ -126,12 +126,16 @@ static void test_text(void **state)
 	assert_int_equal(b.latency_ms, 16);
 	assert_int_equal(b.restore, 0);
 	assert_string_equal(b.text, "FTDI FT232R (Nano, Duemilanove), USB 0403:6001, latency timer 16 ms");
+	assert_int_equal(b.hold_ms, 16);
 	bridge_open(&b, "/dev/ttyACM0", -1, root);
 	assert_string_equal(b.text, "Arduino Uno (ATmega16U2), USB 2341:0043");
+	assert_int_equal(b.hold_ms, BRIDGE_HOLD_UNKNOWN_MS);    /* no timer to read */
 	bridge_open(&b, "/dev/ttyS0", -1, root);
 	assert_string_equal(b.text, "none known (ttyS0 is not a USB port)");
+	assert_int_equal(b.hold_ms, 0);
 	bridge_open(&b, "/dev/pts/3", -1, root);
 	assert_string_equal(b.text, "none known (a pseudo-terminal)");
+	assert_int_equal(b.hold_ms, 0);
 	bridge_close(&b);
 }
 
