@@ -381,9 +381,9 @@ int dev_close(struct dev *d)
 
 /*
  * A link test: frames that carry every byte value, twice.  Back at the
- * boot rate, where this session's HELLO already crossed, one short frame
- * only confirms the switch: two 256-byte pings there cost a tenth of a
- * second at 115200, paid by every command that ran faster.
+ * boot rate, which the device starts at and every session begins with,
+ * one short frame only confirms the switch: two 256-byte pings there cost
+ * a tenth of a second at 115200, paid by every command that ran faster.
  */
 static int link_test(struct dev *d)
 {
