@@ -35,4 +35,34 @@ if grep -qi 'overrun' "$EMU_ERR_probe"; then
 else
 	ok "no UART overrun in the emulator"
 fi
+
+# --trace-frames: each frame's span in simulated time, both ways.  The
+# client's first frame is its HELLO at 115200 (8 bytes, so 7 byte times of
+# 1496 cycles after its first: 654.5 us); its answer comes after it.
+if emu_start tr --trace-frames --chip W25Q80 --image "$img"; then
+	build/spiflash -q -d "$EMU_DEV_tr" info >/dev/null 2>&1
+	emu_stop tr
+	first=$(grep -m1 'frame to_dev' "$EMU_ERR_tr")
+	span=$(echo "$first" | sed -n 's/.* \([0-9.]*\)-\([0-9.]*\) us, \([0-9]*\) bytes/\1 \2 \3/p')
+	if echo "$span" | awk '{ exit !($3 == 8 && $2 - $1 > 654 && $2 - $1 < 655) }'; then
+		ok "--trace-frames: the HELLO spans 7 byte times at 115200: $first"
+	else
+		fail "--trace-frames: first frame to the AVR: '$first'"
+	fi
+	# the sketch's READY at boot, then the HELLO's answer after the HELLO
+	answer=$(awk -v e="$(echo "$span" | cut -d' ' -f2)" '
+		/frame from_dev/ { split($4, t, "-"); if (t[1] + 0 > e + 0) { print; exit } }' "$EMU_ERR_tr")
+	if [ -n "$answer" ] && grep -q 'frame from_dev .* 9 bytes' "$EMU_ERR_tr"; then
+		ok "--trace-frames: READY at boot, the answer after the request: $answer"
+	else
+		fail "--trace-frames: no answer after '$first'"
+	fi
+	if [ "$(grep -c 'frame to_dev' "$EMU_ERR_tr")" -ge 5 ] && [ "$(grep -c 'frame from_dev' "$EMU_ERR_tr")" -ge 5 ]; then
+		ok "--trace-frames: $(grep -c 'frame to_dev' "$EMU_ERR_tr") frames each way traced for one info"
+	else
+		fail "--trace-frames: too few frames traced"
+	fi
+else
+	fail "emulator starts with --trace-frames"
+fi
 e2e_summary

@@ -38,6 +38,8 @@ const char emu_usage[] =
 	"                     erases every BP bit is set); the stats line counts them\n"
 	"  --wiring SPEC      miso-float,swap,hold-low,wp-low,marginal=HZ[:PPM]\n"
 	"  --vcc MV[,sag=MV][,weak=MV]  the chip's VCC on A0 (emu_wiring.h)\n"
+	"  --trace-frames     on stderr, each frame's first and last byte in simulated\n"
+	"                     microseconds, both ways: where the time of a command goes\n"
 	"  -v                 verbose (twice: simavr warnings, three: traces)\n"
 	"  --help\n"
 	"prints the pty path as the first line of stdout; SIGUSR1 prints\n"
@@ -60,6 +62,7 @@ static const struct opt_def {
 	{ "--realtime", OPT_FLAG, offsetof(struct emu_opts, realtime) },
 	{ "--turbo", OPT_FLAG, offsetof(struct emu_opts, turbo) },
 	{ "--max-times", OPT_FLAG, offsetof(struct emu_opts, max_times) },
+	{ "--trace-frames", OPT_FLAG, offsetof(struct emu_opts, trace_frames) },
 	{ "--no-baud-check", OPT_FLAG, offsetof(struct emu_opts, no_baud_check) },
 	{ "--chip", OPT_STR, offsetof(struct emu_opts, chip) },
 	{ "--image", OPT_STR, offsetof(struct emu_opts, image) },

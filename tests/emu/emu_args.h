@@ -26,6 +26,7 @@ struct emu_opts {
 	int replug;
 	int no_baud_check;
 	int max_times;
+	int trace_frames;                /* --trace-frames, emu_bridge.h */
 	int verbose;
 };
 

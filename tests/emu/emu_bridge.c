@@ -23,6 +23,35 @@ DEFINE_FIFO(uint16_t, uart_fifo);
 
 /* ---- simavr side ---- */
 
+/*
+ * --trace-frames: a frame runs from its A5 to the 00 that ends it (COBS
+ * keeps 00 out of its body).  Times are the AVR's: the host-to-AVR byte as
+ * the UART receives it, the AVR-to-host byte as the firmware writes UDR.
+ * Bytes between frames (serprog) are not traced.
+ */
+static void trace_byte(struct emu_bridge *b, int dir, uint8_t byte)
+{
+	struct emu_frame_trace *t = &b->trace[dir];
+	double us = 1e6 / (double)b->avr->frequency;
+
+	if (!b->trace_frames)
+		return;
+	if (!t->in) {
+		if (byte != 0xA5)
+			return;
+		t->in = 1;
+		t->n = 0;
+		t->start = b->avr->cycle;
+	}
+	t->n++;
+	if (byte == 0x00) {
+		fprintf(stderr, "spiflash-emu: frame %s %.1f-%.1f us, %u bytes\n",
+			dir ? "from_dev" : "to_dev", (double)t->start * us,
+			(double)b->avr->cycle * us, t->n);
+		t->in = 0;
+	}
+}
+
 /* The byte that waited in UDR has moved into the shift register. */
 static avr_cycle_count_t udr_free(avr_t *avr, avr_cycle_count_t when, void *param)
 {
@@ -69,6 +98,7 @@ static void uart_out(avr_irq_t *irq, uint32_t value, void *param)
 		byte = emu_baud_noise(b, byte);
 		b->st.garbled_from++;
 	}
+	trace_byte(b, 1, byte);
 	emu_usb_enqueue(b, byte);
 	emu_fault_count(b);
 }
@@ -166,6 +196,7 @@ static void feed(struct emu_bridge *b, avr_cycle_count_t when)
 			b->st.garbled_to++;
 		}
 		avr_raise_irq(b->irq + UART_IRQ_INPUT, byte);
+		trace_byte(b, 0, byte);
 		/* From the tick's due time, not the cycle it ran at: no drift. */
 		b->rx_free = (b->rx_free > when ? b->rx_free : when) +
 			     b->uart->cycles_per_byte;

@@ -115,6 +115,12 @@ struct emu_bridge {
 	struct emu_fault fault;
 	unsigned req;                      /* enum emu_bridge_req, main loop clears */
 	int verbose;
+	int trace_frames;                  /* --trace-frames: see emu_bridge_trace */
+	struct emu_frame_trace {
+		int in;                    /* inside a frame (after its A5) */
+		unsigned n;                /* its bytes so far */
+		avr_cycle_count_t start;
+	} trace[2];                        /* [0] host to AVR, [1] AVR to host */
 	struct emu_ring to_dev, from_dev;
 	struct emu_bridge_stats st;
 	struct emu_usb usb;

@@ -296,6 +296,7 @@ static int wire_up(struct emu *e, const struct emu_fault *fault)
 		fprintf(stderr, "spiflash-emu: %s\n", e->bridge ? err : "out of memory");
 		return -1;
 	}
+	e->bridge->trace_frames = e->opt.trace_frames;
 	if (e->opt.usb && emu_bridge_set_usb(e->bridge, e->opt.usb, err, sizeof(err)) < 0) {
 		fprintf(stderr, "spiflash-emu: %s\n", err);
 		return -1;
