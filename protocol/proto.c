@@ -47,16 +47,28 @@ uint16_t proto_crc16(const uint8_t *buf, size_t len)
 	return crc;
 }
 
-/*
- * Byte-table CRC-32.  On the AVR the 1 KiB table lives in flash (PROGMEM),
- * where there is room, not in the 2 KiB of RAM; a table lookup per byte is
- * what lets the device check a block as fast as the SPI bus delivers it.
- */
 #ifdef __AVR__
-const uint32_t proto_crc32_table[256] PROGMEM = {
+/*
+ * On the AVR the table is the firmware's, sliced into four 256-byte tables
+ * (byte k of each entry in slice k) for its assembly loops, which have the
+ * compiler compute it (hal_arduino_loops.cpp): one copy of 1 KiB in flash.
+ */
+uint32_t proto_crc32_update(uint32_t crc, const uint8_t *buf, size_t len)
+{
+	crc = ~crc;
+	while (len--) {
+		uint8_t i = (uint8_t)crc ^ *buf++;
+
+		crc = (crc >> 8) ^ ((uint32_t)pgm_read_byte(&proto_crc32_slices[0][i]) |
+				    (uint32_t)pgm_read_byte(&proto_crc32_slices[1][i]) << 8 |
+				    (uint32_t)pgm_read_byte(&proto_crc32_slices[2][i]) << 16 |
+				    (uint32_t)pgm_read_byte(&proto_crc32_slices[3][i]) << 24);
+	}
+	return ~crc;
+}
 #else
+/* Byte-table CRC-32 (the zlib polynomial, reflected). */
 const uint32_t proto_crc32_table[256] = {
-#endif
 	0x00000000, 0x77073096, 0xee0e612c, 0x990951ba,
 	0x076dc419, 0x706af48f, 0xe963a535, 0x9e6495a3,
 	0x0edb8832, 0x79dcb8a4, 0xe0d5e91e, 0x97d2d988,
@@ -126,16 +138,11 @@ const uint32_t proto_crc32_table[256] = {
 uint32_t proto_crc32_update(uint32_t crc, const uint8_t *buf, size_t len)
 {
 	crc = ~crc;
-	while (len--) {
-		uint8_t i = (uint8_t)(crc ^ *buf++);
-#ifdef __AVR__
-		crc = (crc >> 8) ^ pgm_read_dword(&proto_crc32_table[i]);
-#else
-		crc = (crc >> 8) ^ proto_crc32_table[i];
-#endif
-	}
+	while (len--)
+		crc = (crc >> 8) ^ proto_crc32_table[(uint8_t)(crc ^ *buf++)];
 	return ~crc;
 }
+#endif
 
 /* The body of a frame is scattered over three pieces; read it as one. */
 struct body_view {

@@ -11,6 +11,8 @@ all: $(BUILD)/proto_probe $(BUILD)/sp_pty_shim.so
 E2E_TESTS += tests/e2e/test_proto_copy.sh
 E2E_TESTS += tests/e2e/test_firmware_emu.sh
 E2E_TESTS += tests/e2e/test_stream_asm.sh
+# The firmware fits its boards: flash, and RAM left for the stack.
+E2E_TESTS += tests/e2e/test_fw_budget.sh
 E2E_TESTS += tests/e2e/test_client.sh
 E2E_TESTS += tests/e2e/test_bridge.sh
 E2E_TESTS += tests/e2e/test_dump_backup.sh

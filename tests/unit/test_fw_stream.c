@@ -209,6 +209,39 @@ static void test_read_stream_cmp(void **state)
 	b->chip.fault.miso_stuck = 0;
 }
 
+/*
+ * Runs of erased blocks under PROTO_STREAM_CMP: after a blank block the
+ * device first reads the next one twice plainly, and only builds a frame
+ * if a byte is not FFh.  A block whose only data is its last byte, or its
+ * first, must still come as DATA with its bytes; each such try where a run
+ * ends costs exactly one read of the block more.
+ */
+static void test_read_stream_blank_runs(void **state)
+{
+	struct bench *b = *state;
+	static struct stream_result res;
+	const uint32_t base = 0x10000;
+
+	memset(b->mem + base, 0xFF, 16 * 512);
+	b->mem[base + 3 * 512 + 511] = 0x5A;    /* after a run: the last byte only */
+	b->mem[base + 6 * 512] = 0x00;          /* after a run: the first byte */
+	b->mem[base + 7 * 512 + 100] = 0xFE;    /* after data: no plain reads */
+	/* a counter of the bytes clocked, with no fault ever firing */
+	b->chip.fault.miso_stuck_after = UINT32_MAX;
+	b->chip.fault.bytes = 0;
+	run_stream(b, base, 16 * 512, 512,
+		   PROTO_STREAM_CHECK | PROTO_STREAM_CMP | PROTO_STREAM_SKIP_BLANK, &res);
+	assert_int_equal(res.status, PROTO_OK);
+	assert_int_equal(res.blocks, 16);
+	assert_int_equal(res.checks_ok, 16);
+	assert_int_equal(res.blank_blocks, 13);
+	assert_memory_equal(res.data, b->mem + base, 16 * 512);
+	/* two reads of 4 + 512 bytes a block, and one more for blocks 3 and 6 */
+	assert_int_equal(b->chip.fault.bytes, (16 * 2 + 2) * 516);
+	assert_false(b->chip.fault.miso_stuck);
+	b->chip.fault.miso_stuck_after = 0;
+}
+
 /* SET_PAD: each answer is followed by n FF bytes (a held bridge passes it
  * on); at most 62; a new HELLO ends it. */
 static void test_read_stream_abort(void **state)
@@ -253,6 +286,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_read_stream, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_stream_cmp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_stream_blank_runs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_stream_abort, setup, teardown),
 	};
 

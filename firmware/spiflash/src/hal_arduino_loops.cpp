@@ -30,7 +30,8 @@ static constexpr uint32_t crc_entry(uint32_t c, int k)
 #define CRC_R64(k, i) CRC_R16(k, i), CRC_R16(k, i + 16), CRC_R16(k, i + 32), CRC_R16(k, i + 48)
 #define CRC_R256(k)   { CRC_R64(k, 0), CRC_R64(k, 64), CRC_R64(k, 128), CRC_R64(k, 192) }
 
-static const uint8_t crc_slices[4][256] PROGMEM __attribute__((aligned(256))) = {
+/* proto.h: proto_crc32_update reads it too, the one copy in flash */
+const uint8_t proto_crc32_slices[4][256] PROGMEM __attribute__((aligned(256))) = {
 	CRC_R256(0), CRC_R256(1), CRC_R256(2), CRC_R256(3),
 };
 
@@ -73,15 +74,14 @@ uint32_t hal_spi_crc32(uint32_t crc, uint16_t n)
 			: [c0] "+r" (c0), [c1] "+r" (c1), [c2] "+r" (c2), [c3] "+r" (c3), [n] "+w" (n)
 			: [spsr] "I" (_SFR_IO_ADDR(SPSR)), [spif] "I" (SPIF),
 			  [spdr] "I" (_SFR_IO_ADDR(SPDR)), [ff] "r" ((uint8_t)0xFF),
-			  [tab] "i" (crc_slices)
+			  [tab] "i" (proto_crc32_slices)
 			: "r30", "r31");
 	}
 	while (!(SPSR & _BV(SPIF)))
 		;
 	last = SPDR;
 	crc = (uint32_t)c0 | ((uint32_t)c1 << 8) | ((uint32_t)c2 << 16) | ((uint32_t)c3 << 24);
-	crc = (crc >> 8) ^ pgm_read_dword(&proto_crc32_table[(uint8_t)crc ^ last]);
-	return ~crc;
+	return proto_crc32_update(~crc, &last, 1);
 }
 
 /*

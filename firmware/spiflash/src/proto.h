@@ -154,9 +154,15 @@ uint16_t proto_crc16(const uint8_t *buf, size_t len);
 /* CRC-32 as zlib computes it (IEEE 802.3, reflected): "123456789" -> 0xCBF43926.
  * Used for flash contents, so the host can check a device CRC with zlib. */
 uint32_t proto_crc32_update(uint32_t crc, const uint8_t *buf, size_t len);
-/* Its table (in flash, PROGMEM, on the AVR), for loops that fuse the CRC
- * with another transfer: crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]. */
+/* Its table, for loops that fuse the CRC with another transfer:
+ * crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF].  On the AVR it is in flash
+ * (PROGMEM), sliced by byte (slice k holds byte k of each entry, each slice
+ * on a 256-byte boundary) and defined by the firmware (hal_arduino_loops.cpp). */
+#ifdef __AVR__
+extern const uint8_t proto_crc32_slices[4][256];
+#else
 extern const uint32_t proto_crc32_table[256];
+#endif
 
 /* Little-endian field packing. */
 static inline void proto_put16(uint8_t *p, uint16_t v)
