@@ -84,17 +84,6 @@ uint32_t hal_spi_crc32(uint32_t crc, uint16_t n)
 	return proto_crc32_update(~crc, &last, 1);
 }
 
-/*
- * The stream's block loops in assembly (fw_hal.h; fw_stream.c is the same
- * in C, and tests/e2e/test_stream_asm.sh checks that both send the same
- * bytes).  Each turn takes one byte from the SPI bus and starts the next
- * (the bus runs at F_CPU/2: 16 cycles a byte, shifting while the turn
- * works), then sends a byte of tx if the USART's transmit buffer is empty.
- * A turn costs about 28 cycles (read: store, AND, table CRC-16) and 26
- * (compare, COBS), so with the sends a block is read twice and encoded in
- * about 60 of the 88 cycles each byte has on a 2 Mbaud line.
- */
-#if HAL_OWN_USART && !defined(SPIFLASH_STREAM_C)
 static constexpr uint16_t crc16_entry(uint16_t c, int k)
 {
 	return k == 0 ? c : crc16_entry((c & 0x8000) ? (uint16_t)((c << 1) ^ 0x1021) : (uint16_t)(c << 1), k - 1);
@@ -106,11 +95,24 @@ static constexpr uint16_t crc16_entry(uint16_t c, int k)
 #define C16_R64(f, i) C16_R16(f, i), C16_R16(f, i + 16), C16_R16(f, i + 32), C16_R16(f, i + 48)
 #define C16_R256(f)   { C16_R64(f, 0), C16_R64(f, 64), C16_R64(f, 128), C16_R64(f, 192) }
 
-/* CRC-16/XMODEM by table: high bytes, then low bytes, one page each */
-static const uint8_t crc16_tab[2][256] PROGMEM __attribute__((aligned(256))) = {
+/* CRC-16/XMODEM by table: high bytes, then low bytes, one page each;
+ * proto.h: proto_crc16 checks whole frames with it too */
+const uint8_t proto_crc16_tab[2][256] PROGMEM __attribute__((aligned(256))) = {
 	C16_R256(C16_H), C16_R256(C16_L),
 };
 
+
+/*
+ * The stream's block loops in assembly (fw_hal.h; fw_stream.c is the same
+ * in C, and tests/e2e/test_stream_asm.sh checks that both send the same
+ * bytes).  Each turn takes one byte from the SPI bus and starts the next
+ * (the bus runs at F_CPU/2: 16 cycles a byte, shifting while the turn
+ * works), then sends a byte of tx if the USART's transmit buffer is empty.
+ * A turn costs about 28 cycles (read: store, AND, table CRC-16) and 26
+ * (compare, COBS), so with the sends a block is read twice and encoded in
+ * about 60 of the 88 cycles each byte has on a 2 Mbaud line.
+ */
+#if HAL_OWN_USART && !defined(SPIFLASH_STREAM_C)
 uint8_t hal_spi_read_crc16(uint8_t *buf, uint16_t n, uint16_t *crc, struct hal_tx *tx)
 {
 	uint8_t all = 0xFF, crch = (uint8_t)(*crc >> 8), crcl = (uint8_t)*crc, b, t;
@@ -156,7 +158,7 @@ uint8_t hal_spi_read_crc16(uint8_t *buf, uint16_t n, uint16_t *crc, struct hal_t
 		"	in __tmp_reg__, %[spdr]\n"
 		: [buf] "+x" (buf), [n] "+w" (n), [all] "+r" (all), [crch] "+r" (crch),
 		  [crcl] "+r" (crcl), [txp] "+r" (txp), [txn] "+d" (txn), [b] "=&r" (b), [t] "=&r" (t)
-		: [ff] "r" ((uint8_t)0xFF), [tab] "i" (crc16_tab),
+		: [ff] "r" ((uint8_t)0xFF), [tab] "i" (proto_crc16_tab),
 		  [spsr] "I" (_SFR_IO_ADDR(SPSR)), [spif] "I" (SPIF), [spdr] "I" (_SFR_IO_ADDR(SPDR)),
 		  [ucsra] "n" (_SFR_MEM_ADDR(UCSR0A)), [udre] "I" (UDRE0), [udr] "n" (_SFR_MEM_ADDR(UDR0))
 		: "r30", "r31", "memory");

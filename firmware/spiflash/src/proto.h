@@ -150,6 +150,12 @@ struct proto_chip {
 /* CRC-16/XMODEM (poly 0x1021, init 0): "123456789" -> 0x31C3. */
 uint16_t proto_crc16_update(uint16_t crc, uint8_t byte);
 uint16_t proto_crc16(const uint8_t *buf, size_t len);
+#ifdef __AVR__
+/* Its table on the AVR, in flash, defined by the firmware
+ * (hal_arduino_loops.cpp): crc = (crc << 8) ^ T[(crc >> 8) ^ byte], the
+ * high bytes of T in [0], the low bytes in [1], each on a 256-byte boundary. */
+extern const uint8_t proto_crc16_tab[2][256];
+#endif
 
 /* CRC-32 as zlib computes it (IEEE 802.3, reflected): "123456789" -> 0xCBF43926.
  * Used for flash contents, so the host can check a device CRC with zlib. */
