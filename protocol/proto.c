@@ -56,7 +56,7 @@ uint16_t proto_crc16(const uint8_t *buf, size_t len)
 			"	brne 1b\n"
 			: [hi] "+r" (hi), [lo] "+r" (lo), [n] "+w" (len), [buf] "+x" (buf)
 			: [tab] "i" (proto_crc16_tab)
-			: "r30", "r31");
+			: "r30", "r31", "memory");   /* reads the frame's bytes */
 	return (uint16_t)((uint16_t)hi << 8 | lo);
 }
 #else
