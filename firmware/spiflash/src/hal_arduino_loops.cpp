@@ -101,7 +101,6 @@ const uint8_t proto_crc16_tab[2][256] PROGMEM __attribute__((aligned(256))) = {
 	C16_R256(C16_H), C16_R256(C16_L),
 };
 
-
 /*
  * The stream's block loops in assembly (fw_hal.h; fw_stream.c is the same
  * in C, and tests/e2e/test_stream_asm.sh checks that both send the same
