@@ -161,7 +161,7 @@ static int wait_response(struct dev *d, uint8_t op, uint8_t seq, unsigned silenc
 int dev_request(struct dev *d, uint8_t op, const uint8_t *req, size_t len, unsigned work_ms)
 {
 	unsigned xfer = dev_wire_ms(d, PROTO_WIRE_MAX(len) + PROTO_WIRE_MAX(dev_read_max(d) + 1));
-	unsigned silence = d->silence_ms + xfer;
+	unsigned silence = d->silence_ms + d->held_ms + xfer;
 	unsigned damaged0 = d->stats.bad_frames + d->stats.frame_errs;
 	uint64_t deadline;
 	uint8_t seq;
@@ -240,6 +240,9 @@ static int parse_hello(struct dev *d)
 	d->max_payload = h->max_payload < PROTO_MAX_PAYLOAD ? h->max_payload : PROTO_MAX_PAYLOAD;
 	if (h->max_read < 16 || h->max_read > PROTO_MAX_PAYLOAD - 1)
 		h->max_read = (uint16_t)(d->max_payload - 1);
+	/* on a noisy line a request the device never saw (a flipped A5 or
+	 * 00) waits this out: a device that keeps alive allows a short one */
+	d->silence_ms = (h->caps & PROTO_CAP_PENDING) ? DEV_ALIVE_SILENCE_MS : DEV_SILENCE_MS;
 	return DEV_OK;
 }
 

@@ -19,7 +19,13 @@
 #define DEV_TRIES            3      /* tries that end in silence */
 #define DEV_MAX_SENDS        10     /* sends in all: a damaged answer proves the
 				     * device alive, so it costs less than silence */
-#define DEV_SILENCE_MS       1000   /* no byte for this long: resend */
+#define DEV_SILENCE_MS       1000   /* no byte for this long: resend (before
+				     * HELLO, and a device without PENDING) */
+#define DEV_ALIVE_SILENCE_MS 400    /* the same for a device with PENDING: it
+				     * speaks every 100 ms while it works, and
+				     * its longest quiet is that plus a 1 KiB
+				     * CRC chunk at the slowest SPI clock
+				     * (~70 ms); a lost request costs this */
 #define DEV_STARTUP_MS       2500   /* an Uno resets on open: bootloader + setup */
 #define DEV_BOOT_BAUD        115200 /* the sketch starts at this rate */
 #define DEV_AUTO_MAX_BAUD    2000000 /* fastest exact rate of a 16 MHz AVR */

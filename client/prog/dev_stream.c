@@ -142,8 +142,9 @@ int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, 
 	struct proto_req_stream q = { addr, len, block, flags };
 	uint8_t req[PROTO_REQ_STREAM_LEN], rbuf[512];
 	uint64_t quiet_until, deadline;
-	unsigned silence, tail;
-	int err;
+	unsigned silence, tail, resends = 0;
+	size_t reqlen;
+	int err, heard = 0;     /* a frame of the stream (whole or damaged) came */
 
 	if (!(d->hello.caps & PROTO_CAP_STREAM) || !block || block > dev_read_max(d) || !len)
 		return DEV_E_ARG;
@@ -152,6 +153,7 @@ int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, 
 	if ((flags & PROTO_STREAM_CHECK) && (d->hello.caps & PROTO_CAP_STREAM_CMP))
 		flags |= PROTO_STREAM_CMP;
 	q.flags = flags;
+	reqlen = proto_req_stream_pack(req, &q);
 	memset(&s, 0, sizeof(s));
 	s.d = d;
 	s.addr = addr;
@@ -173,14 +175,15 @@ int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, 
 		  (flags & PROTO_STREAM_CMP) ? ", each read twice and compared on the device" :
 		  (flags & PROTO_STREAM_CHECK) ? ", each read twice, its CRC-32 sent" : "");
 	proto_dec_reset(&d->dec);
-	err = dev_send_frame(d, PROTO_OP_READ_STREAM, s.seq, req, proto_req_stream_pack(req, &q));
+	err = dev_send_frame(d, PROTO_OP_READ_STREAM, s.seq, req, reqlen);
 	if (err)
 		return err;
-	/* the stream is a steady flow: silence means it broke.  After the last
+	/* the stream is a steady flow: silence means it broke, or, before its
+	 * first frame, that the request was lost on the way.  After the last
 	 * block only the END answer is due, a few ms behind it (the device
 	 * checks the block first): a damaged or shortened END is not waited
 	 * for a second, it costs only a re-read of the last block. */
-	silence = d->silence_ms + dev_wire_ms(d, PROTO_WIRE_MAX(block + 4));
+	silence = d->silence_ms + d->held_ms + dev_wire_ms(d, PROTO_WIRE_MAX(block + 4));
 	tail = DEV_STREAM_TAIL_MS + d->held_ms + dev_wire_ms(d, PROTO_WIRE_MAX(16));
 	quiet_until = clock_ms() + silence;
 	deadline = clock_ms() + silence + dev_wire_ms(d, (uint64_t)len + 16ull * s.nblocks) * 2;
@@ -188,6 +191,22 @@ int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, 
 		uint64_t now = clock_ms(), until = quiet_until < deadline ? quiet_until : deadline;
 		int n, i;
 
+		if (now >= quiet_until && !heard && resends < DEV_TRIES) {
+			/* nothing of the stream came: the device never saw a
+			 * whole request (a flipped A5 or 00 on a noisy line),
+			 * and dropped its half a while ago.  Send it again. */
+			d->stats.silences++;
+			d->stats.resends++;
+			resends++;
+			dev_trace(d, "  silence for %u ms before the stream began: READ_STREAM seq %u again",
+				  silence, s.seq);
+			err = dev_send_frame(d, PROTO_OP_READ_STREAM, s.seq, req, reqlen);
+			if (err)
+				return err;
+			quiet_until = clock_ms() + silence;
+			deadline += silence;
+			continue;
+		}
 		if (now >= until)
 			break;
 		n = link_read(d, rbuf, sizeof(rbuf), (unsigned)(until - now));
@@ -199,13 +218,29 @@ int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, 
 
 			if (r == PROTO_DEC_ERROR) {
 				d->stats.bad_frames++;
+				heard = 1;
 				dev_trace(d, "< a damaged frame in the stream: its block is asked for again");
 			}
 			if (r != PROTO_DEC_FRAME)
 				continue;
 			d->answered = 1;
 			if (dec->type == PROTO_OP_DATA || dec->type == PROTO_OP_DATA_BLANK) {
+				heard = 1;
 				place(&s);
+			} else if (dec->type == PROTO_OP_FRAME_ERR && !heard && resends < DEV_TRIES) {
+				/* our request arrived damaged and nothing runs:
+				 * send it again now, not after the silence */
+				d->stats.frame_errs++;
+				d->stats.resends++;
+				resends++;
+				dev_trace(d, "< FRAME_ERR before the stream began: READ_STREAM seq %u again",
+					  s.seq);
+				err = dev_send_frame(d, PROTO_OP_READ_STREAM, s.seq, req, reqlen);
+				if (err)
+					return err;
+				quiet_until = clock_ms() + silence;
+				deadline += silence;
+				continue;
 			} else if (dec->type == PROTO_OP_READY) {
 				d->ready_seen = 1;
 				return DEV_E_RESET;
@@ -395,7 +430,7 @@ static int pipe_frame(struct dev_pipe *p, int *err)
 static int pipe_wait_answer(struct dev_pipe *p)
 {
 	struct dev *d = p->d;
-	unsigned silence = d->silence_ms + p->page_ms * 2 +
+	unsigned silence = d->silence_ms + d->held_ms + p->page_ms * 2 +
 			   dev_wire_ms(d, p->inflight + PROTO_WIRE_MAX(16));
 	uint8_t rbuf[128];
 	int answered = 0, err = DEV_OK;
