@@ -65,6 +65,10 @@ static int fl_write(void *ctx, const uint8_t *buf, size_t len, unsigned timeout_
 		copy[3] ^= 0x10;
 		b->corrupt_next_write--;
 	}
+	if (b->lose_next_write && len > 4 && b->writes >= b->corrupt_after) {
+		copy[0] ^= 0x10;
+		b->lose_next_write--;
+	}
 	b->writes++;
 	garble(b, copy, len);
 	/* the firmware drops a half frame after 100 ms of silence: let time

@@ -28,6 +28,8 @@ struct fw_bench {
 	size_t out_len, out_pos;
 	int corrupt_next_write;     /* flip a byte of the next request */
 	unsigned corrupt_after;     /* ... once this many requests have gone */
+	int lose_next_write;        /* flip the A5 of the next request: the
+				     * device never sees a frame (nor answers) */
 	uint32_t host_baud;         /* the rate the client set on its side */
 	uint32_t max_ok_baud;       /* above this the "cable" garbles every byte */
 	unsigned writes;

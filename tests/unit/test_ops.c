@@ -353,6 +353,83 @@ static void test_stream_long_loss(void **state)
 	free(got);
 }
 
+/* A stream request the device never saw (its A5 flipped, so the bytes went
+ * to the serprog parser): nothing comes back, the client sends it again
+ * after one short silence, and the one stream brings every block. */
+static void test_stream_request_lost(void **state)
+{
+	struct fw_bench *b = *state;
+	uint32_t len = 16 * 1024, i;
+	uint8_t *got = malloc(len), st[32];
+
+	assert_non_null(got);
+	assert_int_equal(ops_detect(&b->ops), 0);
+	b->dev.stats = (struct prog_stats){ 0 };
+	b->corrupt_after = b->writes;
+	b->lose_next_write = 1;
+	assert_int_equal(dev_read_stream(&b->dev, 0x8000, len, 512, PROTO_STREAM_CHECK, got, st,
+					 NULL, NULL), 0);
+	for (i = 0; i < len / 512; i++)
+		assert_int_equal(st[i], PROG_BLOCK_CONFIRMED);
+	assert_memory_equal(got, b->mem + 0x8000, len);
+	assert_int_equal(b->dev.stats.requests, 1);
+	assert_int_equal(b->dev.stats.resends, 1);
+	assert_int_equal(b->dev.stats.silences, 1);
+	assert_int_equal(b->dev.stats.stream_breaks, 0);
+	/* a device that keeps alive gets the short silence */
+	assert_int_equal(b->dev.silence_ms, DEV_ALIVE_SILENCE_MS);
+	free(got);
+}
+
+/* A stream request that arrived damaged: the device's FRAME_ERR sends it
+ * again at once, without a silence. */
+static void test_stream_request_damaged(void **state)
+{
+	struct fw_bench *b = *state;
+	uint32_t len = 16 * 1024, i;
+	uint8_t *got = malloc(len), st[32];
+
+	assert_non_null(got);
+	assert_int_equal(ops_detect(&b->ops), 0);
+	b->dev.stats = (struct prog_stats){ 0 };
+	b->corrupt_after = b->writes;
+	b->corrupt_next_write = 1;
+	assert_int_equal(dev_read_stream(&b->dev, 0x8000, len, 512, PROTO_STREAM_CHECK, got, st,
+					 NULL, NULL), 0);
+	for (i = 0; i < len / 512; i++)
+		assert_int_equal(st[i], PROG_BLOCK_CONFIRMED);
+	assert_memory_equal(got, b->mem + 0x8000, len);
+	assert_int_equal(b->dev.stats.frame_errs, 1);
+	assert_int_equal(b->dev.stats.resends, 1);
+	assert_int_equal(b->dev.stats.silences, 0);
+	free(got);
+}
+
+/* One DATA frame damaged in a read: it takes its own block and the check
+ * of the block before with it.  Both come again by one short stream, not
+ * by a READ and a CRC32 each (four round trips, 2 s of a 1e-4 line's
+ * 1 MiB read at 2 Mbaud). */
+static void test_stream_one_frame_damaged(void **state)
+{
+	struct fw_bench *b = *state;
+	uint32_t len = 64 * 1024;
+	uint8_t *got = malloc(len);
+	unsigned req0;
+
+	assert_non_null(got);
+	assert_int_equal(ops_detect(&b->ops), 0);
+	/* a few bytes inside the 20th frame (frames of 512 bytes are ~525 on the line) */
+	b->drop_at = b->out_total + 20 * 525 + 100;
+	b->drop_len = 3;
+	req0 = b->dev.stats.requests;
+	assert_int_equal(ops_read(&b->ops, 0x10000, got, len), 0);
+	assert_memory_equal(got, b->mem + 0x10000, len);
+	assert_int_equal(b->ops.stats.blocks_reread, 2);
+	assert_int_equal(b->dev.stats.requests - req0, 2);
+	b->drop_len = 0;
+	free(got);
+}
+
 /* A progress callback that asks for the stop after `after` bytes. */
 struct stop_after {
 	uint32_t after, calls;
@@ -403,6 +480,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_auto_rate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stream_long_loss, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stream_stopped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stream_request_lost, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stream_request_damaged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stream_one_frame_damaged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipelined_write_with_damage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lone_page_damaged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hello, setup, teardown),
