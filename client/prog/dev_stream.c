@@ -317,10 +317,13 @@ static size_t budget(const struct dev *d)
 {
 	if (!(d->hello.caps & PROTO_CAP_PIPELINE))
 		return 0;      /* one at a time */
-	/* Above 1 Mbaud an ATmega328P cannot decode a page arriving back to
-	 * back with the one it is programming: its receive ring overflows
-	 * (measured in the emulator at 2 Mbaud; 1 Mbaud is fine).  Send one
-	 * page at a time there. */
+	/* Above 1 Mbaud an ATmega328P cannot take a page arriving back to
+	 * back with the one it is programming: at 2 Mbaud its receive
+	 * interrupt takes 49 of the 88 cycles of each byte, and decoding,
+	 * checking and clocking out a page needs more of the rest than one
+	 * frame time leaves, so the ring overflows (measured in the emulator;
+	 * 1 Mbaud is fine).  Send one page at a time there: an automatic rate
+	 * goes down to 1 Mbaud for programs instead (sketch.c). */
 	if (d->link->baud > DEV_PIPE_MAX_BAUD)
 		return 0;
 	return d->hello.rx_buffer;
@@ -390,7 +393,7 @@ static int pipe_frame(struct dev_pipe *p, int *err)
 	if (dec->type == PROTO_OP_FRAME_ERR) {
 		d->stats.frame_errs++;
 		p->damaged++;
-		dev_trace(d, "< FRAME_ERR: the device got a damaged frame");
+		dev_trace_frame_err(d, "");
 		return 0;
 	}
 	if (dec->type == PROTO_OP_READY) {

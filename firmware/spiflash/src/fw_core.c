@@ -49,21 +49,30 @@ static void send_status(uint8_t type, uint8_t seq, int8_t status)
 
 /* Decode waiting bytes until a complete request waits; report damaged ones.
  * At 2 Mbaud a byte arrives every 88 CPU cycles, interrupt included: bytes
- * are taken from the ring in runs and the clock is read once per call. */
-static uint8_t rx_pump(struct fw_core *c)
+ * are taken from the ring in runs and the clock is read once per call.
+ * With wait, a frame under way is waited for byte by byte (the main loop,
+ * with nothing else to do); without, only what waits in the ring now is
+ * taken, in at most two runs (it may wrap): a tick inside a page program
+ * must not follow the next page's frame as it arrives, or the answer to
+ * this page comes a whole frame late, and the host's next page with it. */
+static uint8_t rx_pump(struct fw_core *c, uint8_t wait)
 {
 	struct proto_dec *d = &c->dec;
-	uint8_t got = 0, idle = 0;
+	uint8_t got = 0, idle = 0, runs = 0;
 
 	while (!c->have_ready) {
 		enum proto_dec_result r;
 		uint16_t n;
-		const uint8_t *p = hal_uart_peek(&n);
+		const uint8_t *p;
+
+		if (!wait && ++runs > 2)
+			break;
+		p = hal_uart_peek(&n);
 
 		if (!n) {
 			/* mid-frame the next byte is a few dozen cycles away:
 			 * wait for it here rather than go round the main loop */
-			if (!proto_dec_busy(d) || ++idle == 0)
+			if (!wait || !proto_dec_busy(d) || ++idle == 0)
 				break;
 			continue;
 		}
@@ -107,7 +116,7 @@ static void core_tick(void *ctx)
 		c->last_pending_ms = now;
 		send_status(PROTO_OP_PENDING, c->cur_seq, PROTO_OK);
 	}
-	rx_pump(c);
+	rx_pump(c, 0);
 }
 
 static int in_chip(const struct fw_core *c, uint32_t addr, uint32_t len)
@@ -453,7 +462,7 @@ void fw_core_poll(struct fw_core *c)
 		c->last_rx_ms = hal_millis();
 	}
 	if (proto_dec_busy(&c->dec))
-		got = rx_pump(c);
+		got = rx_pump(c, 1);
 	if (c->have_ready) {
 		struct fw_req q = c->ready;
 
