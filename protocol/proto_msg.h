@@ -50,6 +50,7 @@ extern "C" {
 #define PROTO_REQ_WRITE_SR_LEN(n) (3u + (n) + 2u) /* u8 op, u8 flags, u8 n, n, u16 ms */
 #define PROTO_REQ_RANGE_LEN     8   /* CRC32, BLANK: u32 addr, u32 len */
 #define PROTO_REQ_CRC32_MULTI_LEN 10 /* u32 addr, u16 count, u32 unit */
+#define PROTO_REQ_CRC32_MULTI_SPAN_LEN 12 /* and u16 span (CAP_CRC_SPAN) */
 #define PROTO_REQ_XFER_HDR      2   /* XFER: u16 rlen, then the write bytes */
 #define PROTO_REQ_STREAM_LEN    11  /* u32 addr, u32 len, u16 block, u8 flags */
 #define PROTO_ANS_STREAM_LEN    8   /* READ_STREAM end: u32 check, u32 blocks */
@@ -308,28 +309,35 @@ static inline int proto_req_range_unpack(const uint8_t *p, size_t n, struct prot
 	return 0;
 }
 
-/* ---- CRC32_MULTI: u32 addr, u16 count, u32 unit -> count x u32 ---- */
+/* ---- CRC32_MULTI: u32 addr, u16 count, u32 unit [, u16 span] -> count x u32 ----
+ * span: the CRC covers the first span bytes of each unit (a sample); 0 or
+ * absent, the whole unit.  Packed only when it is a sample. */
 
 struct proto_req_crc32_multi {
 	uint32_t addr;
 	uint16_t count;
 	uint32_t unit;
+	uint16_t span;
 };
 static inline size_t proto_req_crc32_multi_pack(uint8_t *p, const struct proto_req_crc32_multi *r)
 {
 	proto_put32(p, r->addr);
 	proto_put16(p + 4, r->count);
 	proto_put32(p + 6, r->unit);
-	return PROTO_REQ_CRC32_MULTI_LEN;
+	if (!r->span || r->span >= r->unit)
+		return PROTO_REQ_CRC32_MULTI_LEN;
+	proto_put16(p + 10, r->span);
+	return PROTO_REQ_CRC32_MULTI_SPAN_LEN;
 }
 static inline int proto_req_crc32_multi_unpack(const uint8_t *p, size_t n,
 					       struct proto_req_crc32_multi *r)
 {
-	if (n != PROTO_REQ_CRC32_MULTI_LEN)
+	if (n != PROTO_REQ_CRC32_MULTI_LEN && n != PROTO_REQ_CRC32_MULTI_SPAN_LEN)
 		return PROTO_E_ARG;
 	r->addr = proto_get32(p);
 	r->count = proto_get16(p + 4);
 	r->unit = proto_get32(p + 6);
+	r->span = n == PROTO_REQ_CRC32_MULTI_SPAN_LEN ? proto_get16(p + 10) : 0;
 	return 0;
 }
 

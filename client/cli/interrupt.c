@@ -161,11 +161,12 @@ static int g_crc32(void *ctx, uint32_t addr, uint32_t len, uint32_t *crc)
 	}
 }
 
-static int g_crc32_multi(void *ctx, uint32_t addr, uint16_t count, uint32_t unit, uint32_t *crcs)
+static int g_crc32_multi(void *ctx, uint32_t addr, uint16_t count, uint32_t unit, uint16_t span,
+			 uint32_t *crcs)
 {
 	doing(ctx, "verify");
 	{
-		PASS(prog_crc32_multi(&g->inner, addr, count, unit, crcs));
+		PASS(prog_crc32_multi(&g->inner, addr, count, unit, span, crcs));
 	}
 }
 

@@ -22,6 +22,7 @@
 
 #define GROUP   (64u * 1024u)
 #define SPG     (GROUP / OPS_SECTOR)      /* sectors per group */
+#define OPS_SAMPLE 256                    /* bytes of each sector in a first look */
 
 enum action { ACT_SKIP = 0, ACT_PROGRAM, ACT_ERASE, ACT_ERASED };
 
@@ -65,14 +66,17 @@ static int worth_reading(const struct ops *o)
 	return read_ms < o->chip.erase[CHIP_ERASE_4K].t_typ_ms / 2;
 }
 
-/* Decide one sector from the chip's CRC of it. */
-static int classify_one(struct ops *o, uint32_t addr, uint32_t crc, uint32_t crc_ff,
+/*
+ * Decide one sector: same, the chip holds want already; maybe_blank, the
+ * chip's CRC of it is that of an erased sector.
+ */
+static int classify_one(struct ops *o, uint32_t addr, int same, int maybe_blank,
 			const uint8_t *want, uint8_t *old, enum action *act)
 {
 	uint32_t first;
 	int err;
 
-	if (crc == (uint32_t)crc32(0L, want, OPS_SECTOR)) {
+	if (same) {
 		*act = ACT_SKIP;
 		return 0;
 	}
@@ -80,7 +84,7 @@ static int classify_one(struct ops *o, uint32_t addr, uint32_t crc, uint32_t crc
 		*act = ACT_ERASE;
 		return 0;
 	}
-	if (crc == crc_ff) {
+	if (maybe_blank) {
 		/* very likely blank; the device confirms it without the line */
 		err = prog_blank(o->prog, addr, OPS_SECTOR, &first);
 		if (err)
@@ -102,33 +106,72 @@ static int classify_one(struct ops *o, uint32_t addr, uint32_t crc, uint32_t crc
 	return 0;
 }
 
-/* Classify n sectors from addr with one request for all their CRCs. */
-static int classify(struct ops *o, uint32_t addr, unsigned n, const uint8_t *want,
-		    uint8_t *old, enum action *act)
+static int chip_crcs(struct ops *o, uint32_t addr, unsigned n, uint16_t span, uint32_t *crcs)
 {
-	uint32_t crcs[SPG], crc_ff;
 	unsigned s;
+	int err;
+
+	if (o->prog->caps & PROTO_CAP_CRC32_MULTI) {
+		err = prog_crc32_multi(o->prog, addr, (uint16_t)n, OPS_SECTOR, span, crcs);
+		if (err)
+			return ops_fail(o, err, "computing the CRCs of 0x%06x-0x%06x", addr,
+					addr + n * OPS_SECTOR - 1);
+		return 0;
+	}
+	for (s = 0; s < n; s++) {
+		err = ops_chip_crc(o, addr + s * OPS_SECTOR, OPS_SECTOR, &crcs[s]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * Classify n sectors from addr with one request for all their CRCs.
+ *
+ * When the group before needed every sector written (a new image), the
+ * first look is a sample: the CRC of the first OPS_SAMPLE bytes of each
+ * sector, a sixteenth of the device's work (1 MiB: 0.12 s against 1.9 s).
+ * A sample unlike both want's and an erased sector's proves the sector
+ * differs and is not blank, which is all a sector needing an erase must
+ * show; only the others get the whole CRC, in a second request.  A group
+ * of unchanged sectors (a re-flash) is looked at whole at once.
+ */
+static int classify(struct ops *o, uint32_t addr, unsigned n, const uint8_t *want,
+		    uint8_t *old, enum action *act, int sample)
+{
+	uint32_t crcs[SPG], crc_ff, crc_ff_sample = 0;
+	uint8_t sure[SPG];
+	unsigned s, unsure = n;
 	int err;
 
 	/* the CRC of an erased sector */
 	memset(old, 0xFF, OPS_SECTOR);
 	crc_ff = (uint32_t)crc32(0L, old, OPS_SECTOR);
 
-	if (o->prog->caps & PROTO_CAP_CRC32_MULTI) {
-		err = prog_crc32_multi(o->prog, addr, (uint16_t)n, OPS_SECTOR, crcs);
+	memset(sure, 0, sizeof(sure));
+	if (sample && (o->prog->caps & PROTO_CAP_CRC_SPAN)) {
+		crc_ff_sample = (uint32_t)crc32(0L, old, OPS_SAMPLE);
+		err = chip_crcs(o, addr, n, OPS_SAMPLE, crcs);
 		if (err)
-			return ops_fail(o, err, "computing the CRCs of 0x%06x-0x%06x", addr,
-					addr + n * OPS_SECTOR - 1);
-	} else {
-		for (s = 0; s < n; s++) {
-			err = ops_chip_crc(o, addr + s * OPS_SECTOR, OPS_SECTOR, &crcs[s]);
-			if (err)
-				return err;
+			return err;
+		for (s = 0, unsure = 0; s < n; s++) {
+			sure[s] = crcs[s] != (uint32_t)crc32(0L, want + s * OPS_SECTOR, OPS_SAMPLE) &&
+				  crcs[s] != crc_ff_sample;
+			unsure += !sure[s];
 		}
 	}
+	if (unsure) {
+		err = chip_crcs(o, addr, n, 0, crcs);
+		if (err)
+			return err;
+	}
 	for (s = 0; s < n; s++) {
-		err = classify_one(o, addr + s * OPS_SECTOR, crcs[s], crc_ff, want + s * OPS_SECTOR,
-				   old + s * OPS_SECTOR, &act[s]);
+		const uint8_t *w = want + s * OPS_SECTOR;
+
+		err = classify_one(o, addr + s * OPS_SECTOR,
+				   !sure[s] && crcs[s] == (uint32_t)crc32(0L, w, OPS_SECTOR),
+				   !sure[s] && crcs[s] == crc_ff, w, old + s * OPS_SECTOR, &act[s]);
 		if (err)
 			return err;
 	}
@@ -234,7 +277,7 @@ static int verify_group(struct ops *o, const char *phase, uint32_t g, unsigned f
 	int err;
 
 	if (o->prog->caps & PROTO_CAP_CRC32_MULTI) {
-		err = prog_crc32_multi(o->prog, g, (uint16_t)n, OPS_SECTOR, crcs);
+		err = prog_crc32_multi(o->prog, g, (uint16_t)n, OPS_SECTOR, 0, crcs);
 		if (err)
 			return ops_fail(o, err, "computing the CRCs of 0x%06x-0x%06x", g,
 					g + n * OPS_SECTOR - 1);
@@ -268,7 +311,7 @@ static int write_range(struct ops *o, const char *phase, uint32_t addr, const ui
 	enum action act[SPG];
 	uint32_t at;
 	uint32_t g;
-	int err;
+	int err, fresh = 0;     /* the group before needed all its sectors written */
 
 	err = ops_check_range(o, addr, len);
 	if (err)
@@ -308,9 +351,12 @@ static int write_range(struct ops *o, const char *phase, uint32_t addr, const ui
 		/* act[] is indexed from the 64 KiB boundary below g */
 		for (s = 0; s < SPG; s++)
 			act[s] = ACT_SKIP;
-		err = classify(o, g, n, buf + (g - ra), old + first * OPS_SECTOR, &act[first]);
+		err = classify(o, g, n, buf + (g - ra), old + first * OPS_SECTOR, &act[first],
+			       fresh);
 		if (err)
 			goto out;
+		for (s = first, fresh = 1; s < first + n; s++)
+			fresh &= act[s] != ACT_SKIP;
 		for (s = first; s < first + n && act[s] == ACT_SKIP; s++)
 			;
 		if (s == first + n) {

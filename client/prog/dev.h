@@ -93,7 +93,8 @@ int dev_write_sr(struct dev *d, uint8_t opcode, uint8_t flags, const uint8_t *va
 		 uint8_t n, uint16_t max_ms);
 int dev_crc32(struct dev *d, uint32_t addr, uint32_t len, uint32_t *crc);
 /* CRC-32 of count consecutive units of unit bytes, one request, one pass. */
-int dev_crc32_multi(struct dev *d, uint32_t addr, uint16_t count, uint32_t unit, uint32_t *crcs);
+int dev_crc32_multi(struct dev *d, uint32_t addr, uint16_t count, uint32_t unit, uint16_t span,
+		    uint32_t *crcs);
 /* DIAG (PROTO_CAP_DIAG): wiring and supply readings, for spiflash doctor. */
 int dev_diag(struct dev *d, const struct proto_req_diag *q, struct proto_ans_diag *a);
 /* *first: address of the first byte that is not FF, or 0xFFFFFFFF if blank */

@@ -165,16 +165,18 @@ int dev_crc32(struct dev *d, uint32_t addr, uint32_t len, uint32_t *crc)
 	return err;
 }
 
-int dev_crc32_multi(struct dev *d, uint32_t addr, uint16_t count, uint32_t unit, uint32_t *crcs)
+int dev_crc32_multi(struct dev *d, uint32_t addr, uint16_t count, uint32_t unit, uint16_t span,
+		    uint32_t *crcs)
 {
-	struct proto_req_crc32_multi q = { addr, count, unit };
-	uint8_t p[PROTO_REQ_CRC32_MULTI_LEN];
+	struct proto_req_crc32_multi q = { addr, count, unit, span };
+	uint8_t p[PROTO_REQ_CRC32_MULTI_SPAN_LEN];
 	int err;
 
-	if (!count || (size_t)count * 4 > dev_read_max(d))
+	if (!count || (size_t)count * 4 > dev_read_max(d) || span > unit ||
+	    (span && span < unit && !(d->hello.caps & PROTO_CAP_CRC_SPAN)))
 		return DEV_E_ARG;
 	err = dev_request(d, PROTO_OP_CRC32_MULTI, p, proto_req_crc32_multi_pack(p, &q),
-			  spi_ms((size_t)count * unit));
+			  spi_ms((size_t)count * (span ? span : unit)));
 	if (!err && proto_ans_crc32_multi_unpack(d->resp, d->resp_len, count, crcs))
 		err = DEV_E_BADRESP;
 	return err;

@@ -379,16 +379,16 @@ static int hs_crc32(void *ctx, uint32_t addr, uint32_t len, uint32_t *crc)
 }
 
 static int hs_crc32_multi(void *ctx, uint32_t addr, uint16_t count, uint32_t unit,
-			uint32_t *crcs)
+			  uint16_t span, uint32_t *crcs)
 {
 	struct hostseq *d = ctx;
 	uint16_t i;
 	int err;
 
-	if (!count || !unit)
+	if (!count || !unit || span > unit)
 		return REMOTE(PROTO_E_ARG);
 	for (i = 0; i < count; i++, addr += unit)
-		if ((err = hs_crc32(d, addr, unit, &crcs[i])) != 0)
+		if ((err = hs_crc32(d, addr, span ? span : unit, &crcs[i])) != 0)
 			return err;
 	return DEV_OK;
 }
@@ -535,7 +535,7 @@ int hostseq_attach(struct prog *p, const struct spi_master *m, void *mctx, uint3
 	p->ctx = d;
 	/* no PENDING, SET_BAUD or PIPELINE: requests are synchronous here */
 	p->caps = PROTO_CAP_CRC32 | PROTO_CAP_BLANK | PROTO_CAP_XFER | PROTO_CAP_SFDP |
-		  PROTO_CAP_ADDR4 | PROTO_CAP_STREAM | PROTO_CAP_CRC32_MULTI;
+		  PROTO_CAP_ADDR4 | PROTO_CAP_STREAM | PROTO_CAP_CRC32_MULTI | PROTO_CAP_CRC_SPAN;
 	/* ops reads in powers of two up to this; 512 like the sketch */
 	p->read_max = mr >= 512 ? 512 : mr;
 	p->program_max = PROTO_MAX_PAYLOAD - 4;

@@ -118,9 +118,9 @@ int prog_crc32(struct prog *p, uint32_t addr, uint32_t len, uint32_t *crc)
 }
 
 int prog_crc32_multi(struct prog *p, uint32_t addr, uint16_t count, uint32_t unit,
-		     uint32_t *crcs)
+		     uint16_t span, uint32_t *crcs)
 {
-	return CALL(p, crc32_multi, addr, count, unit, crcs);
+	return CALL(p, crc32_multi, addr, count, unit, span, crcs);
 }
 
 int prog_blank(struct prog *p, uint32_t addr, uint32_t len, uint32_t *first)

@@ -84,8 +84,10 @@ struct prog_ops {
 	int (*write_sr)(void *ctx, uint8_t opcode, uint8_t flags, const uint8_t *val, uint8_t n,
 			uint16_t max_ms);
 	int (*crc32)(void *ctx, uint32_t addr, uint32_t len, uint32_t *crc);
-	/* CRC-32 of count consecutive units of unit bytes. */
-	int (*crc32_multi)(void *ctx, uint32_t addr, uint16_t count, uint32_t unit, uint32_t *crcs);
+	/* CRC-32 of count consecutive units of unit bytes; with span (not 0,
+	 * PROTO_CAP_CRC_SPAN), of the first span bytes of each unit. */
+	int (*crc32_multi)(void *ctx, uint32_t addr, uint16_t count, uint32_t unit, uint16_t span,
+			   uint32_t *crcs);
 	/* *first: the first byte that is not FF, or 0xFFFFFFFF if blank */
 	int (*blank)(void *ctx, uint32_t addr, uint32_t len, uint32_t *first);
 	/* One raw transaction: wlen bytes out, then rlen in (PROTO_CAP_XFER). */
@@ -160,7 +162,7 @@ int prog_write_sr(struct prog *p, uint8_t opcode, uint8_t flags, const uint8_t *
 		  uint16_t max_ms);
 int prog_crc32(struct prog *p, uint32_t addr, uint32_t len, uint32_t *crc);
 int prog_crc32_multi(struct prog *p, uint32_t addr, uint16_t count, uint32_t unit,
-		     uint32_t *crcs);
+		     uint16_t span, uint32_t *crcs);
 int prog_blank(struct prog *p, uint32_t addr, uint32_t len, uint32_t *first);
 int prog_xfer(struct prog *p, const uint8_t *w, size_t wlen, uint8_t *r, uint16_t rlen);
 /* DIAG readings, or LACKS (DEV_E_REMOTE + PROTO_E_UNKNOWN_OP). */

@@ -199,10 +199,10 @@ static int sk_crc32(void *ctx, uint32_t addr, uint32_t len, uint32_t *crc)
 	return dev_crc32(DEV(ctx), addr, len, crc);
 }
 
-static int sk_crc32_multi(void *ctx, uint32_t addr, uint16_t count, uint32_t unit,
+static int sk_crc32_multi(void *ctx, uint32_t addr, uint16_t count, uint32_t unit, uint16_t span,
 			  uint32_t *crcs)
 {
-	return dev_crc32_multi(DEV(ctx), addr, count, unit, crcs);
+	return dev_crc32_multi(DEV(ctx), addr, count, unit, span, crcs);
 }
 
 static int sk_blank(void *ctx, uint32_t addr, uint32_t len, uint32_t *first)

@@ -107,6 +107,29 @@ static void test_crc32_and_blank(void **state)
 					 (uint32_t)crc32(0, b->mem + 0x20000 + 4096 * k, 4096));
 		proto_put16(m + 4, 129);
 		assert_int_equal(exchange(b, PROTO_OP_CRC32_MULTI, m, 10), PROTO_E_ARG);
+		proto_put16(m + 4, 16);
+	}
+	/* with a span: the first span bytes of each unit */
+	{
+		uint8_t m[12];
+		unsigned k;
+
+		proto_put32(m, 0x20000);
+		proto_put16(m + 4, 16);
+		proto_put32(m + 6, 4096);
+		proto_put16(m + 10, 256);
+		assert_int_equal(exchange(b, PROTO_OP_CRC32_MULTI, m, 12), PROTO_OK);
+		assert_int_equal(b->data_len, 64);
+		for (k = 0; k < 16; k++)
+			assert_int_equal(proto_get32(b->data + 4 * k),
+					 (uint32_t)crc32(0, b->mem + 0x20000 + 4096 * k, 256));
+		proto_put16(m + 10, 4097);             /* more than the unit */
+		assert_int_equal(exchange(b, PROTO_OP_CRC32_MULTI, m, 12), PROTO_E_ARG);
+	}
+	{
+		uint8_t m[10];
+
+		proto_put32(m, 0x20000);
 		proto_put32(m, 0x1000000 - 4096);       /* default 16 MiB: 2 units past it */
 		proto_put16(m + 4, 2);
 		assert_int_equal(exchange(b, PROTO_OP_CRC32_MULTI, m, 10), PROTO_E_ARG);

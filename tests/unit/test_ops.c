@@ -134,6 +134,46 @@ static void test_write_clears_only(void **state)
 	assert_memory_equal(b->mem + 0x5000, want, sizeof(want));
 }
 
+/* Counts the sampled CRC32_MULTI requests (12 bytes: with a span). */
+static void count_samples(void *arg, const char *line)
+{
+	if (strstr(line, "> CRC32_MULTI seq") && strstr(line, ", 12 bytes"))
+		(*(unsigned *)arg)++;
+}
+
+/*
+ * After a group that needed every sector written, the next is first looked
+ * at through a 256-byte sample of each sector.  A sector whose sample
+ * matches must still be judged by its whole CRC: here one is equal, one
+ * differs only past its sample, one is erased, the rest differ.
+ */
+static void test_write_sampled(void **state)
+{
+	struct fw_bench *b = *state;
+	uint32_t base = 0x40000, len = 2 * 65536, i;
+	uint8_t *want = malloc(len);
+	unsigned samples = 0;
+
+	for (i = 0; i < len; i++)
+		want[i] = (uint8_t)(i * 13 + (i >> 8) + 5);
+	/* the first group: unlike want everywhere (bench contents are random) */
+	/* the second: sector 0 equal, sector 1 equal but byte 3000, sector 2 erased */
+	memcpy(b->mem + base + 65536, want + 65536, 8192);
+	b->mem[base + 65536 + 4096 + 3000] = (uint8_t)~want[65536 + 4096 + 3000];
+	memset(b->mem + base + 65536 + 8192, 0xFF, 4096);
+	assert_int_equal(ops_detect(&b->ops), 0);
+	b->dev.trace = count_samples;
+	b->dev.trace_arg = &samples;
+	memset(&b->ops.stats, 0, sizeof(b->ops.stats));
+	assert_int_equal(ops_write(&b->ops, base, want, len, 1), 0);
+	b->dev.trace = NULL;
+	assert_memory_equal(b->mem + base, want, len);
+	assert_int_equal(samples, 1);                       /* the second group only */
+	assert_int_equal(b->ops.stats.sectors_skipped, 1);
+	assert_int_equal(b->ops.stats.sectors_program_only, 1);
+	free(want);
+}
+
 static void test_write_uses_64k(void **state)
 {
 	struct fw_bench *b = *state;
@@ -491,6 +531,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_write_preserves_outside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_clears_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_uses_64k, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_sampled, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_erase_range, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_mismatch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_range, setup, teardown),

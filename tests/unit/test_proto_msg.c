@@ -67,7 +67,6 @@ EXACT(chip, PROTO_CHIP_LEN)
 EXACT(read, PROTO_REQ_READ_LEN)
 EXACT(erase, PROTO_REQ_ERASE_LEN)
 EXACT(range, PROTO_REQ_RANGE_LEN)
-EXACT(multi, PROTO_REQ_CRC32_MULTI_LEN)
 EXACT(stream, PROTO_REQ_STREAM_LEN)
 EXACT(ans_stream, PROTO_ANS_STREAM_LEN)
 EXACT(ready, PROTO_READY_LEN)
@@ -82,6 +81,11 @@ static int good_xfer(size_t n) { return n >= PROTO_REQ_XFER_HDR; }
 static int good_data(size_t n) { return n > PROTO_DATA_HDR; }
 static int good_blank(size_t n) { return n == PROTO_DATA_BLANK_LEN; }
 static int good_frame_err(size_t n) { return n == 1 || n == 2; }
+/* CRC32_MULTI: without a span, or with one */
+static int good_multi(size_t n)
+{
+	return n == PROTO_REQ_CRC32_MULTI_LEN || n == PROTO_REQ_CRC32_MULTI_SPAN_LEN;
+}
 static int good_multi3(size_t n) { return n == 12; }
 
 static int un_u8(const uint8_t *p, size_t n) { uint8_t v; return proto_u8_unpack(p, n, &v); }
@@ -384,6 +388,19 @@ static void test_fixed_requests(void **state)
 		assert_int_equal(r.addr, 0x10000);
 		assert_int_equal(r.count, 16);
 		assert_int_equal(r.unit, 4096);
+		assert_int_equal(r.span, 0);
+		/* a span of the whole unit is the old request */
+		q.span = 4096;
+		assert_int_equal(proto_req_crc32_multi_pack(p, &q), 10);
+		/* a sample: two more bytes */
+		q.span = 256;
+		assert_int_equal(proto_req_crc32_multi_pack(p, &q), 12);
+		assert_memory_equal(p + 10, "\x00\x01", 2);
+		assert_int_equal(proto_req_crc32_multi_unpack(p, 12, &r), 0);
+		assert_int_equal(r.span, 256);
+		assert_int_equal(r.unit, 4096);
+		assert_int_equal(proto_req_crc32_multi_unpack(p, 11, &r), PROTO_E_ARG);
+		assert_int_equal(proto_req_crc32_multi_unpack(p, 13, &r), PROTO_E_ARG);
 	}
 	{
 		struct proto_req_stream q = { 0x20000, 0x30000, 512,

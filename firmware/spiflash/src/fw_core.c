@@ -144,7 +144,7 @@ static int16_t op_hello(struct fw_core *c, struct req *r)
 		 PROTO_CAP_SFDP | PROTO_CAP_ADDR4 | PROTO_CAP_PENDING |
 		 PROTO_CAP_STREAM | PROTO_CAP_BAUD | PROTO_CAP_PIPELINE |
 		 PROTO_CAP_CRC32_MULTI | PROTO_CAP_DIAG | PROTO_CAP_STREAM_CMP |
-		 PROTO_CAP_PAD;
+		 PROTO_CAP_PAD | PROTO_CAP_CRC_SPAN;
 	h.f_cpu = hal_f_cpu();
 	h.max_read = FW_READ_MAX;
 	return (int16_t)proto_ans_hello_pack(r->out, &h, hal_board());
@@ -258,18 +258,23 @@ static int16_t op_crc32(struct fw_core *c, struct req *r)
 }
 
 /* CRCs of count consecutive units in one pass: what a writer needs to
- * classify the sectors of a block with one round trip. */
+ * classify the sectors of a block with one round trip.  With a span, of the
+ * first span bytes of each: a sample that proves a unit differs for a
+ * sixteenth of the time. */
 static int16_t op_crc32_multi(struct fw_core *c, struct req *r)
 {
 	struct proto_req_crc32_multi q;
+	uint32_t n;
 	uint16_t i;
 
 	if (proto_req_crc32_multi_unpack(r->p, r->n, &q) || q.count == 0 ||
 	    q.count > FW_READ_MAX / 4 || q.unit == 0 || q.unit > c->flash.size ||
-	    !in_chip(c, q.addr, 0) || (c->flash.size - q.addr) / q.unit < q.count)
+	    !in_chip(c, q.addr, 0) || (c->flash.size - q.addr) / q.unit < q.count ||
+	    q.span > q.unit)
 		return PROTO_E_ARG;
+	n = q.span ? q.span : q.unit;
 	for (i = 0; i < q.count; i++, q.addr += q.unit)
-		proto_ans_crc32_multi_put(r->out, i, flash_crc32(&c->flash, q.addr, q.unit, 0));
+		proto_ans_crc32_multi_put(r->out, i, flash_crc32(&c->flash, q.addr, n, 0));
 	return (int16_t)(4 * q.count);
 }
 

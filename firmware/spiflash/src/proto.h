@@ -97,6 +97,7 @@ enum proto_caps {
 	PROTO_CAP_DIAG      = 1u << 10, /* DIAG */
 	PROTO_CAP_STREAM_CMP = 1u << 11, /* READ_STREAM flag PROTO_STREAM_CMP */
 	PROTO_CAP_PAD       = 1u << 12, /* SET_PAD */
+	PROTO_CAP_CRC_SPAN  = 1u << 13, /* CRC32_MULTI with a span (a sample of each unit) */
 };
 
 /* READ_STREAM flags */
