@@ -39,16 +39,22 @@ void dev_trace(const struct dev *d, const char *fmt, ...)
 	d->trace(d->trace_arg, line);
 }
 
-void dev_trace_frame_err(const struct dev *d, const char *then)
+int dev_frame_err(struct dev *d, const char *then)
 {
 	int8_t status;
 	uint8_t drops;
+	int grew;
 
-	if (proto_frame_err_unpack(d->dec.payload, d->dec.payload_len, &status, &drops))
+	if (proto_frame_err_unpack(d->dec.payload, d->dec.payload_len, &status, &drops)) {
 		dev_trace(d, "< FRAME_ERR (unreadable): the device got a damaged frame%s", then);
-	else
-		dev_trace(d, "< FRAME_ERR (status %d, %u bytes dropped by its receive ring so far):"
-			  " the device got a damaged frame%s", status, drops, then);
+		return 0;
+	}
+	dev_trace(d, "< FRAME_ERR (status %d, %u bytes dropped by its receive ring so far):"
+		  " the device got a damaged frame%s", status, drops, then);
+	/* the count saturates at 255: from there every FRAME_ERR counts */
+	grew = drops > d->rx_drops || drops == 0xFF;
+	d->rx_drops = drops;
+	return grew;
 }
 
 const char *dev_op_name(uint8_t op)
@@ -140,7 +146,7 @@ static int wait_response(struct dev *d, uint8_t op, uint8_t seq, unsigned silenc
 			d->answered = 1;
 			if (d->dec.type == PROTO_OP_FRAME_ERR) {
 				d->stats.frame_errs++;
-				dev_trace_frame_err(d, ": send again");
+				dev_frame_err(d, ": send again");
 				return WAIT_RESEND;
 			}
 			if (d->dec.type == PROTO_OP_PENDING && d->dec.seq == seq) {

@@ -47,6 +47,12 @@ struct dev {
 	unsigned silence_ms;
 	unsigned rate_fallbacks;    /* rates tried that failed their link test */
 	unsigned held_ms;           /* round trip of a bridge that holds answers (padded), 0: none */
+	uint8_t rx_drops;           /* the device's receive-ring drops, last told */
+	unsigned pipe_pages;        /* pages sent through dev_pipe this session */
+	unsigned pipe_overruns;     /* FRAME_ERRs whose drops grew: the device
+				     * could not keep up with pages in flight */
+	int pipe_slow;              /* it cannot, at this rate (dev_pipe_program) */
+	int rate_auto;              /* the rate was chosen, not forced (--rate) */
 	struct prog_stats stats;
 	struct proto_dec dec;
 	uint8_t body[PROTO_MAX_BODY];

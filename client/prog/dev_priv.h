@@ -14,8 +14,9 @@ void dev_trace(const struct dev *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)))
 #endif
 	;
-/* Trace a FRAME_ERR just decoded: why the device refused, and its drops. */
-void dev_trace_frame_err(const struct dev *d, const char *then);
+/* A FRAME_ERR just decoded: traced (why the device refused, its drops);
+ * 1 when its receive ring dropped bytes since the last one told. */
+int dev_frame_err(struct dev *d, const char *then);
 /* The request type's name in PROTOCOL.md, for the trace. */
 const char *dev_op_name(uint8_t op);
 /* Encode and send one frame. */

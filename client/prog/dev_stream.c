@@ -233,8 +233,7 @@ int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, 
 				d->stats.frame_errs++;
 				d->stats.resends++;
 				resends++;
-				dev_trace(d, "< FRAME_ERR before the stream began: READ_STREAM seq %u again",
-					  s.seq);
+				dev_frame_err(d, ": READ_STREAM again");
 				err = dev_send_frame(d, PROTO_OP_READ_STREAM, s.seq, req, reqlen);
 				if (err)
 					return err;
@@ -317,16 +316,57 @@ static size_t budget(const struct dev *d)
 {
 	if (!(d->hello.caps & PROTO_CAP_PIPELINE))
 		return 0;      /* one at a time */
-	/* Above 1 Mbaud an ATmega328P cannot take a page arriving back to
-	 * back with the one it is programming: at 2 Mbaud its receive
-	 * interrupt takes 49 of the 88 cycles of each byte, and decoding,
-	 * checking and clocking out a page needs more of the rest than one
-	 * frame time leaves, so the ring overflows (measured in the emulator;
-	 * 1 Mbaud is fine).  Send one page at a time there: an automatic rate
-	 * goes down to 1 Mbaud for programs instead (sketch.c). */
-	if (d->link->baud > DEV_PIPE_MAX_BAUD)
+	/* At 2 Mbaud an ATmega328P has little to spare: its receive interrupt
+	 * takes 49 of the 88 cycles of each byte, and it decodes a page while
+	 * it programs the one before.  Should its ring overflow again and
+	 * again (filler for a bridge that holds answers, a slower board),
+	 * an automatic rate goes down to DEV_PIPE_SLOW_BAUD (dev_pipe_program);
+	 * a forced one, or a slow one already, sends pages one at a time:
+	 * each waits for its answer, but none is lost. */
+	if (d->pipe_slow)
 		return 0;
 	return d->hello.rx_buffer;
+}
+
+/* A FRAME_ERR from the device: noise, or its receive ring overflowed. */
+static void pipe_frame_err(struct dev_pipe *p)
+{
+	struct dev *d = p->d;
+
+	d->stats.frame_errs++;
+	p->damaged++;
+	if (!dev_frame_err(d, ""))
+		return;
+	d->pipe_overruns++;
+	if (d->pipe_slow || d->pipe_overruns < DEV_PIPE_OVERRUNS ||
+	    d->pipe_overruns * DEV_PIPE_OVERRUN_EVERY <= d->pipe_pages)
+		return;
+	d->pipe_slow = 1;
+	dev_trace(d, "  the device's receive ring overflowed %u times in %u pages at %u baud: %s",
+		  d->pipe_overruns, d->pipe_pages, (unsigned)d->link->baud,
+		  d->rate_auto && d->link->baud > DEV_PIPE_SLOW_BAUD ?
+		  "a slower rate for the pages to come" : "one page at a time from here");
+}
+
+/* The device could not keep up at an automatic rate: drain, and go down to
+ * where it does (a failed switch leaves both sides at the boot rate). */
+static int pipe_slow_down(struct dev_pipe *p)
+{
+	struct dev *d = p->d;
+	int err = dev_pipe_drain(p);
+
+	if (err)
+		return err;
+	err = dev_set_rate(d, DEV_PIPE_SLOW_BAUD);
+	if (err && err != DEV_E_RATE)
+		return err;
+	err = dev_bridge_pad(d, &d->held_ms);
+	if (err)
+		return err;
+	d->pipe_slow = 0;
+	d->pipe_overruns = 0;
+	d->pipe_pages = 0;
+	return DEV_OK;
 }
 
 void dev_pipe_init(struct dev_pipe *p, struct dev *d, unsigned page_ms, unsigned page_size)
@@ -391,9 +431,7 @@ static int pipe_frame(struct dev_pipe *p, int *err)
 
 	d->answered = 1;
 	if (dec->type == PROTO_OP_FRAME_ERR) {
-		d->stats.frame_errs++;
-		p->damaged++;
-		dev_trace_frame_err(d, "");
+		pipe_frame_err(p);
 		return 0;
 	}
 	if (dec->type == PROTO_OP_READY) {
@@ -514,6 +552,11 @@ int dev_pipe_program(struct dev_pipe *p, uint32_t addr, const uint8_t *data, siz
 
 	if (!len || len > dev_program_max(p->d) || len > DEV_PIPE_DATA)
 		return DEV_E_ARG;
+	if (p->d->pipe_slow && p->d->rate_auto && p->d->link->baud > DEV_PIPE_SLOW_BAUD) {
+		err = pipe_slow_down(p);
+		if (err)
+			return err;
+	}
 	/* a raw SPI master: one page at a time, done when this returns */
 	/* room in the device, and in our queue; with no budget, one at a time */
 	while (p->count && (p->count == DEV_PIPE_DEPTH || p->inflight + wire > budget(p->d))) {
@@ -531,6 +574,7 @@ int dev_pipe_program(struct dev_pipe *p, uint32_t addr, const uint8_t *data, siz
 	p->count++;
 	p->inflight += wire;
 	p->d->stats.requests++;
+	p->d->pipe_pages++;
 	return pipe_send(p, q);
 }
 

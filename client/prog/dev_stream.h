@@ -32,7 +32,11 @@ int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, 
 int dev_bridge_pad(struct dev *d, unsigned *held_ms);
 
 #define DEV_PIPE_DEPTH  8
-#define DEV_PIPE_MAX_BAUD 1000000   /* pipelining above this overruns a 328P */
+#define DEV_PIPE_OVERRUNS 4         /* this many overruns, and more than one in
+				     * DEV_PIPE_OVERRUN_EVERY pages: the device
+				     * cannot keep up with pages in flight */
+#define DEV_PIPE_OVERRUN_EVERY 32
+#define DEV_PIPE_SLOW_BAUD 1000000  /* where a 328P keeps up, padding and all */
 #define DEV_STREAM_TAIL_MS 50       /* after a stream's last block, its END
 				     * answer is due within this (plus a
 				     * bridge's hold and the frame's bytes) */

@@ -16,43 +16,7 @@ struct sketch {
 	struct dev own;             /* the session, unless attached to another's */
 	struct dev *dev;
 	struct dev_pipe pipe;
-	uint32_t auto_max;          /* the rate was chosen, not forced: up to this */
 };
-
-/*
- * The automatic rate is the fastest for the operation, not the fastest the
- * line passes.  Page programs pipeline up to DEV_PIPE_MAX_BAUD and go one
- * round trip each above it, so a write is faster there (1 MiB in the
- * emulator: 19.3 s at 1 Mbaud, 23.8 s at 2 Mbaud) and streams are faster
- * at the top rate.  A switch costs one SET_BAUD and its test, a few ms.
- */
-static int rate_for(struct sketch *s, int programs)
-{
-	struct dev *d = s->dev;
-	uint32_t want;
-	int err;
-
-	if (!s->auto_max)
-		return DEV_OK;
-	want = programs && (d->hello.caps & PROTO_CAP_PIPELINE) && s->auto_max > DEV_PIPE_MAX_BAUD
-	       ? DEV_PIPE_MAX_BAUD : s->auto_max;
-	if (d->link->baud == want)
-		return DEV_OK;
-	if (d->trace) {
-		char line[80];
-
-		snprintf(line, sizeof(line), "rate: %u baud for %s", (unsigned)want,
-			 programs ? "page programs, which pipeline there" : "streamed reads");
-		d->trace(d->trace_arg, line);
-	}
-	err = dev_set_rate(d, want);
-	/* a failed test left both sides at the boot rate: the best that works */
-	if (err == DEV_E_RATE)
-		err = dev_auto_rate(d, s->auto_max);
-	if (!err)
-		err = dev_bridge_pad(d, &d->held_ms);
-	return err;
-}
 
 #define DEV(ctx) (((struct sketch *)(ctx))->dev)
 
@@ -136,21 +100,13 @@ static int sk_read(void *ctx, uint32_t addr, uint8_t *buf, uint16_t len)
 static int sk_read_stream(void *ctx, uint32_t addr, uint32_t len, uint16_t block, uint8_t flags,
 			  uint8_t *buf, uint8_t *state, prog_stream_progress_fn fn, void *arg)
 {
-	struct sketch *s = ctx;
-	int err = rate_for(s, 0);
-
-	if (err)
-		return err;
-	return dev_read_stream(s->dev, addr, len, block, flags, buf, state, fn, arg);
+	return dev_read_stream(DEV(ctx), addr, len, block, flags, buf, state, fn, arg);
 }
 
 static int sk_program_begin(void *ctx, unsigned t_page_max_ms, unsigned page_size)
 {
 	struct sketch *s = ctx;
-	int err = rate_for(s, 1);
 
-	if (err)
-		return err;
 	dev_pipe_init(&s->pipe, s->dev, t_page_max_ms, page_size);
 	return DEV_OK;
 }
@@ -300,7 +256,7 @@ static int sketch_open(struct prog *p, const struct prog_params *pp)
 		err = dev_set_rate(s->dev, pp->rate);
 	else if (!err && !pp->rate) {
 		err = dev_auto_rate(s->dev, DEV_AUTO_MAX_BAUD);
-		s->auto_max = s->dev->link->baud;
+		s->dev->rate_auto = 1;
 	}
 	/* at the final rate: a bridge that holds short answers gets padding */
 	if (!err)

@@ -61,9 +61,13 @@ static int fl_write(void *ctx, const uint8_t *buf, size_t len, unsigned timeout_
 
 	(void)timeout_ms;
 	memcpy(copy, buf, len);
-	if (b->corrupt_next_write && len > 4 && b->writes >= b->corrupt_after) {
+	/* copy[2]: the type, the first byte of the first COBS block */
+	if (b->corrupt_next_write && len > 4 && b->writes >= b->corrupt_after &&
+	    (!b->corrupt_type || copy[2] == b->corrupt_type)) {
 		copy[3] ^= 0x10;
 		b->corrupt_next_write--;
+		if (b->overrun)
+			host_hal_set_rx_drops((uint8_t)(hal_uart_rx_drops() + 1));
 	}
 	if (b->lose_next_write && len > 4 && b->writes >= b->corrupt_after) {
 		copy[0] ^= 0x10;

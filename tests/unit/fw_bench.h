@@ -28,6 +28,9 @@ struct fw_bench {
 	size_t out_len, out_pos;
 	int corrupt_next_write;     /* flip a byte of the next request */
 	unsigned corrupt_after;     /* ... once this many requests have gone */
+	uint8_t corrupt_type;       /* only requests of this type (0: any) */
+	int overrun;                /* a damaged request also counts a byte
+				     * dropped by the device's receive ring */
 	int lose_next_write;        /* flip the A5 of the next request: the
 				     * device never sees a frame (nor answers) */
 	uint32_t host_baud;         /* the rate the client set on its side */

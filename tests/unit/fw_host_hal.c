@@ -105,9 +105,16 @@ const uint8_t *hal_uart_peek(uint16_t *n)
 	return hb.in + hb.in_pos;
 }
 
+static uint8_t rx_drops;
+
+void host_hal_set_rx_drops(uint8_t n)
+{
+	rx_drops = n;
+}
+
 uint8_t hal_uart_rx_drops(void)
 {
-	return 0;
+	return rx_drops;
 }
 
 void hal_uart_consume(uint16_t n)

@@ -24,6 +24,8 @@ uint64_t host_hal_now_ns(void);
  * (the board resets after 2 s without one). */
 uint32_t host_hal_watchdog_max_gap_ms(void);
 void host_hal_watchdog_clear(void);
+/* What hal_uart_rx_drops() says from now on (a ring that overflowed). */
+void host_hal_set_rx_drops(uint8_t n);
 /* The line rate the firmware last set. */
 uint32_t host_hal_baud(void);
 /* The rate output byte `offset` (since the last clear) was sent at. */

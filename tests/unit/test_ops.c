@@ -340,6 +340,77 @@ static void test_pipelined_write_with_damage(void **state)
 	free(want);
 }
 
+static void count_lockstep(void *arg, const char *line)
+{
+	if (strstr(line, "one page at a time from here"))
+		(*(unsigned *)arg)++;
+	if (strstr(line, "a slower rate for the pages to come"))
+		(*(unsigned *)arg) += 100;
+}
+
+/* Pages in flight that the device's receive ring cannot take (FRAME_ERRs
+ * whose drop count grows): after a few, one page at a time, and the write
+ * still lands.  Noise alone (the test above) never does this. */
+static void test_pipelined_write_overrun(void **state)
+{
+	struct fw_bench *b = *state;
+	uint32_t len = 16 * 1024, i;
+	uint8_t *want = malloc(len);
+	unsigned lockstep = 0;
+
+	assert_non_null(want);
+	for (i = 0; i < len; i++)
+		want[i] = (uint8_t)(i * 17 + 3);
+	assert_int_equal(ops_detect(&b->ops), 0);
+	assert_int_equal(dev_set_rate(&b->dev, 2000000), 0);
+	b->dev.trace = count_lockstep;
+	b->dev.trace_arg = &lockstep;
+	b->overrun = 1;
+	b->corrupt_type = PROTO_OP_PROGRAM;
+	b->corrupt_after = b->writes;
+	b->corrupt_next_write = 6;
+	assert_int_equal(ops_write(&b->ops, 0x40000, want, len, 1), 0);
+	b->dev.trace = NULL;
+	host_hal_set_rx_drops(0);
+	assert_memory_equal(b->mem + 0x40000, want, len);
+	assert_true(b->dev.pipe_overruns >= DEV_PIPE_OVERRUNS);
+	assert_int_equal(lockstep, 1);
+	assert_int_equal(b->link.baud, 2000000);       /* a forced rate is kept */
+	free(want);
+}
+
+/* The same at a rate chosen automatically: down to 1 Mbaud for the pages
+ * to come, still two in flight. */
+static void test_pipelined_write_overrun_auto(void **state)
+{
+	struct fw_bench *b = *state;
+	uint32_t len = 32 * 1024, i;
+	uint8_t *want = malloc(len);
+	unsigned lockstep = 0;
+
+	assert_non_null(want);
+	for (i = 0; i < len; i++)
+		want[i] = (uint8_t)(i * 19 + 7);
+	assert_int_equal(ops_detect(&b->ops), 0);
+	assert_int_equal(dev_set_rate(&b->dev, 2000000), 0);
+	b->dev.rate_auto = 1;
+	b->dev.trace = count_lockstep;
+	b->dev.trace_arg = &lockstep;
+	b->overrun = 1;
+	b->corrupt_type = PROTO_OP_PROGRAM;
+	b->corrupt_after = b->writes;
+	b->corrupt_next_write = 6;
+	assert_int_equal(ops_write(&b->ops, 0x40000, want, len, 1), 0);
+	b->dev.trace = NULL;
+	host_hal_set_rx_drops(0);
+	assert_memory_equal(b->mem + 0x40000, want, len);
+	assert_int_equal(lockstep, 100);
+	assert_int_equal(b->link.baud, 1000000);
+	assert_int_equal(host_hal_baud(), 1000000);
+	assert_int_equal(b->dev.pipe_slow, 0);
+	free(want);
+}
+
 /* One page in flight and its request damaged (as when a rate allows no
  * pipelining, or at the end of a group): the device's FRAME_ERR sends it
  * again at once; no later answer could show it was lost, and a second of
@@ -525,6 +596,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stream_one_frame_damaged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipelined_write_with_damage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lone_page_damaged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pipelined_write_overrun, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pipelined_write_overrun_auto, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hello, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_detect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read, setup, teardown),

@@ -236,6 +236,8 @@ struct proto_dec {
 	uint8_t state;        /* private */
 	uint8_t code;         /* private: COBS code of the current block */
 	uint8_t left;         /* private: bytes left in the current block */
+	uint16_t crc;         /* private: CRC-16 of body[0 .. len - 3], kept as
+			       * bytes land (the last two are the CRC itself) */
 	int8_t err;           /* enum proto_status of the last PROTO_DEC_ERROR */
 	/* valid after PROTO_DEC_FRAME */
 	uint8_t type;
