@@ -106,6 +106,8 @@ static int classify_one(struct ops *o, uint32_t addr, int same, int maybe_blank,
 	return 0;
 }
 
+/* The chip's CRCs of n sectors from addr (of the first span bytes of each
+ * with a span, which needs CRC32_MULTI). */
 static int chip_crcs(struct ops *o, uint32_t addr, unsigned n, uint16_t span, uint32_t *crcs)
 {
 	unsigned s;
@@ -150,7 +152,8 @@ static int classify(struct ops *o, uint32_t addr, unsigned n, const uint8_t *wan
 	crc_ff = (uint32_t)crc32(0L, old, OPS_SECTOR);
 
 	memset(sure, 0, sizeof(sure));
-	if (sample && (o->prog->caps & PROTO_CAP_CRC_SPAN)) {
+	if (sample && (o->prog->caps & PROTO_CAP_CRC_SPAN) &&
+	    (o->prog->caps & PROTO_CAP_CRC32_MULTI)) {
 		crc_ff_sample = (uint32_t)crc32(0L, old, OPS_SAMPLE);
 		err = chip_crcs(o, addr, n, OPS_SAMPLE, crcs);
 		if (err)

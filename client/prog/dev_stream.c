@@ -554,8 +554,11 @@ int dev_pipe_program(struct dev_pipe *p, uint32_t addr, const uint8_t *data, siz
 		return DEV_E_ARG;
 	if (p->d->pipe_slow && p->d->rate_auto && p->d->link->baud > DEV_PIPE_SLOW_BAUD) {
 		err = pipe_slow_down(p);
-		if (err)
+		if (err) {
+			if (!p->count)    /* drained: the rate switch failed */
+				p->err_addr = addr;
 			return err;
+		}
 	}
 	/* a raw SPI master: one page at a time, done when this returns */
 	/* room in the device, and in our queue; with no budget, one at a time */
