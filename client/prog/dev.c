@@ -136,6 +136,8 @@ static int wait_response(struct dev *d, uint8_t op, uint8_t seq, unsigned silenc
 		for (i = 0; i < n; i++) {
 			enum proto_dec_result r = proto_dec_feed(&d->dec, buf[i]);
 
+			if (r != PROTO_DEC_NONE)
+				d->frames_in++;
 			if (r == PROTO_DEC_ERROR) {
 				d->stats.bad_frames++;
 				dev_trace(d, "< a damaged frame (its CRC or framing is wrong): send again");
@@ -190,7 +192,9 @@ int dev_request(struct dev *d, uint8_t op, const uint8_t *req, size_t len, unsig
 	/* a device without keepalives is silent while it works */
 	if (!(d->hello.caps & PROTO_CAP_PENDING))
 		silence += work_ms;
-	deadline = clock_ms() + work_ms + (uint64_t)DEV_MAX_SENDS * silence;
+	/* room for the tries that end in silence (1 + 2 + 4 windows) and
+	 * the rest of the sends */
+	deadline = clock_ms() + work_ms + (uint64_t)(DEV_MAX_SENDS + 4) * silence;
 	seq = dev_next_seq(d);
 	d->stats.requests++;
 	for (sends = 0; sends < DEV_MAX_SENDS && silences < DEV_TRIES; sends++) {
@@ -204,7 +208,9 @@ int dev_request(struct dev *d, uint8_t op, const uint8_t *req, size_t len, unsig
 		r = dev_send_frame(d, op, seq, req, len);
 		if (r)
 			return r;
-		r = wait_response(d, op, seq, silence, deadline, &status);
+		/* each silence doubles the next wait: a stalled line, not a
+		 * lost request, outlasts the first */
+		r = wait_response(d, op, seq, silence << silences, deadline, &status);
 		if (r < 0)
 			return r;
 		if (r == WAIT_DEADLINE) {
@@ -212,10 +218,10 @@ int dev_request(struct dev *d, uint8_t op, const uint8_t *req, size_t len, unsig
 			break;
 		}
 		if (r == WAIT_RESEND) {
-			if (clock_ms() - t0 >= silence) {
+			if (clock_ms() - t0 >= silence << silences) {
+				dev_trace(d, "  silence for %u ms: send again", silence << silences);
 				silences++;
 				d->stats.silences++;
-				dev_trace(d, "  silence for %u ms: send again", silence);
 			}
 			continue;
 		}
@@ -227,7 +233,10 @@ int dev_request(struct dev *d, uint8_t op, const uint8_t *req, size_t len, unsig
 			continue;
 		return status ? DEV_E_REMOTE + status : DEV_OK;
 	}
-	if (!silences && d->stats.bad_frames + d->stats.frame_errs > damaged0)
+	/* the sends ran out, not the silences, and answers came damaged: a
+	 * noisy line (shorter requests get through more often), even if it
+	 * also stalled now and then */
+	if (silences < DEV_TRIES && d->stats.bad_frames + d->stats.frame_errs > damaged0)
 		return DEV_E_NOISY;
 	return d->answered ? DEV_E_TIMEOUT : DEV_E_NOANSWER;
 }
@@ -433,8 +442,9 @@ int dev_set_rate(struct dev *d, uint32_t baud)
 {
 	uint32_t old = d->link->baud ? d->link->baud : DEV_BOOT_BAUD;
 	unsigned silence = d->silence_ms;
-	uint64_t switched;
+	uint64_t switched, until;
 	uint8_t p[PROTO_U32_LEN];
+	unsigned frames0;
 	int err;
 
 	if (baud == old)
@@ -445,6 +455,7 @@ int dev_set_rate(struct dev *d, uint32_t baud)
 	if (err)
 		return err;
 	switched = clock_ms();
+	frames0 = d->frames_in;
 	if (d->link->ops->set_baud(d->link->ctx, baud) == 0) {
 		d->link->baud = baud;
 		d->silence_ms = DEV_RATE_TEST_MS;
@@ -459,9 +470,20 @@ int dev_set_rate(struct dev *d, uint32_t baud)
 		d->link->baud = DEV_BOOT_BAUD;
 	while (clock_ms() < switched + DEV_RATE_PROBATION_MS)
 		sleep_ms(50);
-	d->link->ops->flush_input(d->link->ctx);
-	proto_dec_reset(&d->dec);
-	err = dev_hello(d);
+	/* frames that came back at the new rate (a noisy line, not a rate the
+	 * cable cannot carry) mean one of ours may have reached the device
+	 * whole: it stays there until 3 s after it.  Say HELLO until then. */
+	until = d->frames_in != frames0 ? clock_ms() + DEV_RATE_IDLE_MS : 0;
+	do {
+		uint64_t started = clock_ms();
+
+		d->link->ops->flush_input(d->link->ctx);
+		proto_dec_reset(&d->dec);
+		err = dev_hello(d);
+		/* tried only while the device may still have been away */
+		if (started >= until)
+			break;
+	} while (err == DEV_E_TIMEOUT || err == DEV_E_NOANSWER);
 	return err ? err : DEV_E_RATE;
 }
 

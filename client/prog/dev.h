@@ -25,13 +25,17 @@
 				     * speaks every 100 ms while it works, and
 				     * its longest quiet is that plus a 1 KiB
 				     * CRC chunk at the slowest SPI clock
-				     * (~70 ms); a lost request costs this */
+				     * (~70 ms); a lost request costs this.
+				     * Each silence doubles the next wait
+				     * (400, 800, 1600 ms): a line that stalls
+				     * for most of a second is ridden through */
 #define DEV_STARTUP_MS       2500   /* an Uno resets on open: bootloader + setup */
 #define DEV_BOOT_BAUD        115200 /* the sketch starts at this rate */
 #define DEV_AUTO_MAX_BAUD    2000000 /* fastest exact rate of a 16 MHz AVR */
 #define DEV_RATE_TEST_MS     300    /* silence that fails a rate test */
 #define DEV_RATE_PROBATION_MS 1200  /* the device returns to its boot rate after
 				     * 1000 ms without a good frame */
+#define DEV_RATE_IDLE_MS     3200   /* ... and 3000 ms after the last good one */
 
 
 
@@ -48,6 +52,7 @@ struct dev {
 	unsigned rate_fallbacks;    /* rates tried that failed their link test */
 	unsigned held_ms;           /* round trip of a bridge that holds answers (padded), 0: none */
 	uint8_t rx_drops;           /* the device's receive-ring drops, last told */
+	unsigned frames_in;         /* frames that came back, whole or damaged */
 	unsigned pipe_pages;        /* pages sent through dev_pipe this session */
 	unsigned pipe_overruns;     /* FRAME_ERRs whose drops grew: the device
 				     * could not keep up with pages in flight */

@@ -197,14 +197,15 @@ int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, 
 			 * and dropped its half a while ago.  Send it again. */
 			d->stats.silences++;
 			d->stats.resends++;
-			resends++;
 			dev_trace(d, "  silence for %u ms before the stream began: READ_STREAM seq %u again",
-				  silence, s.seq);
+				  silence << resends, s.seq);
+			resends++;
 			err = dev_send_frame(d, PROTO_OP_READ_STREAM, s.seq, req, reqlen);
 			if (err)
 				return err;
-			quiet_until = clock_ms() + silence;
-			deadline += silence;
+			/* the next wait doubles: a stalled line outlasts it */
+			quiet_until = clock_ms() + (silence << resends);
+			deadline += silence << resends;
 			continue;
 		}
 		if (now >= until)
@@ -477,13 +478,16 @@ static int pipe_wait_answer(struct dev_pipe *p)
 	int answered = 0, err = DEV_OK;
 
 	for (;;) {
-		uint64_t now = clock_ms(), oldest = p->q[0].sent_ms + silence;
+		/* each silence of the oldest doubles its next wait: a
+		 * stalled line outlasts it */
+		unsigned wait = silence << p->q[0].silences;
+		uint64_t now = clock_ms(), oldest = p->q[0].sent_ms + wait;
 		int n, i;
 
 		if (now >= oldest) {
 			/* silence for the oldest: send everything again */
 			dev_trace(d, "  no answer to PROGRAM seq %u for %u ms: send all %u again",
-				  p->q[0].seq, silence, p->count);
+				  p->q[0].seq, wait, p->count);
 			/* silence, not resends after damage, ends it: a noisy
 			 * line that answers is not a device gone */
 			d->stats.silences++;

@@ -12,4 +12,4 @@ soak: all
 	python3 tools/soak.py -n $(SOAK_N) --seed $(SOAK_SEED) -j $(SOAK_J) \
 		--table $(BUILD)/soak-table.md
 
-E2E_TESTS += tests/soak/test_soak_short.sh
+E2E_TESTS += tests/soak/test_soak_short.sh tests/soak/test_soak_links.sh
