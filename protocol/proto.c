@@ -33,6 +33,16 @@ uint16_t proto_crc16_update(uint16_t crc, uint8_t byte)
 }
 
 #ifdef __AVR__
+/* One byte into the CRC-16 by the table: r30 holds the byte, hi:lo the CRC
+ * (the operands %[hi], %[lo] and %[tab] of the asm that uses it). */
+#define CRC16_TAB_STEP \
+	"	eor r30, %[hi]\n" \
+	"	ldi r31, hi8(%[tab])\n" \
+	"	lpm %[hi], Z\n" \
+	"	eor %[hi], %[lo]\n" \
+	"	inc r31\n" \
+	"	lpm %[lo], Z\n"
+
 /*
  * The checks of whole frames, on the AVR by the firmware's table (proto.h):
  * a 268-byte page must be checked in a fraction of its arrival time while
@@ -46,12 +56,7 @@ uint16_t proto_crc16(const uint8_t *buf, size_t len)
 	if (len)
 		__asm__ volatile(
 			"1:	ld r30, X+\n"
-			"	eor r30, %[hi]\n"
-			"	ldi r31, hi8(%[tab])\n"
-			"	lpm %[hi], Z\n"
-			"	eor %[hi], %[lo]\n"
-			"	inc r31\n"
-			"	lpm %[lo], Z\n"
+			CRC16_TAB_STEP
 			"	sbiw %[n], 1\n"
 			"	brne 1b\n"
 			: [hi] "+r" (hi), [lo] "+r" (lo), [n] "+w" (len), [buf] "+x" (buf)
@@ -417,12 +422,7 @@ static uint8_t decode_run(uint8_t *at, const uint8_t *src, uint8_t k, uint8_t ro
 		"	dec %[left]\n"
 		"2:	ld r30, Y+\n"              /* body[len - 2]; Y at len - 1 */
 		"	std Y+1, __tmp_reg__\n"    /* body[len] */
-		"	eor r30, %[hi]\n"
-		"	ldi r31, hi8(%[tab])\n"
-		"	lpm %[hi], Z\n"
-		"	eor %[hi], %[lo]\n"
-		"	inc r31\n"
-		"	lpm %[lo], Z\n"
+		CRC16_TAB_STEP
 		"	dec %[room]\n"
 		"	breq 8f\n"
 		"	dec %[k]\n"

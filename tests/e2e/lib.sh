@@ -75,13 +75,13 @@ e2e_summary() {
 }
 
 # emu_start NAME [emulator options...]: starts build/spiflash-emu with
-# build/spiflash.elf, waits (at most 10 s) for the device path on its first
-# line, and sets EMU_DEV_<NAME>, EMU_PID_<NAME> and EMU_ERR_<NAME>.
+# build/spiflash.elf (or $EMU_ELF), waits (at most 10 s) for the device path
+# on its first line, and sets EMU_DEV_<NAME>, EMU_PID_<NAME> and EMU_ERR_<NAME>.
 emu_start() {
 	local name=$1 out dev pid
 	shift
 	out="$E2E_TMP/emu-$name.out"
-	build/spiflash-emu "$@" build/spiflash.elf >"$out" 2>"$E2E_TMP/emu-$name.err" &
+	build/spiflash-emu "$@" "${EMU_ELF:-build/spiflash.elf}" >"$out" 2>"$E2E_TMP/emu-$name.err" &
 	pid=$!
 	EMU_PIDS+=("$pid")
 	dev=

@@ -27,27 +27,17 @@ open(sys.argv[1], 'wb').write(img)
 PY
 
 capture() {   # capture ELF NAME: the three requests' bytes into $T/NAME.*
-	local elf=$1 name=$2 out pid dev
+	local elf=$1 name=$2 dev rc
 	cp "$T/chip.bin" "$T/$name.bin"
-	out="$T/emu-$name.out"
-	build/spiflash-emu --chip W25Q80 --image "$T/$name.bin" "$elf" >"$out" 2>"$T/emu-$name.err" &
-	pid=$!
-	EMU_PIDS+=("$pid")
-	dev=
-	for _ in $(seq 1 100); do
-		dev=$(head -n1 "$out" 2>/dev/null)
-		[ -n "$dev" ] && [ -e "$dev" ] && break
-		dev=
-		sleep 0.1
-	done
-	[ -n "$dev" ] || return 1
+	EMU_ELF=$elf emu_start "$name" --chip W25Q80 --image "$T/$name.bin" || return 1
+	dev=EMU_DEV_$name
+	dev=${!dev}
 	# checked and blank-skipping, checked only, and odd block sizes
 	timeout 60 python3 "$CAP" "$dev" 0 16384 512 7 "$T/$name.a" &&
 	timeout 60 python3 "$CAP" "$dev" 0 8192 512 5 "$T/$name.b" &&
 	timeout 60 python3 "$CAP" "$dev" 4097 5000 300 5 "$T/$name.c"
-	local rc=$?
-	kill -TERM "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	rc=$?
+	emu_stop "$name"
 	return $rc
 }
 
@@ -104,25 +94,15 @@ PY
 # blocks, runs of 254 and more fill them)
 head -c 16384 "$T/chip.bin" >"$T/img16.bin"
 write_through() {   # write_through ELF NAME: the image written into a random chip
-	local elf=$1 name=$2 out pid dev rc
+	local elf=$1 name=$2 dev rc
 	head -c $((1024 * 1024)) /dev/urandom >"$T/w-$name.bin"
-	out="$T/emu-w-$name.out"
-	build/spiflash-emu --chip W25Q80 --image "$T/w-$name.bin" "$elf" >"$out" 2>"$T/emu-w-$name.err" &
-	pid=$!
-	EMU_PIDS+=("$pid")
-	dev=
-	for _ in $(seq 1 100); do
-		dev=$(head -n1 "$out" 2>/dev/null)
-		[ -n "$dev" ] && [ -e "$dev" ] && break
-		dev=
-		sleep 0.1
-	done
-	[ -n "$dev" ] || return 1
+	EMU_ELF=$elf emu_start "w$name" --chip W25Q80 --image "$T/w-$name.bin" || return 1
+	dev=EMU_DEV_w$name
+	dev=${!dev}
 	timeout 120 build/spiflash -vvv -d "$dev" --rate 2000000 --no-backup -f "$T/img16.bin" write \
 		>/dev/null 2>"$T/w-$name.err"
 	rc=$?
-	kill -TERM "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	emu_stop "w$name"
 	[ "$rc" = 0 ] && cmp -s -n 16384 "$T/img16.bin" "$T/w-$name.bin"
 }
 check "a write through the assembly decoder lands" write_through build/spiflash.elf asm
