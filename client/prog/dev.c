@@ -110,13 +110,18 @@ int dev_send_frame(struct dev *d, uint8_t op, uint8_t seq, const uint8_t *req, s
 /*
  * Read until the response (op | 0x80, seq) arrives.  *status gets its status
  * byte.  Silence of silence_ms (restarted by any byte of PENDING for seq)
- * asks for a resend; deadline ends it all.
+ * asks for a resend; deadline ends it all.  A damaged frame asks for one
+ * too, once the bytes already here are read: after a stall the answers to
+ * earlier sends of this request come in a burst, and a whole one behind a
+ * damaged one saves a resend (each of which would meet the next damaged
+ * one of the burst and use up the sends).
  */
 static int wait_response(struct dev *d, uint8_t op, uint8_t seq, unsigned silence_ms,
 			 uint64_t deadline, int *status)
 {
 	uint64_t quiet_until = clock_ms() + silence_ms;
 	uint8_t buf[64];
+	int damaged = 0;
 
 	for (;;) {
 		uint64_t now = clock_ms(), until = quiet_until < deadline ? quiet_until : deadline;
@@ -128,11 +133,14 @@ static int wait_response(struct dev *d, uint8_t op, uint8_t seq, unsigned silenc
 			return WAIT_RESEND;
 		/* bytes after our response in this buffer are dropped: with one
 		 * request outstanding they can only be stale or garbage */
-		n = d->link->ops->read(d->link->ctx, buf, sizeof(buf), (unsigned)(until - now));
+		n = d->link->ops->read(d->link->ctx, buf, sizeof(buf),
+				       damaged ? 0 : (unsigned)(until - now));
 		if (n < 0) {
 			d->link_err = n;
 			return DEV_E_LINK;
 		}
+		if (!n && damaged)
+			return WAIT_RESEND;
 		for (i = 0; i < n; i++) {
 			enum proto_dec_result r = proto_dec_feed(&d->dec, buf[i]);
 
@@ -141,7 +149,8 @@ static int wait_response(struct dev *d, uint8_t op, uint8_t seq, unsigned silenc
 			if (r == PROTO_DEC_ERROR) {
 				d->stats.bad_frames++;
 				dev_trace(d, "< a damaged frame (its CRC or framing is wrong): send again");
-				return WAIT_RESEND;
+				damaged = 1;
+				continue;
 			}
 			if (r != PROTO_DEC_FRAME)
 				continue;
@@ -149,7 +158,8 @@ static int wait_response(struct dev *d, uint8_t op, uint8_t seq, unsigned silenc
 			if (d->dec.type == PROTO_OP_FRAME_ERR) {
 				d->stats.frame_errs++;
 				dev_frame_err(d, ": send again");
-				return WAIT_RESEND;
+				damaged = 1;
+				continue;
 			}
 			if (d->dec.type == PROTO_OP_PENDING && d->dec.seq == seq) {
 				quiet_until = clock_ms() + silence_ms;
@@ -168,7 +178,8 @@ static int wait_response(struct dev *d, uint8_t op, uint8_t seq, unsigned silenc
 				d->stats.bad_frames++;
 				dev_trace(d, "< %s seq %u without a status byte: send again",
 					  dev_op_name(d->dec.type), d->dec.seq);
-				return WAIT_RESEND;
+				damaged = 1;
+				continue;
 			}
 			*status = (int8_t)d->dec.payload[0];
 			d->resp_len = (uint16_t)(d->dec.payload_len - 1);
@@ -185,6 +196,7 @@ int dev_request(struct dev *d, uint8_t op, const uint8_t *req, size_t len, unsig
 	unsigned damaged0 = d->stats.bad_frames + d->stats.frame_errs;
 	uint64_t deadline;
 	uint8_t seq;
+	unsigned wait;
 	int sends, silences = 0, r, status = 0;
 
 	if (len > d->max_payload)
@@ -210,7 +222,8 @@ int dev_request(struct dev *d, uint8_t op, const uint8_t *req, size_t len, unsig
 			return r;
 		/* each silence doubles the next wait: a stalled line, not a
 		 * lost request, outlasts the first */
-		r = wait_response(d, op, seq, silence << silences, deadline, &status);
+		wait = d->rate_testing ? silence : silence << silences;
+		r = wait_response(d, op, seq, wait, deadline, &status);
 		if (r < 0)
 			return r;
 		if (r == WAIT_DEADLINE) {
@@ -218,8 +231,8 @@ int dev_request(struct dev *d, uint8_t op, const uint8_t *req, size_t len, unsig
 			break;
 		}
 		if (r == WAIT_RESEND) {
-			if (clock_ms() - t0 >= silence << silences) {
-				dev_trace(d, "  silence for %u ms: send again", silence << silences);
+			if (clock_ms() - t0 >= wait) {
+				dev_trace(d, "  silence for %u ms: send again", wait);
 				silences++;
 				d->stats.silences++;
 			}
@@ -459,7 +472,9 @@ int dev_set_rate(struct dev *d, uint32_t baud)
 	if (d->link->ops->set_baud(d->link->ctx, baud) == 0) {
 		d->link->baud = baud;
 		d->silence_ms = DEV_RATE_TEST_MS;
+		d->rate_testing = 1;
 		err = link_test(d);
+		d->rate_testing = 0;
 		d->silence_ms = silence;
 		if (!err)
 			return DEV_OK;

@@ -58,6 +58,8 @@ struct dev {
 				     * could not keep up with pages in flight */
 	int pipe_slow;              /* it cannot, at this rate (dev_pipe_program) */
 	int rate_auto;              /* the rate was chosen, not forced (--rate) */
+	int rate_testing;           /* a rate test: its silences do not double,
+				     * a rate the cable cannot carry fails fast */
 	struct prog_stats stats;
 	struct proto_dec dec;
 	uint8_t body[PROTO_MAX_BODY];
