@@ -96,6 +96,44 @@ static void confirm(struct stream *s, int64_t idx, uint32_t check)
 	}
 }
 
+/* Progress after n more bytes placed; the callback may ask to stop. */
+static void placed(struct stream *s, uint32_t n)
+{
+	s->done += n;
+	if (s->progress && s->progress(s->arg, s->done))
+		s->stop = 1;
+}
+
+/*
+ * A DATA_BLANK frame for a run of blank blocks from idx on: the device read
+ * each of them twice, both reads all FF.  The frame names the run's address
+ * and length, so it can be put nowhere else; its blocks but the last are
+ * confirmed by it, the last one by the next frame's check, as any block.
+ */
+static void place_run(struct stream *s, uint32_t idx, const struct proto_data *data)
+{
+	uint32_t off = idx * (uint32_t)s->block, k, last, i;
+
+	if (!(s->flags & PROTO_STREAM_BLANK_RUN) || data->run_addr != s->addr + off ||
+	    data->run_len > s->len - off)
+		return;
+	k = (data->run_len + s->block - 1) / s->block;
+	last = idx + k - 1;
+	/* whole blocks, the last one short only at the stream's end */
+	if (data->run_len % s->block && last != s->nblocks - 1)
+		return;
+	if (idx >= 1 && s->last == (int64_t)idx - 1)
+		confirm(s, s->last, data->check);
+	memset(s->buf + off, 0xFF, data->run_len);
+	for (i = idx; i < last; i++)
+		s->state[i] = PROG_BLOCK_CONFIRMED;
+	s->state[last] = PROG_BLOCK_RECEIVED;
+	s->d->stats.stream_blank_blocks += k;
+	s->last = last;
+	s->expected = last + 1;
+	placed(s, data->run_len);
+}
+
 static void place(struct stream *s)
 {
 	const struct proto_dec *dec = &s->d->dec;
@@ -111,6 +149,10 @@ static void place(struct stream *s)
 	if (skip >= 128 || idx >= s->nblocks ||
 	    proto_data_unpack(dec->type, dec->payload, dec->payload_len, &data))
 		return;
+	if (data.run_len) {
+		place_run(s, idx, &data);
+		return;
+	}
 	n = block_len(s, idx);
 	if (data.len != n)
 		return;
@@ -130,9 +172,7 @@ static void place(struct stream *s)
 	}
 	s->last = idx;
 	s->expected = idx + 1;
-	s->done += n;
-	if (s->progress && s->progress(s->arg, s->done))
-		s->stop = 1;
+	placed(s, n);
 }
 
 int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, uint8_t flags,
@@ -152,6 +192,11 @@ int dev_read_stream(struct dev *d, uint32_t addr, uint32_t len, uint16_t block, 
 	 * of it to compute, which is what held a 328P below 2 Mbaud */
 	if ((flags & PROTO_STREAM_CHECK) && (d->hello.caps & PROTO_CAP_STREAM_CMP))
 		flags |= PROTO_STREAM_CMP;
+	/* and sends a run of blank blocks as one frame: at 115200 the frame
+	 * of each blank block cost as much line time as reading it twice */
+	if ((flags & PROTO_STREAM_CMP) && (flags & PROTO_STREAM_SKIP_BLANK) &&
+	    (d->hello.caps & PROTO_CAP_BLANK_RUN))
+		flags |= PROTO_STREAM_BLANK_RUN;
 	q.flags = flags;
 	reqlen = proto_req_stream_pack(req, &q);
 	memset(&s, 0, sizeof(s));

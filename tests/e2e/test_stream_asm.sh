@@ -4,7 +4,9 @@
 # build/fw-unoc/spiflash.elf) answers the same READ_STREAM requests with the
 # same bytes, byte for byte, over an image with random data, zeros, runs of
 # 254 and more non-zero bytes, and erased blocks; the capture decodes to the
-# image.  Then the frame decoder's copy loop (proto.c, assembly against C):
+# image.  Likewise with runs of blank blocks sent as one frame (BLANK_RUN),
+# over erased space with single bytes set where a run's chunks begin, end
+# and meet, read in the assembly's timed loop and the C build's polled one.  Then the frame decoder's copy loop (proto.c, assembly against C):
 # the same image written through each, pages two in flight at 2 Mbaud,
 # lands in both chips with no frame refused.  Every run is bounded by timeout.
 set -u
@@ -23,6 +25,10 @@ img += bytes(b if i % 2 else 0 for i, b in enumerate(os.urandom(2048)))
 img += os.urandom(1000) + b'\x00' + os.urandom(254) + b'\x00' + os.urandom(300)
 img += b'\xff' * (16384 - len(img) - 100) + os.urandom(100)
 img += b'\xff' * (1024 * 1024 - len(img))
+# erased 64 KiB from 64 KiB on, a byte here and there: the first and last
+# of a block, of a 4 KiB chunk, of the range
+for off in (12288, 16383, 20480 + 7 * 512, 33000, 47103, 47104, 65535):
+    img[65536 + off] = 0x7E
 open(sys.argv[1], 'wb').write(img)
 PY
 
@@ -35,7 +41,9 @@ capture() {   # capture ELF NAME: the three requests' bytes into $T/NAME.*
 	# checked and blank-skipping, checked only, and odd block sizes
 	timeout 60 python3 "$CAP" "$dev" 0 16384 512 7 "$T/$name.a" &&
 	timeout 60 python3 "$CAP" "$dev" 0 8192 512 5 "$T/$name.b" &&
-	timeout 60 python3 "$CAP" "$dev" 4097 5000 300 5 "$T/$name.c"
+	timeout 60 python3 "$CAP" "$dev" 4097 5000 300 5 "$T/$name.c" &&
+	timeout 60 python3 "$CAP" "$dev" 65536 65536 512 15 "$T/$name.d" &&
+	timeout 60 python3 "$CAP" "$dev" 65636 30001 300 15 "$T/$name.e"
 	rc=$?
 	emu_stop "$name"
 	return $rc
@@ -48,7 +56,7 @@ if [ ! -e "$C_ELF" ]; then
 fi
 check "the assembly build answers three streams" capture build/spiflash.elf asm
 check "the C build answers three streams" capture "$C_ELF" c
-for r in a b c; do
+for r in a b c d e; do
 	check "stream $r: at least one block's worth of bytes" test "$(stat -c %s "$T/asm.$r" 2>/dev/null || echo 0)" -gt 300
 	check "stream $r: assembly and C sent the same bytes" cmp "$T/asm.$r" "$T/c.$r"
 done
@@ -89,6 +97,63 @@ assert bytes(data) == img[:16384], 'data'
 want = [zlib.crc32(struct.pack('<I', a)) for a in range(0, 16384, 512)]
 assert checks[1:] == want, 'checks'
 PY
+
+# runs of blank blocks: the bytes, and the chain of checks across them
+for r in d e; do
+	check "stream $r: runs of blank blocks decode to the image, every check in its place" \
+		python3 - "$T/asm.$r" "$T/chip.bin" "$r" <<'PY'
+import struct, sys, zlib
+raw = open(sys.argv[1], 'rb').read()
+img = open(sys.argv[2], 'rb').read()
+base, length, block = {'d': (65536, 65536, 512), 'e': (65636, 30001, 300)}[sys.argv[3]]
+def crc16(data):
+    crc = 0
+    for b in data:
+        crc ^= b << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x1021) & 0xFFFF if crc & 0x8000 else (crc << 1) & 0xFFFF
+    return crc
+def uncobs(enc):
+    out, i = bytearray(), 0
+    while i < len(enc):
+        code = enc[i]; out += enc[i + 1:i + code]; i += code
+        if code != 0xFF and i < len(enc):
+            out.append(0)
+    return bytes(out)
+def check_of(addr):
+    return zlib.crc32(struct.pack('<I', addr))
+data, last, runs, seq, ended = bytearray(), None, 0, 0x42, False
+for f in raw.split(b'\x00'):
+    if b'\xa5' not in f:
+        continue
+    body = uncobs(f[f.index(b'\xa5') + 1:])
+    assert crc16(body[:-2]) == struct.unpack('<H', body[-2:])[0], 'frame CRC'
+    typ, fseq, pl = body[0], body[1], body[2:-2]
+    at = base + len(data)
+    if typ == 0x90:
+        assert pl[0] == 0 and check_of(last) == struct.unpack('<I', pl[1:5])[0], 'END check'
+        ended = True
+        continue
+    assert typ in (0xD0, 0xD1) and fseq == seq, 'frame %02x seq %d, want %d' % (typ, fseq, seq)
+    check = struct.unpack('<I', pl[:4])[0]
+    assert last is None or check == check_of(last), 'check of 0x%x' % last
+    if typ == 0xD0:
+        n = len(pl) - 4; data += pl[4:]
+    elif len(pl) == 6:
+        n = struct.unpack('<H', pl[4:6])[0]; data += b'\xff' * n
+    else:
+        addr, n = struct.unpack('<II', pl[4:12])
+        assert addr == at and n % block == 0 or at + n == base + length, 'run at 0x%x' % addr
+        data += b'\xff' * n
+        runs += 1
+    blocks = (n + block - 1) // block
+    last = at + (blocks - 1) * block
+    seq = (seq + blocks) & 0xFF
+assert ended, 'END answer'
+assert bytes(data) == img[base:base + length], 'data'
+assert runs >= 3, 'runs: %d' % runs
+PY
+done
 
 # The decoder: every PROGRAM frame crosses its copy loop (zeros end COBS
 # blocks, runs of 254 and more fill them)

@@ -231,6 +231,15 @@ uint8_t hal_spi_read(uint8_t *buf, uint16_t n)
 	return all;
 }
 
+uint8_t hal_spi_and(uint16_t n)
+{
+	uint8_t all = 0xFF;
+
+	while (n--)
+		all &= hal_spi_xfer(0xFF);
+	return all;
+}
+
 void hal_spi_write(const uint8_t *buf, uint16_t n)
 {
 	while (n--)

@@ -534,6 +534,55 @@ static void test_stream_one_frame_damaged(void **state)
 	free(got);
 }
 
+/* 64 KiB at 0x10000 erased but for one byte at 0x10000 + 40000, read by
+ * ops_read, the line losing `drop` bytes from `at` bytes into the answers;
+ * returns the bytes the device sent for it. */
+static uint64_t read_blank_runs(struct fw_bench *b, uint64_t at, uint64_t drop)
+{
+	uint32_t len = 64 * 1024;
+	uint8_t *got = malloc(len);
+	uint64_t out0;
+
+	assert_non_null(got);
+	memset(b->mem + 0x10000, 0xFF, len);
+	b->mem[0x10000 + 40000] = 0x7E;
+	assert_int_equal(ops_detect(&b->ops), 0);
+	out0 = b->out_total;
+	b->drop_at = out0 + at;
+	b->drop_len = drop;
+	assert_int_equal(ops_read(&b->ops, 0x10000, got, len), 0);
+	b->drop_len = 0;
+	assert_memory_equal(got, b->mem + 0x10000, len);
+	free(got);
+	return b->out_total - out0;
+}
+
+/* Runs of blank blocks come as one frame each (BLANK_RUN): of 128 blocks,
+ * all blank but one, one block's data crosses the line, not 127 frames of
+ * 15 bytes besides. */
+static void test_stream_blank_runs(void **state)
+{
+	struct fw_bench *b = *state;
+	uint64_t sent = read_blank_runs(b, 0, 0);
+
+	print_message("%u bytes from the device for 64 KiB, one byte set\n", (unsigned)sent);
+	assert_true(sent < 1100);
+	assert_true(b->dev.stats.stream_blank_blocks >= 100);
+	assert_int_equal(b->ops.stats.blocks_reread, 0);
+}
+
+/* A run's frame damaged: its blocks are read again, none is taken as
+ * blank on faith. */
+static void test_stream_blank_run_damaged(void **state)
+{
+	struct fw_bench *b = *state;
+
+	/* the second frame of the stream: the run after the first blank block */
+	read_blank_runs(b, 20, 3);
+	print_message("%u blocks read again\n", (unsigned)b->ops.stats.blocks_reread);
+	assert_true(b->ops.stats.blocks_reread >= 8);
+}
+
 /* A progress callback that asks for the stop after `after` bytes. */
 struct stop_after {
 	uint32_t after, calls;
@@ -587,6 +636,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stream_request_lost, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stream_request_damaged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stream_one_frame_damaged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stream_blank_runs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stream_blank_run_damaged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipelined_write_with_damage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lone_page_damaged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipelined_write_overrun, setup, teardown),

@@ -79,7 +79,7 @@ static int good_hello_ans(size_t n)
 static int good_program(size_t n) { return n > PROTO_REQ_PROGRAM_HDR; }
 static int good_xfer(size_t n) { return n >= PROTO_REQ_XFER_HDR; }
 static int good_data(size_t n) { return n > PROTO_DATA_HDR; }
-static int good_blank(size_t n) { return n == PROTO_DATA_BLANK_LEN; }
+static int good_blank(size_t n) { return n == PROTO_DATA_BLANK_LEN || n == PROTO_DATA_RUN_LEN; }
 static int good_frame_err(size_t n) { return n == 1 || n == 2; }
 /* CRC32_MULTI: without a span, or with one */
 static int good_multi(size_t n)
@@ -497,6 +497,20 @@ static void test_stream_frames(void **state)
 	assert_int_equal(d.check, 0x55667788);
 	assert_null(d.data);
 	assert_int_equal(d.len, 4096);
+	assert_int_equal(d.run_len, 0);
+
+	/* a run of blank blocks names its address and length */
+	assert_int_equal(proto_data_run_pack(p, 0x01020304, 0x00123400, 0x8000), 12);
+	assert_memory_equal(p, "\x04\x03\x02\x01\x00\x34\x12\x00\x00\x80\x00\x00", 12);
+	assert_int_equal(proto_data_unpack(PROTO_OP_DATA_BLANK, p, 12, &d), 0);
+	assert_int_equal(d.check, 0x01020304);
+	assert_null(d.data);
+	assert_int_equal(d.len, 0);
+	assert_int_equal(d.run_addr, 0x123400);
+	assert_int_equal(d.run_len, 0x8000);
+	/* an empty run is no run */
+	proto_put32(p + 8, 0);
+	assert_int_equal(proto_data_unpack(PROTO_OP_DATA_BLANK, p, 12, &d), PROTO_E_ARG);
 
 	/* any other frame type is no stream block */
 	assert_int_equal(proto_data_unpack(PROTO_OP_READ | PROTO_OP_RESPONSE, p, 6, &d),

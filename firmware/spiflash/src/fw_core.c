@@ -144,7 +144,7 @@ static int16_t op_hello(struct fw_core *c, struct req *r)
 		 PROTO_CAP_SFDP | PROTO_CAP_ADDR4 | PROTO_CAP_PENDING |
 		 PROTO_CAP_STREAM | PROTO_CAP_BAUD | PROTO_CAP_PIPELINE |
 		 PROTO_CAP_CRC32_MULTI | PROTO_CAP_DIAG | PROTO_CAP_STREAM_CMP |
-		 PROTO_CAP_PAD | PROTO_CAP_CRC_SPAN;
+		 PROTO_CAP_PAD | PROTO_CAP_CRC_SPAN | PROTO_CAP_BLANK_RUN;
 	h.f_cpu = hal_f_cpu();
 	h.max_read = FW_READ_MAX;
 	return (int16_t)proto_ans_hello_pack(r->out, &h, hal_board());

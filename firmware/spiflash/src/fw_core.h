@@ -33,6 +33,10 @@ extern "C" {
 #define FW_TX_PAYLOAD     (1 + 4 + FW_STREAM_BLOCK)
 #define FW_TX_CAP         (PROTO_INPLACE_PAYLOAD + FW_TX_PAYLOAD + PROTO_CRC_LEN)
 #define FW_READ_MAX       FW_STREAM_BLOCK
+/* A run of blank blocks goes out this long after it began, well within the
+ * host's 400 ms of silence before it takes a stream for broken (a block
+ * read twice takes 1.2 ms at 8 MHz, 66 ms at the slowest clock, 125 kHz). */
+#define FW_BLANK_RUN_MS   100
 
 #if 2 * FW_RX_CAP < FW_TX_CAP
 #error "the receive pair must hold a stream block"

@@ -124,6 +124,16 @@ uint8_t flash_read(struct flash *f, uint32_t addr, uint8_t *buf, uint16_t n)
 	return all;
 }
 
+uint8_t flash_read_and(struct flash *f, uint32_t addr, uint16_t n)
+{
+	uint8_t all;
+
+	begin_addr_cmd(f, SPINOR_OP_READ, SPINOR_OP_READ4, addr);
+	all = hal_spi_and(n);
+	end_addr_cmd(f);
+	return all;
+}
+
 /*
  * Write enable on an idle chip, then check that WEL latched.  A chip that does not set WEL
  * (missing, MISO stuck low, hardware protected) would ignore the program or

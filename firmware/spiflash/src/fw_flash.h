@@ -38,6 +38,8 @@ void flash_sfdp(struct flash *f, uint32_t addr, uint8_t *buf, uint16_t n);
 uint8_t flash_read_sr(struct flash *f, uint8_t opcode);
 /* Returns the AND of the bytes read: FF means the range is erased. */
 uint8_t flash_read(struct flash *f, uint32_t addr, uint8_t *buf, uint16_t n);
+/* The AND of n bytes at addr, none kept: FF means erased. */
+uint8_t flash_read_and(struct flash *f, uint32_t addr, uint16_t n);
 /* A read left open for the caller to clock the bytes (the stream's fused
  * loops, fw_hal.h): chip selected, READ and address sent; then end it. */
 void flash_read_begin(struct flash *f, uint32_t addr);

@@ -52,6 +52,8 @@ uint8_t hal_spi_xfer(uint8_t out);
 /* Clock in n bytes (sending FF); returns the AND of them, so an erased
  * (all FF) block is recognised for free. */
 uint8_t hal_spi_read(uint8_t *buf, uint16_t n);
+/* The same AND, nothing kept: whether n bytes of the chip are erased. */
+uint8_t hal_spi_and(uint16_t n);
 void hal_spi_write(const uint8_t *buf, uint16_t n);
 /* Clock in n bytes and fold them into a zlib-style CRC-32 (crc as returned
  * by proto_crc32_update), the CRC of each byte computed while the next one

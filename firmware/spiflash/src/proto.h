@@ -98,6 +98,7 @@ enum proto_caps {
 	PROTO_CAP_STREAM_CMP = 1u << 11, /* READ_STREAM flag PROTO_STREAM_CMP */
 	PROTO_CAP_PAD       = 1u << 12, /* SET_PAD */
 	PROTO_CAP_CRC_SPAN  = 1u << 13, /* CRC32_MULTI with a span (a sample of each unit) */
+	PROTO_CAP_BLANK_RUN = 1u << 14, /* READ_STREAM flag PROTO_STREAM_BLANK_RUN */
 };
 
 /* READ_STREAM flags */
@@ -107,6 +108,9 @@ enum proto_caps {
  * first itself; the check is CRC-32 of the block's address (4 bytes, LE)
  * when they are equal, its complement when they differ */
 #define PROTO_STREAM_CMP    0x04
+/* With PROTO_STREAM_SKIP_BLANK and PROTO_STREAM_CMP: a run of blank blocks
+ * may come as one DATA_BLANK frame that names its address and length */
+#define PROTO_STREAM_BLANK_RUN 0x08
 
 /* DIAG flags: what to load the supply with while A0 is sampled */
 #define PROTO_DIAG_LOAD     0x01   /* a status-register read loop, chip selected */

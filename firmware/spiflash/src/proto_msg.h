@@ -56,6 +56,8 @@ extern "C" {
 #define PROTO_ANS_STREAM_LEN    8   /* READ_STREAM end: u32 check, u32 blocks */
 #define PROTO_DATA_HDR          4   /* DATA: u32 check, then the block */
 #define PROTO_DATA_BLANK_LEN    6   /* DATA_BLANK: u32 check, u16 length */
+#define PROTO_DATA_RUN_LEN      12  /* DATA_BLANK of a run: u32 check, u32 addr,
+				     * u32 length */
 #define PROTO_REQ_DIAG_LEN      5   /* DIAG: u8 flags, u32 addr */
 #define PROTO_ANS_DIAG_LEN      20  /* DIAG answer: see struct proto_ans_diag */
 #define PROTO_READY_LEN         2   /* status 00, u8 version */
@@ -457,22 +459,44 @@ static inline size_t proto_data_blank_pack(uint8_t *p, uint32_t check, uint16_t 
 	return PROTO_DATA_BLANK_LEN;
 }
 
+/* DATA_BLANK of a run of blank blocks (PROTO_STREAM_BLANK_RUN): u32 check
+ * of the block before the run, u32 address and u32 length of the run.  It
+ * takes the frame numbers of all its blocks: the next frame's seq is this
+ * one's plus the number of blocks. */
+static inline size_t proto_data_run_pack(uint8_t *p, uint32_t check, uint32_t addr,
+					 uint32_t len)
+{
+	proto_put32(p, check);
+	proto_put32(p + 4, addr);
+	proto_put32(p + 8, len);
+	return PROTO_DATA_RUN_LEN;
+}
+
 struct proto_data {
 	uint32_t check;             /* of the block before this one */
 	const uint8_t *data;        /* the block; NULL for DATA_BLANK */
-	uint16_t len;
+	uint16_t len;               /* of the block; 0 for a run */
+	uint32_t run_addr, run_len; /* a run of blank blocks; run_len 0: none */
 };
 /* A DATA (at least one data byte) or DATA_BLANK (exactly
- * PROTO_DATA_BLANK_LEN) payload; any other type is refused. */
+ * PROTO_DATA_BLANK_LEN, or PROTO_DATA_RUN_LEN for a run) payload; any other
+ * type is refused. */
 static inline int proto_data_unpack(uint8_t type, const uint8_t *p, size_t n,
 				    struct proto_data *d)
 {
+	d->data = NULL;
+	d->len = 0;
+	d->run_addr = 0;
+	d->run_len = 0;
 	if (type == PROTO_OP_DATA && n > PROTO_DATA_HDR) {
 		d->data = p + PROTO_DATA_HDR;
 		d->len = (uint16_t)(n - PROTO_DATA_HDR);
 	} else if (type == PROTO_OP_DATA_BLANK && n == PROTO_DATA_BLANK_LEN) {
-		d->data = NULL;
 		d->len = proto_get16(p + PROTO_DATA_HDR);
+	} else if (type == PROTO_OP_DATA_BLANK && n == PROTO_DATA_RUN_LEN &&
+		   proto_get32(p + 8) != 0) {
+		d->run_addr = proto_get32(p + 4);
+		d->run_len = proto_get32(p + 8);
 	} else {
 		return PROTO_E_ARG;
 	}
