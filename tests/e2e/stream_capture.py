@@ -2,7 +2,8 @@
 """stream_capture.py DEVICE ADDR LEN BLOCK FLAGS OUT: send one READ_STREAM
 request (PROTOCOL.md) at 115200 and write every byte the device answers
 until its END answer and 200 ms of quiet into OUT.  Raw bytes, so that two
-firmware builds can be compared byte for byte (tests/e2e/test_stream_asm.sh)."""
+firmware builds can be compared byte for byte (tests/e2e/test_stream_asm.sh).
+Imported, it lends that test frames(): the frames of such a capture."""
 import os, select, struct, sys, termios, time, tty
 
 def crc16(data):
@@ -26,6 +27,23 @@ def cobs(body):
             block = bytearray()
     out += bytes([len(block) + 1]) + block
     return out
+
+def uncobs(enc):
+    out, i = bytearray(), 0
+    while i < len(enc):
+        code = enc[i]; out += enc[i + 1:i + code]; i += code
+        if code != 0xFF and i < len(enc):
+            out.append(0)
+    return bytes(out)
+
+def frames(raw):
+    """(type, seq, payload) of each frame in raw, its CRC-16 checked"""
+    for f in raw.split(b'\x00'):
+        if b'\xa5' not in f:
+            continue
+        body = uncobs(f[f.index(b'\xa5') + 1:])
+        assert crc16(body[:-2]) == struct.unpack('<H', body[-2:])[0], 'frame CRC'
+        yield body[0], body[1], body[2:-2]
 
 def frame(typ, seq, payload):
     body = bytes([typ, seq]) + payload
@@ -61,4 +79,5 @@ def main():
     with open(out, 'wb') as f:
         f.write(got)
 
-main()
+if __name__ == '__main__':
+    main()

@@ -63,29 +63,12 @@ done
 # the bytes are right, not only equal: decode the first capture
 check "stream a decodes to the image, every block confirmed" python3 - "$T/asm.a" "$T/chip.bin" <<'PY'
 import struct, sys, zlib
+sys.path.insert(0, 'tests/e2e')
+from stream_capture import frames
 raw = open(sys.argv[1], 'rb').read()
 img = open(sys.argv[2], 'rb').read()
-def crc16(data):
-    crc = 0
-    for b in data:
-        crc ^= b << 8
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x1021) & 0xFFFF if crc & 0x8000 else (crc << 1) & 0xFFFF
-    return crc
-def uncobs(enc):
-    out, i = bytearray(), 0
-    while i < len(enc):
-        code = enc[i]; out += enc[i + 1:i + code]; i += code
-        if code != 0xFF and i < len(enc):
-            out.append(0)
-    return bytes(out)
-data, checks, at = bytearray(), [], 0
-for f in raw.split(b'\x00'):
-    if b'\xa5' not in f:
-        continue
-    body = uncobs(f[f.index(b'\xa5') + 1:])
-    assert crc16(body[:-2]) == struct.unpack('<H', body[-2:])[0], 'frame CRC'
-    typ, pl = body[0], body[2:-2]
+data, checks = bytearray(), []
+for typ, seq, pl in frames(raw):
     if typ == 0xD0:
         checks.append(struct.unpack('<I', pl[:4])[0]); data += pl[4:]
     elif typ == 0xD1:
@@ -103,32 +86,15 @@ for r in d e; do
 	check "stream $r: runs of blank blocks decode to the image, every check in its place" \
 		python3 - "$T/asm.$r" "$T/chip.bin" "$r" <<'PY'
 import struct, sys, zlib
+sys.path.insert(0, 'tests/e2e')
+from stream_capture import frames
 raw = open(sys.argv[1], 'rb').read()
 img = open(sys.argv[2], 'rb').read()
 base, length, block = {'d': (65536, 65536, 512), 'e': (65636, 30001, 300)}[sys.argv[3]]
-def crc16(data):
-    crc = 0
-    for b in data:
-        crc ^= b << 8
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x1021) & 0xFFFF if crc & 0x8000 else (crc << 1) & 0xFFFF
-    return crc
-def uncobs(enc):
-    out, i = bytearray(), 0
-    while i < len(enc):
-        code = enc[i]; out += enc[i + 1:i + code]; i += code
-        if code != 0xFF and i < len(enc):
-            out.append(0)
-    return bytes(out)
 def check_of(addr):
     return zlib.crc32(struct.pack('<I', addr))
 data, last, runs, seq, ended = bytearray(), None, 0, 0x42, False
-for f in raw.split(b'\x00'):
-    if b'\xa5' not in f:
-        continue
-    body = uncobs(f[f.index(b'\xa5') + 1:])
-    assert crc16(body[:-2]) == struct.unpack('<H', body[-2:])[0], 'frame CRC'
-    typ, fseq, pl = body[0], body[1], body[2:-2]
+for typ, fseq, pl in frames(raw):
     at = base + len(data)
     if typ == 0x90:
         assert pl[0] == 0 and check_of(last) == struct.unpack('<I', pl[1:5])[0], 'END check'
@@ -143,7 +109,7 @@ for f in raw.split(b'\x00'):
         n = struct.unpack('<H', pl[4:6])[0]; data += b'\xff' * n
     else:
         addr, n = struct.unpack('<II', pl[4:12])
-        assert addr == at and n % block == 0 or at + n == base + length, 'run at 0x%x' % addr
+        assert addr == at and (n % block == 0 or at + n == base + length), 'run at 0x%x' % addr
         data += b'\xff' * n
         runs += 1
     blocks = (n + block - 1) // block
