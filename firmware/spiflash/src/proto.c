@@ -407,8 +407,9 @@ struct dec_run {
 };
 
 #if defined(__AVR__) && !defined(SPIFLASH_STREAM_C)
-static uint8_t decode_run(uint8_t *at, const uint8_t *src, uint8_t k, uint8_t room,
-			  struct dec_run *r)
+/* not inlined: the asm wants X, Y and Z, which the caller's frame may hold */
+static __attribute__((noinline)) uint8_t decode_run(uint8_t *at, const uint8_t *src, uint8_t k,
+						    uint8_t room, struct dec_run *r)
 {
 	uint8_t hi = (uint8_t)(r->crc >> 8), lo = (uint8_t)r->crc;
 	uint8_t left = r->left, code = r->code, k0 = k, room0 = room;
