@@ -93,7 +93,8 @@ uint8_t hal_spi_and(uint16_t n)
 		"	and %[all], __tmp_reg__\n"
 		: [all] "+r" (all), [n] "+w" (n)
 		: [ff] "r" ((uint8_t)0xFF), [spdr] "I" (_SFR_IO_ADDR(SPDR)),
-		  [spsr] "I" (_SFR_IO_ADDR(SPSR)));
+		  [spsr] "I" (_SFR_IO_ADDR(SPSR))
+		: "memory");   /* kept in its place among the SPI accesses */
 	return all;
 }
 
