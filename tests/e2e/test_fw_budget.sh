@@ -2,8 +2,9 @@
 # The firmware's budget on the boards it builds for: on the ATmega328P (Uno,
 # Nano) at most 16 KiB of flash (text + data; half of the chip, the rest kept
 # for what comes next and the boot loader) and at least 512 bytes of RAM left
-# for the stack after data and bss; the Leonardo and Mega builds must build
-# and fit their chips.
+# for the stack after data, bss and what the sketch keeps at the top of RAM
+# (its receive ring, symbol hal_ram_top_reserved); the Leonardo and Mega
+# builds must build and fit their chips.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -14,12 +15,14 @@ fail() { echo "FAIL: $1"; failed=$((failed + 1)); }
 
 # budget ELF FLASH_MAX RAM_SIZE RAM_FREE_MIN
 budget() {
-	local elf=$1 flash_max=$2 ram=$3 free_min=$4 text data bss
+	local elf=$1 flash_max=$2 ram=$3 free_min=$4 text data bss top
 	if [ ! -s "$elf" ]; then
 		fail "$elf was not built"
 		return
 	fi
 	read -r text data bss _ < <(avr-size "$elf" | awk 'NR == 2 { print $1, $2, $3 }')
+	top=$(avr-nm "$elf" | awk '$3 == "hal_ram_top_reserved" { print $1 }')
+	bss=$((bss + 16#${top:-0}))
 	if [ $((text + data)) -le "$flash_max" ]; then
 		ok "$elf: $((text + data)) bytes of flash (at most $flash_max)"
 	else

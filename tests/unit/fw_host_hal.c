@@ -95,6 +95,13 @@ uint8_t hal_uart_rx_pending(void)
 	return hb.in_pos < hb.in_len;
 }
 
+uint16_t hal_uart_rx_backlog(void)
+{
+	size_t left = hb.in_len - hb.in_pos;
+
+	return (uint16_t)(left > 0xFFFF ? 0xFFFF : left);
+}
+
 /* Like the AVR ring, hand out at most 64 bytes at a time, so the bulk path
  * is exercised in pieces. */
 const uint8_t *hal_uart_peek(uint16_t *n)
@@ -125,6 +132,11 @@ void hal_uart_consume(uint16_t n)
 
 void hal_uart_tx_wait(void)
 {
+}
+
+uint8_t hal_uart_tx_busy(void)
+{
+	return 0;
 }
 
 uint32_t hal_uart_set_baud(uint32_t baud)

@@ -21,6 +21,8 @@ void hal_init(void);
 int16_t hal_uart_getc(void);
 /* Nonzero when a received byte is waiting. */
 uint8_t hal_uart_rx_pending(void);
+/* How many received bytes wait in the receive ring. */
+uint16_t hal_uart_rx_backlog(void);
 /* The received bytes that lie in one piece in the receive ring (*n of
  * them, maybe 0), to be handed on with hal_uart_consume: a bulk path for
  * 2 Mbaud, where a function call per byte is too slow. */
@@ -39,6 +41,8 @@ uint16_t hal_uart_rx_capacity(void);
 void hal_uart_send(const uint8_t *buf, uint16_t len);
 /* Wait until everything handed to hal_uart_send has been sent. */
 void hal_uart_tx_wait(void);
+/* Nonzero while a send is still going out. */
+uint8_t hal_uart_tx_busy(void);
 /* Change the line rate once the last byte has left; returns the rate set,
  * or 0 if the board cannot make it within 2.5 %. */
 uint32_t hal_uart_set_baud(uint32_t baud);
@@ -54,6 +58,9 @@ uint8_t hal_spi_xfer(uint8_t out);
 uint8_t hal_spi_read(uint8_t *buf, uint16_t n);
 /* The same AND, nothing kept: whether n bytes of the chip are erased. */
 uint8_t hal_spi_and(uint16_t n);
+/* Sends n bytes; on the boards with a receive ring of their own, the line's
+ * bytes go on into it meanwhile, taken by this loop rather than the receive
+ * interrupt, which would take more cycles than the loop itself. */
 void hal_spi_write(const uint8_t *buf, uint16_t n);
 /* Clock in n bytes and fold them into a zlib-style CRC-32 (crc as returned
  * by proto_crc32_update), the CRC of each byte computed while the next one
