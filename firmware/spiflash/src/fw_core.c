@@ -5,8 +5,10 @@
  * (a page programs, a sector erases), the next is decoded into the other from
  * fw_flash's tick, so the host can keep several requests in flight within
  * the rx_buffer it was told in HELLO and the device never waits for a round
- * trip.  Once a complete request waits, no more bytes are decoded: they stay
- * in the receive ring, which the host's in-flight limit keeps from filling.
+ * trip.  A PROGRAM gives its buffer back as soon as the chip has the page,
+ * and the request after the next is decoded into it while the page
+ * programs.  With no buffer free, bytes stay in the receive ring, which the
+ * host's in-flight limit keeps from filling.
  *
  * Answers are built in place in wire[] and sent in the background; wire[] is
  * kept so that a resent request (same type, seq and CRC) is answered again
@@ -47,7 +49,19 @@ static void send_status(uint8_t type, uint8_t seq, int8_t status)
 	send_small(type, seq, &s, 1);
 }
 
-/* Decode waiting bytes until a complete request waits; report damaged ones.
+/* A buffer nobody holds any more: the decoder's if it has none. */
+static void buf_free(struct fw_core *c, uint8_t *buf)
+{
+	if (c->dec_idle) {
+		c->dec.body = buf;
+		c->dec_idle = 0;
+	} else {
+		c->spare = buf;
+	}
+}
+
+/* Decode waiting bytes until a complete request waits (two while one runs,
+ * if a buffer is free); report damaged ones.
  * At 2 Mbaud a byte arrives every 88 CPU cycles, interrupt included: bytes
  * are taken from the ring in runs and the clock is read once per call.
  * With wait, a frame under way is waited for byte by byte (the main loop,
@@ -60,7 +74,9 @@ static uint8_t rx_pump(struct fw_core *c, uint8_t wait)
 	struct proto_dec *d = &c->dec;
 	uint8_t got = 0, idle = 0, runs = 0;
 
-	while (!c->have_ready) {
+	/* between requests, one complete request at a time: the bytes after
+	 * it may be flashrom's serprog (fw_core_poll) */
+	while (!c->dec_idle && (c->running || !c->n_ready)) {
 		enum proto_dec_result r;
 		uint16_t n;
 		const uint8_t *p;
@@ -88,18 +104,25 @@ static uint8_t rx_pump(struct fw_core *c, uint8_t wait)
 				   (uint8_t)proto_frame_err_pack(e, d->err, hal_uart_rx_drops()));
 			continue;
 		}
-		c->ready.buf = d->body;
-		c->ready.payload = d->payload;
-		c->ready.len = d->payload_len;
-		c->ready.crc = proto_get16(d->payload + d->payload_len);
-		c->ready.type = d->type;
-		c->ready.seq = d->seq;
-		c->have_ready = 1;
+		{
+			struct fw_req *q = &c->ready[c->n_ready++];
+
+			q->buf = d->body;
+			q->payload = d->payload;
+			q->len = d->payload_len;
+			q->crc = proto_get16(d->payload + d->payload_len);
+			q->type = d->type;
+			q->seq = d->seq;
+		}
 		c->baud_probation = 0;     /* a good frame: the rate works */
 		c->last_good_ms = hal_millis();
-		/* the next frame goes to the other buffer; nothing is decoded
-		 * into it until this one has been taken */
-		d->body = d->body == c->pool.rx[0] ? c->pool.rx[1] : c->pool.rx[0];
+		/* the next frame goes to a free buffer, or waits in the ring */
+		if (c->spare) {
+			d->body = c->spare;
+			c->spare = 0;
+		} else {
+			c->dec_idle = 1;
+		}
 	}
 	if (got)
 		c->last_rx_ms = hal_millis();
@@ -117,6 +140,28 @@ static void core_tick(void *ctx)
 		send_status(PROTO_OP_PENDING, c->cur_seq, PROTO_OK);
 	}
 	rx_pump(c, 0);
+}
+
+/*
+ * Wait for the answer before to be sent, decoding what arrives meanwhile:
+ * behind an FTDI bridge its 62 filler bytes take 0.34 ms at 2 Mbaud, in
+ * which the next requests must not pile up in the receive ring.
+ */
+static void tx_wait_pumping(struct fw_core *c)
+{
+	while (hal_uart_tx_busy())
+		rx_pump(c, 0);
+}
+
+/* Called by fw_flash once a PROGRAM's bytes are in the chip. */
+static void core_data_sent(void *ctx)
+{
+	struct fw_core *c = (struct fw_core *)ctx;
+
+	if (c->run_buf) {
+		buf_free(c, c->run_buf);
+		c->run_buf = 0;
+	}
 }
 
 static int in_chip(const struct fw_core *c, uint32_t addr, uint32_t len)
@@ -400,7 +445,7 @@ static void handle(struct fw_core *c, const struct fw_req *q)
 		return;
 	}
 	/* wire[] is about to be overwritten: let the last answer finish */
-	hal_uart_tx_wait();
+	tx_wait_pumping(c);
 	c->have_last = 0;
 	c->cur_seq = q->seq;
 	c->last_pending_ms = hal_millis();
@@ -442,10 +487,12 @@ void fw_core_init(struct fw_core *c)
 
 	memset(c, 0, sizeof(*c));
 	proto_dec_init(&c->dec, c->pool.rx[0], FW_RX_CAP);
+	c->spare = c->pool.rx[1];
 	flash_init(&c->flash);
 	fw_serprog_init(&c->serprog);
 	c->flash.tick = core_tick;
 	c->flash.tick_ctx = c;
+	c->flash.data_sent = core_data_sent;
 	c->last_rx_ms = hal_millis();
 	send_small(PROTO_OP_READY, 0, ready, (uint8_t)proto_ready_pack(ready, PROTO_VERSION));
 }
@@ -461,21 +508,25 @@ void fw_core_poll(struct fw_core *c)
 	 * those that arrive after it looked, and the decoder gets bytes only
 	 * once the A5 that fw_serprog hands back has started a frame.  So
 	 * frames cost nothing per byte, and no serprog byte is lost. */
-	if (!c->have_ready && !proto_dec_busy(&c->dec) &&
+	if (!c->n_ready && !proto_dec_busy(&c->dec) &&
 	    fw_serprog_poll(&c->serprog, c->pool.tx2, sizeof(c->pool.tx2))) {
 		proto_dec_feed(&c->dec, PROTO_SOF);
 		c->last_rx_ms = hal_millis();
 	}
 	if (proto_dec_busy(&c->dec))
 		got = rx_pump(c, 1);
-	if (c->have_ready) {
-		struct fw_req q = c->ready;
+	if (c->n_ready) {
+		struct fw_req q = c->ready[0];
 
-		/* taken: the decoder may fill the other buffer from now on,
-		 * never q.buf, which stays busy until handle() returns */
-		c->have_ready = 0;
-		c->dec.body = q.buf == c->pool.rx[0] ? c->pool.rx[1] : c->pool.rx[0];
+		/* taken: q.buf stays the request's until it gives it back
+		 * (core_data_sent) or handle() returns */
+		c->ready[0] = c->ready[1];
+		c->n_ready--;
+		c->run_buf = q.buf;
+		c->running = 1;
 		handle(c, &q);
+		c->running = 0;
+		core_data_sent(c);
 		return;
 	}
 	/* Mid-frame the rest is on its way, a byte every 88 cycles at 2 Mbaud:

@@ -78,8 +78,16 @@ struct fw_core {
 	} pool;
 	uint8_t wire[FW_TX_CAP];     /* answers; the last one kept for resends */
 	uint16_t wire_len;
-	struct fw_req ready;         /* valid when have_ready */
-	uint8_t have_ready;
+	/* The two receive buffers: each is the decoder's, a complete request's
+	 * (waiting in ready[] or running), or spare.  A PROGRAM gives its
+	 * buffer back once the chip has its bytes, so the request after the
+	 * next one is decoded while the page programs. */
+	struct fw_req ready[2];      /* complete requests, oldest first */
+	uint8_t n_ready;
+	uint8_t dec_idle;            /* the decoder has no buffer to fill */
+	uint8_t running;             /* inside handle() */
+	uint8_t *spare;              /* a free buffer the decoder does not hold */
+	uint8_t *run_buf;            /* the running request's, until given back */
 	uint8_t last_type, last_seq; /* request the kept answer belongs to */
 	uint16_t last_crc;
 	uint8_t have_last;

@@ -13,6 +13,7 @@ void flash_init(struct flash *f)
 	f->t_page_max_ms = 5;
 	f->tick = 0;
 	f->tick_ctx = 0;
+	f->data_sent = 0;
 }
 
 static int wide(const struct flash *f)
@@ -186,24 +187,34 @@ int8_t flash_wait_ready(struct flash *f, uint32_t max_ms)
 	return rc;
 }
 
-static int8_t program_page(struct flash *f, uint32_t addr, const uint8_t *data, uint16_t n)
+static int8_t program_page(struct flash *f, uint32_t addr, const uint8_t *data, uint16_t n,
+			   uint8_t last)
 {
 	int8_t rc = flash_write_enable(f, SPINOR_OP_WREN);
 
 	if (rc)
 		return rc;
 	begin_addr_cmd(f, SPINOR_OP_PP, SPINOR_OP_PP4, addr);
-	/* in pieces, with a tick between them: at 2 Mbaud a whole page of SPI
-	 * is long enough for the receive ring to fill */
+	/*
+	 * In pieces.  Bytes that arrive meanwhile wait in the receive ring:
+	 * decoding them holds the chip selected, and the busy time after the
+	 * page is free for it.  So between pieces only when the ring is half
+	 * full (a tick with nothing it can decode returns at once).
+	 */
 	while (n) {
 		uint16_t k = n < 64 ? n : 64;
 
 		hal_spi_write(data, k);
 		data += k;
 		n -= k;
-		tick(f);
+		if (hal_uart_rx_backlog() > hal_uart_rx_capacity() / 2)
+			tick(f);
 	}
 	end_addr_cmd(f);
+	/* the chip holds the bytes: the buffer may take the next request
+	 * while the page programs */
+	if (last && f->data_sent)
+		f->data_sent(f->tick_ctx);
 	return flash_wait_ready(f, f->t_page_max_ms);
 }
 
@@ -216,7 +227,7 @@ int8_t flash_program(struct flash *f, uint32_t addr, const uint8_t *data, uint16
 	while (n) {
 		uint16_t room = (uint16_t)(f->page_size - (addr & (f->page_size - 1)));
 		uint16_t chunk = n < room ? n : room;
-		int8_t rc = program_page(f, addr, data, chunk);
+		int8_t rc = program_page(f, addr, data, chunk, chunk == n);
 
 		if (rc)
 			return rc;

@@ -29,6 +29,10 @@ struct flash {
 	uint16_t t_page_max_ms;
 	flash_tick_fn tick;
 	void *tick_ctx;
+	/* Called (with tick_ctx) once flash_program has sent its last byte to
+	 * the chip, before it waits for the program to end: the caller's
+	 * buffer is free from then on. */
+	flash_tick_fn data_sent;
 };
 
 void flash_init(struct flash *f);

@@ -157,7 +157,7 @@ static int16_t stream_cmp(struct fw_core *c, struct proto_req_stream *q, uint8_t
 		uint8_t all, differ = 0;
 
 		hal_watchdog_kick();
-		if (hal_uart_rx_pending() || c->have_ready) {
+		if (hal_uart_rx_pending() || c->n_ready) {
 			hal_uart_tx_wait();
 			return PROTO_E_ABORTED;
 		}
@@ -254,7 +254,7 @@ int16_t fw_read_stream(struct fw_core *c, const uint8_t *p, uint16_t pn, uint8_t
 		size_t wl;
 
 		hal_watchdog_kick();
-		if (hal_uart_rx_pending() || c->have_ready)
+		if (hal_uart_rx_pending() || c->n_ready)
 			return PROTO_E_ABORTED;
 		/* b went out two blocks ago and is free: hal_uart_send of the
 		 * last block waited for it to finish before starting */
