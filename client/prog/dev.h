@@ -57,6 +57,9 @@ struct dev {
 	unsigned pipe_overruns;     /* FRAME_ERRs whose drops grew: the device
 				     * could not keep up with pages in flight */
 	int pipe_slow;              /* it cannot, at this rate (dev_pipe_program) */
+	int pipe_whole;             /* it overran with the first part of a
+				     * request waiting in its ring: whole
+				     * requests only, at this rate */
 	int rate_auto;              /* the rate was chosen, not forced (--rate) */
 	int rate_testing;           /* a rate test: its silences do not double,
 				     * a rate the cable cannot carry fails fast */

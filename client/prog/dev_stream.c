@@ -363,7 +363,7 @@ static size_t budget(const struct dev *d)
 	if (!(d->hello.caps & PROTO_CAP_PIPELINE))
 		return 0;      /* one at a time */
 	/* At 2 Mbaud an ATmega328P has little to spare: its receive interrupt
-	 * takes 49 of the 88 cycles of each byte, and it decodes a page while
+	 * takes 35 of the 80 cycles of each byte, and it decodes a page while
 	 * it programs the one before.  Should its ring overflow again and
 	 * again (filler for a bridge that holds answers, a slower board),
 	 * an automatic rate goes down to DEV_PIPE_SLOW_BAUD (dev_pipe_program);
@@ -372,6 +372,47 @@ static size_t budget(const struct dev *d)
 	if (d->pipe_slow)
 		return 0;
 	return d->hello.rx_buffer;
+}
+
+/*
+ * The device's receive ring: rx_buffer less its two receive buffers, each
+ * of which holds one request of up to max_payload whatever its length.
+ * Requests after the two oldest wait there as wire bytes, so theirs must
+ * fit it, less DEV_PIPE_RING_SLACK for the bytes it has not decoded yet of
+ * the request before (PROTOCOL.md, flow control).
+ */
+static size_t ring_cap(const struct dev *d)
+{
+	size_t bufs = 2 * ((size_t)PROTO_HDR_LEN + d->hello.max_payload + PROTO_CRC_LEN);
+
+	if (d->hello.rx_buffer <= bufs + DEV_PIPE_RING_SLACK)
+		return 0;
+	return d->hello.rx_buffer - bufs - DEV_PIPE_RING_SLACK;
+}
+
+/* How many more bytes of request i (in order) may go now. */
+static size_t pipe_room(const struct dev_pipe *p, unsigned i)
+{
+	const struct dev_pipe_req *q = &p->q[i];
+	size_t total = budget(p->d), left = (size_t)(q->wire_len - q->sent), room;
+	unsigned k;
+
+	if (i == 0)       /* the oldest goes whole, whatever the budget */
+		return left;
+	if (!total)       /* one at a time */
+		return 0;
+	room = p->inflight < total ? total - p->inflight : 0;
+	if (i >= 2) {
+		size_t cap = p->d->pipe_whole ? 0 : ring_cap(p->d), ring = 0;
+
+		for (k = 2; k < p->count; k++)
+			ring += p->q[k].sent;
+		if (ring >= cap)
+			return 0;
+		if (cap - ring < room)
+			room = cap - ring;
+	}
+	return left < room ? left : room;
 }
 
 /* A FRAME_ERR from the device: noise, or its receive ring overflowed. */
@@ -383,6 +424,13 @@ static void pipe_frame_err(struct dev_pipe *p)
 	p->damaged++;
 	if (!dev_frame_err(d, ""))
 		return;
+	/* first step back: no more requests sent in two parts */
+	if (!d->pipe_whole && p->count > 2) {
+		d->pipe_whole = 1;
+		dev_trace(d, "  the device's receive ring overflowed with %u PROGRAMs in flight at %u baud: "
+			  "whole ones only from here", p->count, (unsigned)d->link->baud);
+		return;
+	}
 	d->pipe_overruns++;
 	if (d->pipe_slow || d->pipe_overruns < DEV_PIPE_OVERRUNS ||
 	    d->pipe_overruns * DEV_PIPE_OVERRUN_EVERY <= d->pipe_pages)
@@ -410,6 +458,7 @@ static int pipe_slow_down(struct dev_pipe *p)
 	if (err)
 		return err;
 	d->pipe_slow = 0;
+	d->pipe_whole = 0;
 	d->pipe_overruns = 0;
 	d->pipe_pages = 0;
 	return DEV_OK;
@@ -431,37 +480,121 @@ static uint32_t req_addr(const struct dev_pipe_req *q)
 	return proto_req_program_unpack(q->payload, q->len, &r) ? 0 : r.addr;
 }
 
-static int pipe_send(struct dev_pipe *p, struct dev_pipe_req *q)
+static int pipe_write(struct dev_pipe *p, struct dev_pipe_req *q, size_t from, size_t n)
+{
+	struct dev *d = p->d;
+	int err = d->link->ops->write(d->link->ctx, q->wire + from, n, dev_wire_ms(d, n) + 1000);
+
+	if (err) {
+		d->link_err = err;
+		return DEV_E_LINK;
+	}
+	return DEV_OK;
+}
+
+/*
+ * Send what the device has room for of the requests not yet sent whole, in
+ * order.  The newest may go in two parts: its beginning waits in the
+ * device's ring while the two before it run, and the rest follows the next
+ * answer.  At 2 Mbaud that keeps the line busy through the round trip,
+ * which whole frames alone cannot: two of them are all the device holds
+ * besides the ring.  A part is at least DEV_PIPE_PART bytes, or the rest.
+ */
+static int pipe_push(struct dev_pipe *p)
+{
+	unsigned i;
+
+	for (i = 0; i < p->count; i++) {
+		struct dev_pipe_req *q = &p->q[i];
+		size_t n;
+		int err;
+
+		if (q->sent == q->wire_len)
+			continue;
+		n = pipe_room(p, i);
+		if (!n || (n < DEV_PIPE_PART && n < (size_t)(q->wire_len - q->sent)))
+			return DEV_OK;
+		if (!q->sent) {
+			q->sent_ms = clock_ms();
+			q->sends++;
+			dev_trace(p->d, "> PROGRAM seq %u at 0x%06x, %u bytes (%u in flight)%s",
+				  q->seq, (unsigned)req_addr(q), (unsigned)q->len, i,
+				  n < q->wire_len ? ", the first part" : "");
+		} else {
+			dev_trace(p->d, "> the rest of PROGRAM seq %u, %u bytes", q->seq, (unsigned)n);
+		}
+		err = pipe_write(p, q, q->sent, n);
+		if (err)
+			return err;
+		q->sent = (uint16_t)(q->sent + n);
+		p->inflight += n;
+		if (q->sent < q->wire_len)
+			return DEV_OK;
+	}
+	return DEV_OK;
+}
+
+/* Send a request again, whole: only one that went whole before. */
+static int pipe_resend(struct dev_pipe *p, struct dev_pipe_req *q)
 {
 	q->sent_ms = clock_ms();
 	q->sends++;
-	if (q->sends > 1)
-		p->d->stats.resends++;
-	dev_trace(p->d, "> PROGRAM seq %u at 0x%06x, %u bytes%s (%u in flight)", q->seq,
-		  (unsigned)req_addr(q), (unsigned)q->len, q->sends > 1 ? " (again)" : "",
-		  p->count);
-	return dev_send_frame(p->d, PROTO_OP_PROGRAM, q->seq, q->payload, q->len);
+	p->d->stats.resends++;
+	dev_trace(p->d, "> PROGRAM seq %u at 0x%06x, %u bytes (again)", q->seq,
+		  (unsigned)req_addr(q), (unsigned)q->len);
+	return pipe_write(p, q, 0, q->wire_len);
 }
 
 /* Remove entry i (answered) from the queue, keeping the order. */
 static void pipe_remove(struct dev_pipe *p, unsigned i)
 {
-	p->inflight -= PROTO_WIRE_MAX(p->q[i].len);
+	p->inflight -= p->q[i].sent;
 	memmove(&p->q[i], &p->q[i + 1], (p->count - i - 1) * sizeof(p->q[0]));
 	p->count--;
 }
 
-/* Send the first `upto` requests in flight again. */
-static int pipe_resend_older(struct dev_pipe *p, unsigned answered)
+/* Requests sent whole; the one after them, if any, is on its way. */
+static unsigned pipe_sent_whole(const struct dev_pipe *p)
 {
 	unsigned i;
+
+	for (i = 0; i < p->count && p->q[i].sent == p->q[i].wire_len; i++)
+		;
+	return i;
+}
+
+/*
+ * Send the first `upto` requests in flight again (those sent whole).  A
+ * request sent in part is finished first: a whole one sent behind its
+ * first part would join it into one damaged frame.  A line that needs
+ * resends gets no more requests in parts.
+ */
+static int pipe_resend_older(struct dev_pipe *p, unsigned answered)
+{
+	unsigned i, whole = pipe_sent_whole(p);
 	int err;
 
 	p->damaged = 0;       /* what they told of is being sent again */
-	for (i = 0; i < answered && i < p->count; i++) {
+	if (whole < p->count && p->q[whole].sent) {
+		struct dev_pipe_req *q = &p->q[whole];
+		size_t n = (size_t)(q->wire_len - q->sent);
+
+		dev_trace(p->d, "> the rest of PROGRAM seq %u, %u bytes, before sending again",
+			  q->seq, (unsigned)n);
+		err = pipe_write(p, q, q->sent, n);
+		if (err)
+			return err;
+		q->sent = q->wire_len;
+		p->inflight += n;
+	}
+	if (!p->d->pipe_whole) {
+		p->d->pipe_whole = 1;
+		dev_trace(p->d, "  requests go whole from here");
+	}
+	for (i = 0; i < answered && i < whole; i++) {
 		if (p->q[i].sends >= DEV_MAX_SENDS)
 			return DEV_E_NOISY;
-		err = pipe_send(p, &p->q[i]);
+		err = pipe_resend(p, &p->q[i]);
 		if (err)
 			return err;
 	}
@@ -571,9 +704,9 @@ static int pipe_wait_answer(struct dev_pipe *p)
 		 * With fewer damaged frames than requests, the answers still
 		 * to come show which one was lost (pipe_frame).
 		 */
-		if (p->damaged && p->damaged >= p->count) {
+		if (p->damaged && p->damaged >= pipe_sent_whole(p)) {
 			dev_trace(d, "  %u damaged frames and %u PROGRAMs waiting: send them again",
-				  p->damaged, p->count);
+				  p->damaged, pipe_sent_whole(p));
 			err = pipe_resend_older(p, p->count);
 			if (err)
 				return err;
@@ -596,7 +729,6 @@ int dev_pipe_program(struct dev_pipe *p, uint32_t addr, const uint8_t *data, siz
 {
 	struct proto_req_program r = { addr, data, (uint16_t)len };
 	struct dev_pipe_req *q;
-	size_t wire = PROTO_WIRE_MAX(PROTO_REQ_PROGRAM_HDR + len);
 	int err;
 
 	if (!len || len > dev_program_max(p->d) || len > DEV_PIPE_DATA)
@@ -609,10 +741,12 @@ int dev_pipe_program(struct dev_pipe *p, uint32_t addr, const uint8_t *data, siz
 			return err;
 		}
 	}
-	/* a raw SPI master: one page at a time, done when this returns */
-	/* room in the device, and in our queue; with no budget, one at a time */
-	while (p->count && (p->count == DEV_PIPE_DEPTH || p->inflight + wire > budget(p->d))) {
+	/* room in our queue, and the one before sent whole: this one goes
+	 * when the device has room for it, or for a first part of it */
+	while (p->count && (p->count == DEV_PIPE_DEPTH || pipe_sent_whole(p) < p->count)) {
 		err = pipe_wait(p);
+		if (!err)
+			err = pipe_push(p);
 		if (err)
 			return err;
 	}
@@ -621,13 +755,17 @@ int dev_pipe_program(struct dev_pipe *p, uint32_t addr, const uint8_t *data, siz
 	q = &p->q[p->count];
 	q->seq = dev_next_seq(p->d);
 	q->len = (uint16_t)proto_req_program_pack(q->payload, &r);
+	q->wire_len = (uint16_t)proto_encode(PROTO_OP_PROGRAM, q->seq, q->payload, q->len,
+					     q->wire, sizeof(q->wire));
+	if (!q->wire_len)
+		return DEV_E_ARG;
+	q->sent = 0;
 	q->sends = 0;
 	q->silences = 0;
 	p->count++;
-	p->inflight += wire;
 	p->d->stats.requests++;
 	p->d->pipe_pages++;
-	return pipe_send(p, q);
+	return pipe_push(p);
 }
 
 int dev_pipe_drain(struct dev_pipe *p)
@@ -635,6 +773,8 @@ int dev_pipe_drain(struct dev_pipe *p)
 	while (p->count) {
 		int err = pipe_wait(p);
 
+		if (!err)
+			err = pipe_push(p);
 		if (err)
 			return err;
 	}

@@ -41,6 +41,11 @@ int dev_bridge_pad(struct dev *d, unsigned *held_ms);
 				     * answer is due within this (plus a
 				     * bridge's hold and the frame's bytes) */
 #define DEV_PIPE_DATA   256
+#define DEV_PIPE_PART   32          /* the least a first part of a PROGRAM
+				     * holds: fewer bytes are not worth a write */
+#define DEV_PIPE_RING_SLACK 16      /* room left in the device's ring for the
+				     * bytes of the request before that it has
+				     * not decoded yet */
 
 struct dev_pipe_req {
 	uint8_t seq;
@@ -49,6 +54,10 @@ struct dev_pipe_req {
 	unsigned silences;      /* sends that met silence: DEV_TRIES at most */
 	uint64_t sent_ms;
 	uint8_t payload[4 + DEV_PIPE_DATA];
+	/* the frame as it goes on the wire, and how much of it has gone: the
+	 * newest request may be sent in two parts (dev_stream.c, pipe_room) */
+	uint8_t wire[PROTO_WIRE_MAX(4 + DEV_PIPE_DATA)];
+	uint16_t wire_len, sent;
 };
 
 struct dev_pipe {
@@ -56,7 +65,7 @@ struct dev_pipe {
 	unsigned page_ms, page_size;
 	struct dev_pipe_req q[DEV_PIPE_DEPTH];   /* in flight, oldest first */
 	unsigned count;
-	size_t inflight;        /* wire bytes of the requests in flight */
+	size_t inflight;        /* wire bytes sent of the requests in flight */
 	uint32_t err_addr;      /* address of the request the device refused */
 	unsigned damaged;       /* damaged frames, either way, since the last
 				 * resend: see pipe_wait_answer */
