@@ -349,6 +349,50 @@ static void test_pipelined_programs(void **state)
 	assert_int_equal(b->chip.stats.programs, 3);
 }
 
+/*
+ * A PROGRAM gives its receive buffer back once the chip has the page: with
+ * three frames waiting, the third is being decoded (into the first one's
+ * buffer, while its page programs) by the time the first is answered.
+ * Were the buffer kept until the answer, the second would fill the other
+ * and the third would wait in the ring, untouched.
+ */
+static void test_program_buffer_given_back(void **state)
+{
+	struct bench *b = *state;
+	static uint8_t wire[3 * PROTO_WIRE_MAX(260)];
+	uint8_t p[260];
+	size_t len = 0, third = 0, out_len = 0;
+	int k, guard = 0;
+
+	for (k = 0; k < 3; k++) {
+		proto_put32(p, 0x8000u + 256u * (uint32_t)k);
+		memset(p + 4, 0x21 * (k + 1), 256);
+		third = proto_encode(PROTO_OP_PROGRAM, (uint8_t)(40 + k), p, sizeof(p),
+				     wire + len, sizeof(wire) - len);
+		len += third;
+	}
+	host_hal_output_clear();
+	host_hal_input(wire, len);
+	while (!out_len && guard++ < 1000) {
+		fw_core_poll(&b->core);
+		host_hal_output(&out_len);
+	}
+	assert_true(out_len > 0);
+	assert_int_equal(b->chip.stats.programs, 1);
+	assert_true(b->core.n_ready >= 1);
+	assert_int_equal(b->core.ready[0].seq, 41);
+	assert_true(host_hal_input_left() < third);
+	for (guard = 0; b->chip.stats.programs < 3 && guard < 1000; guard++)
+		fw_core_poll(&b->core);
+	assert_int_equal(b->chip.stats.programs, 3);
+	assert_int_equal(host_hal_input_left(), 0);
+	for (k = 0; k < 3; k++) {
+		assert_int_equal(b->mem[0x8000 + 256 * k], 0x21 * (k + 1));
+		assert_int_equal(b->mem[0x8000 + 256 * k + 255], 0x21 * (k + 1));
+	}
+	assert_int_equal(collect(b), 3);
+}
+
 static void test_set_pad(void **state)
 {
 	struct bench *b = *state;
@@ -429,6 +473,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_status_registers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xfer_and_ping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipelined_programs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_program_buffer_given_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_pad, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_baud_probation, setup, teardown),
 	};

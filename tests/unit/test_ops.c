@@ -340,6 +340,73 @@ static void test_pipelined_write_with_damage(void **state)
 	free(want);
 }
 
+/* What the trace says of requests sent in parts. */
+struct parts_said {
+	unsigned first, rest, whole;
+};
+
+static void count_parts(void *arg, const char *line)
+{
+	struct parts_said *s = arg;
+
+	if (strstr(line, ", the first part"))
+		s->first++;
+	if (strstr(line, "> the rest of PROGRAM"))
+		s->rest++;
+	if (strstr(line, "requests go whole from here"))
+		s->whole++;
+}
+
+/*
+ * At 2 Mbaud the PROGRAM after the two oldest in flight goes in two parts
+ * (its first into the device's ring), each finished once an answer makes
+ * room; the pages land whole.  Damage on the line finishes the part sent
+ * before anything is sent again, and whole requests go from then on: a
+ * resend behind a first part would join it into one damaged frame.
+ */
+static void test_pipelined_write_in_parts(void **state)
+{
+	struct fw_bench *b = *state;
+	uint32_t len = 32 * 1024, i;
+	uint8_t *want = malloc(len);
+	struct parts_said said = { 0, 0, 0 };
+	uint8_t edge[2] = { b->mem[0x10000 - 1], b->mem[0x10000 + len] };
+
+	assert_non_null(want);
+	for (i = 0; i < len; i++)
+		want[i] = (uint8_t)(i * 29 + 7);
+	assert_int_equal(ops_detect(&b->ops), 0);
+	assert_int_equal(dev_set_rate(&b->dev, 2000000), 0);
+	b->dev.trace = count_parts;
+	b->dev.trace_arg = &said;
+	assert_int_equal(ops_write(&b->ops, 0x10000, want, len, 1), 0);
+	assert_memory_equal(b->mem + 0x10000, want, len);
+	assert_true(said.first >= 32);
+	assert_int_equal(said.rest, said.first);
+	assert_int_equal(said.whole, 0);
+	assert_int_equal(b->dev.stats.resends, 0);
+	assert_int_equal(b->dev.stats.silences, 0);
+
+	/* the same write over other data, with requests damaged once the
+	 * pipeline runs */
+	for (i = 0; i < len; i++)
+		want[i] = (uint8_t)(i * 31 + 5);
+	memset(&said, 0, sizeof(said));
+	b->corrupt_type = PROTO_OP_PROGRAM;
+	b->corrupt_after = b->writes + 12;
+	b->corrupt_next_write = 3;
+	assert_int_equal(ops_write(&b->ops, 0x10000, want, len, 1), 0);
+	b->dev.trace = NULL;
+	assert_memory_equal(b->mem + 0x10000, want, len);
+	assert_int_equal(b->mem[0x10000 - 1], edge[0]);
+	assert_int_equal(b->mem[0x10000 + len], edge[1]);
+	assert_true(said.first > 0);      /* parts went before the damage */
+	assert_int_equal(said.whole, 1);
+	assert_true(b->dev.stats.resends >= 1);
+	assert_int_equal(b->dev.stats.silences, 0);
+	free(want);
+}
+
 /* What the trace says when pages in flight overrun the device: 1 for one
  * page at a time, 100 for a slower rate. */
 static void count_lockstep(void *arg, const char *line)
@@ -639,6 +706,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stream_blank_runs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stream_blank_run_damaged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipelined_write_with_damage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pipelined_write_in_parts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lone_page_damaged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipelined_write_overrun, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipelined_write_overrun_auto, setup, teardown),
