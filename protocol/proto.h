@@ -99,6 +99,7 @@ enum proto_caps {
 	PROTO_CAP_PAD       = 1u << 12, /* SET_PAD */
 	PROTO_CAP_CRC_SPAN  = 1u << 13, /* CRC32_MULTI with a span (a sample of each unit) */
 	PROTO_CAP_BLANK_RUN = 1u << 14, /* READ_STREAM flag PROTO_STREAM_BLANK_RUN */
+	PROTO_CAP_RX3       = 1u << 15, /* a third receive buffer for PROGRAMs, beyond rx_buffer */
 };
 
 /* READ_STREAM flags */

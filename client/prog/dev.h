@@ -60,6 +60,9 @@ struct dev {
 	int pipe_whole;             /* it overran with the first part of a
 				     * request waiting in its ring: whole
 				     * requests only, at this rate */
+	int pipe_pair;              /* it overran with whole requests in all
+				     * three of its buffers (RX3): two only,
+				     * at this rate */
 	int rate_auto;              /* the rate was chosen, not forced (--rate) */
 	int rate_testing;           /* a rate test: its silences do not double,
 				     * a rate the cable cannot carry fails fast */

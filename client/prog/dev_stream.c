@@ -358,6 +358,20 @@ int dev_bridge_pad(struct dev *d, unsigned *held_ms)
 
 /* ---- pipelined programs ---- */
 
+/* Wire bytes one of the device's receive buffers stands for: a request of
+ * up to max_payload, whatever its length. */
+static size_t pipe_buf_size(const struct dev *d)
+{
+	return (size_t)PROTO_HDR_LEN + d->hello.max_payload + PROTO_CRC_LEN;
+}
+
+/* The device's receive buffers for PROGRAMs: two, and a third beyond
+ * rx_buffer on a device with RX3 (PROTOCOL.md, flow control). */
+static unsigned pipe_bufs(const struct dev *d)
+{
+	return (d->hello.caps & PROTO_CAP_RX3) && !d->pipe_pair ? 3 : 2;
+}
+
 static size_t budget(const struct dev *d)
 {
 	if (!(d->hello.caps & PROTO_CAP_PIPELINE))
@@ -371,19 +385,19 @@ static size_t budget(const struct dev *d)
 	 * each waits for its answer, but none is lost. */
 	if (d->pipe_slow)
 		return 0;
-	return d->hello.rx_buffer;
+	return d->hello.rx_buffer + (pipe_bufs(d) - 2) * pipe_buf_size(d);
 }
 
 /*
  * The device's receive ring: rx_buffer less its two receive buffers, each
  * of which holds one request of up to max_payload whatever its length.
- * Requests after the two oldest wait there as wire bytes, so theirs must
- * fit it, less DEV_PIPE_RING_SLACK for the bytes it has not decoded yet of
- * the request before (PROTOCOL.md, flow control).
+ * Requests after the oldest two (three with RX3) wait there as wire bytes,
+ * so theirs must fit it, less DEV_PIPE_RING_SLACK for the bytes it has not
+ * decoded yet of the request before (PROTOCOL.md, flow control).
  */
 static size_t ring_cap(const struct dev *d)
 {
-	size_t bufs = 2 * ((size_t)PROTO_HDR_LEN + d->hello.max_payload + PROTO_CRC_LEN);
+	size_t bufs = 2 * pipe_buf_size(d);
 
 	if (d->hello.rx_buffer <= bufs + DEV_PIPE_RING_SLACK)
 		return 0;
@@ -402,10 +416,10 @@ static size_t pipe_room(const struct dev_pipe *p, unsigned i)
 	if (!total)       /* one at a time */
 		return 0;
 	room = p->inflight < total ? total - p->inflight : 0;
-	if (i >= 2) {
+	if (i >= pipe_bufs(p->d)) {
 		size_t cap = p->d->pipe_whole ? 0 : ring_cap(p->d), ring = 0;
 
-		for (k = 2; k < p->count; k++)
+		for (k = pipe_bufs(p->d); k < p->count; k++)
 			ring += p->q[k].sent;
 		if (ring >= cap)
 			return 0;
@@ -425,7 +439,7 @@ static void pipe_frame_err(struct dev_pipe *p)
 	if (!dev_frame_err(d, ""))
 		return;
 	/* first step back: no more requests sent in two parts */
-	if (!d->pipe_whole && p->count > 2) {
+	if (!d->pipe_whole && p->count > pipe_bufs(d)) {
 		d->pipe_whole = 1;
 		dev_trace(d, "  the device's receive ring overflowed with %u PROGRAMs in flight at %u baud: "
 			  "whole ones only from here", p->count, (unsigned)d->link->baud);
@@ -435,6 +449,19 @@ static void pipe_frame_err(struct dev_pipe *p)
 	if (d->pipe_slow || d->pipe_overruns < DEV_PIPE_OVERRUNS ||
 	    d->pipe_overruns * DEV_PIPE_OVERRUN_EVERY <= d->pipe_pages)
 		return;
+	/* second step back: the pair of buffers only.  Behind a bridge that
+	 * needs its answers padded (an FT232R) the device's CPU has the
+	 * least to spare: three pages in flight keep the line busier than
+	 * it decodes */
+	if (pipe_bufs(d) == 3) {
+		d->pipe_pair = 1;
+		dev_trace(d, "  the device's receive ring overflowed %u times in %u pages at %u baud: "
+			  "two requests in flight from here", d->pipe_overruns, d->pipe_pages,
+			  (unsigned)d->link->baud);
+		d->pipe_overruns = 0;
+		d->pipe_pages = 0;
+		return;
+	}
 	d->pipe_slow = 1;
 	dev_trace(d, "  the device's receive ring overflowed %u times in %u pages at %u baud: %s",
 		  d->pipe_overruns, d->pipe_pages, (unsigned)d->link->baud,
@@ -459,6 +486,7 @@ static int pipe_slow_down(struct dev_pipe *p)
 		return err;
 	d->pipe_slow = 0;
 	d->pipe_whole = 0;
+	d->pipe_pair = 0;
 	d->pipe_overruns = 0;
 	d->pipe_pages = 0;
 	return DEV_OK;
@@ -530,6 +558,7 @@ static int pipe_push(struct dev_pipe *p)
 		p->inflight += n;
 		if (q->sent < q->wire_len)
 			return DEV_OK;
+		q->order = ++p->sends;
 	}
 	return DEV_OK;
 }
@@ -539,6 +568,7 @@ static int pipe_resend(struct dev_pipe *p, struct dev_pipe_req *q)
 {
 	q->sent_ms = clock_ms();
 	q->sends++;
+	q->order = ++p->sends;
 	p->d->stats.resends++;
 	dev_trace(p->d, "> PROGRAM seq %u at 0x%06x, %u bytes (again)", q->seq,
 		  (unsigned)req_addr(q), (unsigned)q->len);
@@ -564,17 +594,20 @@ static unsigned pipe_sent_whole(const struct dev_pipe *p)
 }
 
 /*
- * Send the first `upto` requests in flight again (those sent whole).  A
- * request sent in part is finished first: a whole one sent behind its
- * first part would join it into one damaged frame.  A line that needs
- * resends gets no more requests in parts.
+ * Send again the requests among the first `upto` in flight (those sent
+ * whole) whose last send went before `before` (in sends, q->order): after
+ * an answer to a later request, only those that went ahead of it are
+ * known lost; one already sent again after it is still on its way, and a
+ * second copy would only crowd the device's ring.  A request sent in part
+ * is finished first: a whole one sent behind its first part would join it
+ * into one damaged frame.  A line that needs resends gets no more requests
+ * in parts.
  */
-static int pipe_resend_older(struct dev_pipe *p, unsigned answered)
+static int pipe_resend_older(struct dev_pipe *p, unsigned upto, uint64_t before)
 {
-	unsigned i, whole = pipe_sent_whole(p);
+	unsigned i, whole = pipe_sent_whole(p), resent = 0;
 	int err;
 
-	p->damaged = 0;       /* what they told of is being sent again */
 	if (whole < p->count && p->q[whole].sent) {
 		struct dev_pipe_req *q = &p->q[whole];
 		size_t n = (size_t)(q->wire_len - q->sent);
@@ -585,19 +618,28 @@ static int pipe_resend_older(struct dev_pipe *p, unsigned answered)
 		if (err)
 			return err;
 		q->sent = q->wire_len;
+		q->order = ++p->sends;
 		p->inflight += n;
 	}
 	if (!p->d->pipe_whole) {
 		p->d->pipe_whole = 1;
 		dev_trace(p->d, "  requests go whole from here");
 	}
-	for (i = 0; i < answered && i < whole; i++) {
+	for (i = 0; i < upto && i < whole; i++) {
+		if (p->q[i].order >= before)
+			continue;
 		if (p->q[i].sends >= DEV_MAX_SENDS)
 			return DEV_E_NOISY;
 		err = pipe_resend(p, &p->q[i]);
 		if (err)
 			return err;
+		resent++;
 	}
+	/* what they told of is being sent again; with some left out, a
+	 * FRAME_ERR beyond the ones resent may be a later request's, and
+	 * counts towards sending that one again too (without it, it waits
+	 * for a silence) */
+	p->damaged = resent < whole && p->damaged > resent ? p->damaged - resent : 0;
 	return DEV_OK;
 }
 
@@ -640,7 +682,7 @@ static int pipe_frame(struct dev_pipe *p, int *err)
 	/* The device runs requests in order: an earlier one still waiting was
 	 * lost on the way, so send it again now rather than at the timeout. */
 	if (k)
-		*err = pipe_resend_older(p, k);
+		*err = pipe_resend_older(p, k, p->q[k].order);
 	pipe_remove(p, k);
 	return 1;
 }
@@ -671,7 +713,7 @@ static int pipe_wait_answer(struct dev_pipe *p)
 			d->stats.silences++;
 			if (++p->q[0].silences >= DEV_TRIES)
 				return d->answered ? DEV_E_TIMEOUT : DEV_E_NOANSWER;
-			return pipe_resend_older(p, p->count);
+			return pipe_resend_older(p, p->count, UINT64_MAX);
 		}
 		n = link_read(d, rbuf, sizeof(rbuf), (unsigned)(oldest - now));
 		if (n < 0)
@@ -707,7 +749,7 @@ static int pipe_wait_answer(struct dev_pipe *p)
 		if (p->damaged && p->damaged >= pipe_sent_whole(p)) {
 			dev_trace(d, "  %u damaged frames and %u PROGRAMs waiting: send them again",
 				  p->damaged, pipe_sent_whole(p));
-			err = pipe_resend_older(p, p->count);
+			err = pipe_resend_older(p, p->count, UINT64_MAX);
 			if (err)
 				return err;
 		}

@@ -53,6 +53,9 @@ struct dev_pipe_req {
 	unsigned sends;         /* in all: DEV_MAX_SENDS at most */
 	unsigned silences;      /* sends that met silence: DEV_TRIES at most */
 	uint64_t sent_ms;
+	uint64_t order;         /* when its last send ended, in sends: an
+				 * answer to a later one shows an earlier one
+				 * was lost only if it went before that */
 	uint8_t payload[4 + DEV_PIPE_DATA];
 	/* the frame as it goes on the wire, and how much of it has gone: the
 	 * newest request may be sent in two parts (dev_stream.c, pipe_room) */
@@ -69,6 +72,7 @@ struct dev_pipe {
 	uint32_t err_addr;      /* address of the request the device refused */
 	unsigned damaged;       /* damaged frames, either way, since the last
 				 * resend: see pipe_wait_answer */
+	uint64_t sends;         /* requests sent whole so far (order) */
 };
 
 void dev_pipe_init(struct dev_pipe *p, struct dev *d, unsigned page_ms, unsigned page_size);

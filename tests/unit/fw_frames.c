@@ -77,7 +77,8 @@ void run_bytes(struct bench *b, const uint8_t *wire, size_t n)
 	int guard = 0;
 
 	host_hal_input(wire, n);
-	while (host_hal_input_left() && guard++ < 100000)
+	/* until every byte is taken and every request decoded has run */
+	while ((host_hal_input_left() || b->core.n_ready) && guard++ < 100000)
 		fw_core_poll(&b->core);
 	fw_core_poll(&b->core);
 }

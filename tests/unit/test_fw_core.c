@@ -393,6 +393,128 @@ static void test_program_buffer_given_back(void **state)
 	assert_int_equal(collect(b), 3);
 }
 
+/* Frames of count PROGRAMs of a page each from addr (page k filled with
+ * fill * (k + 1)), seq from seq0, then extra bytes; into wire, its length. */
+static size_t program_frames(uint8_t *wire, size_t cap, uint32_t addr, int count, uint8_t fill,
+			     uint8_t seq0)
+{
+	uint8_t p[260];
+	size_t len = 0;
+	int k;
+
+	for (k = 0; k < count; k++) {
+		proto_put32(p, addr + 256u * (uint32_t)k);
+		memset(p + 4, fill * (k + 1), 256);
+		len += proto_encode(PROTO_OP_PROGRAM, (uint8_t)(seq0 + k), p, sizeof(p),
+				    wire + len, cap - len);
+	}
+	return len;
+}
+
+/* Poll until the input is taken and every request has run; whether a
+ * request sat in the third buffer (inside wire[]) meanwhile, and whether
+ * something other than a PROGRAM landed there. */
+static void run_watching_rx3(struct bench *b, int *used, int *held)
+{
+	int guard = 0;
+	uint8_t i;
+
+	*used = *held = 0;
+	while ((host_hal_input_left() || b->core.n_ready) && guard++ < 100000) {
+		fw_core_poll(&b->core);
+		for (i = 0; i < b->core.n_ready; i++)
+			if (b->core.ready[i].buf == b->core.wire + FW_RX3_OFS)
+				*used = 1;
+		if (b->core.rx3_hold)
+			*held = 1;
+	}
+	fw_core_poll(&b->core);
+}
+
+/*
+ * Four PROGRAMs back to back: while the first programs, the second waits
+ * in one buffer of the pair and the third is decoded into the third buffer
+ * (in wire[], past the answer a PROGRAM has).  All four pages land, the
+ * answers come in order, and nothing the answers were built from was
+ * overwritten.
+ */
+static void test_program_third_buffer(void **state)
+{
+	struct bench *b = *state;
+	static uint8_t wire[4 * PROTO_WIRE_MAX(260)];
+	size_t len = program_frames(wire, sizeof(wire), 0xC000, 4, 0x13, 60);
+	int used, held, k;
+
+	host_hal_output_clear();
+	host_hal_input(wire, len);
+	run_watching_rx3(b, &used, &held);
+	assert_true(used);
+	assert_false(held);
+	assert_int_equal(host_hal_input_left(), 0);
+	assert_int_equal(b->chip.stats.programs, 4);
+	for (k = 0; k < 4; k++) {
+		assert_int_equal(b->mem[0xC000 + 256 * k], 0x13 * (k + 1));
+		assert_int_equal(b->mem[0xC000 + 256 * k + 255], 0x13 * (k + 1));
+	}
+	assert_int_equal(collect(b), 4);
+	assert_int_equal(b->status, PROTO_OK);
+}
+
+/*
+ * A request other than a PROGRAM that lands in the third buffer (two
+ * PROGRAMs before it hold the pair) answers from wire[], where it sits: it
+ * is moved to the pair before it runs, and nothing is decoded after it
+ * meanwhile.  Its answer (a PING of 200 bytes echoed) comes back whole,
+ * after the two PROGRAMs, and a READ after it is served as usual.
+ */
+static void test_third_buffer_moves_other_requests(void **state)
+{
+	struct bench *b = *state;
+	static uint8_t wire[4 * PROTO_WIRE_MAX(260)];
+	uint8_t ping[200], body[PROTO_MAX_BODY], rd[6];
+	size_t len = program_frames(wire, sizeof(wire), 0xD000, 2, 0x31, 70), out_len, i;
+	const uint8_t *out;
+	struct proto_dec d;
+	int used, held, answers = 0, pinged = 0, read_ok = 0;
+
+	for (i = 0; i < sizeof(ping); i++)
+		ping[i] = (uint8_t)(i * 13 + 1);
+	len += proto_encode(PROTO_OP_PING, 72, ping, sizeof(ping), wire + len, sizeof(wire) - len);
+	proto_put32(rd, 0xD000);
+	proto_put16(rd + 4, 4);
+	len += proto_encode(PROTO_OP_READ, 73, rd, sizeof(rd), wire + len, sizeof(wire) - len);
+	host_hal_output_clear();
+	host_hal_input(wire, len);
+	run_watching_rx3(b, &used, &held);
+	assert_true(used);
+	assert_true(held);
+	assert_false(b->core.rx3_hold);
+	out = host_hal_output(&out_len);
+	proto_dec_init(&d, body, sizeof(body));
+	for (i = 0; i < out_len; i++) {
+		if (proto_dec_feed(&d, out[i]) != PROTO_DEC_FRAME || !(d.type & PROTO_OP_RESPONSE) ||
+		    d.type == PROTO_OP_READY)
+			continue;
+		assert_int_equal(d.seq, 70 + answers);
+		assert_int_equal(d.payload[0], PROTO_OK);
+		if (d.type == (PROTO_OP_PING | PROTO_OP_RESPONSE)) {
+			assert_int_equal(d.payload_len, 1 + sizeof(ping));
+			assert_memory_equal(d.payload + 1, ping, sizeof(ping));
+			pinged = 1;
+		}
+		if (d.type == (PROTO_OP_READ | PROTO_OP_RESPONSE)) {
+			assert_int_equal(d.payload_len, 5);
+			assert_int_equal(d.payload[1], 0x31);
+			read_ok = 1;
+		}
+		answers++;
+	}
+	assert_int_equal(answers, 4);
+	assert_true(pinged);
+	assert_true(read_ok);
+	assert_int_equal(b->mem[0xD100 + 255], 0x62);
+}
+
 static void test_set_pad(void **state)
 {
 	struct bench *b = *state;
@@ -474,6 +596,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xfer_and_ping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipelined_programs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_program_buffer_given_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_program_third_buffer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_third_buffer_moves_other_requests, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_pad, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_baud_probation, setup, teardown),
 	};

@@ -7,8 +7,11 @@
  * the rx_buffer it was told in HELLO and the device never waits for a round
  * trip.  A PROGRAM gives its buffer back as soon as the chip has the page,
  * and the request after the next is decoded into it while the page
- * programs.  With no buffer free, bytes stay in the receive ring, which the
- * host's in-flight limit keeps from filling.
+ * programs.  A third buffer for PROGRAMs (capability RX3) lies in wire[]
+ * past the few bytes a PROGRAM's answer takes: lent only while every
+ * request held is a PROGRAM, so at 2 Mbaud three pages wait whole while
+ * one programs.  With no buffer free, bytes stay in the receive ring,
+ * which the host's in-flight limit keeps from filling.
  *
  * Answers are built in place in wire[] and sent in the background; wire[] is
  * kept so that a resent request (same type, seq and CRC) is answered again
@@ -49,19 +52,53 @@ static void send_status(uint8_t type, uint8_t seq, int8_t status)
 	send_small(type, seq, &s, 1);
 }
 
-/* A buffer nobody holds any more: the decoder's if it has none. */
-static void buf_free(struct fw_core *c, uint8_t *buf)
+#define RX3(c)     ((c)->wire + FW_RX3_OFS)
+
+/* May the decoder fill the third buffer?  Only while every request queued
+ * or running is a PROGRAM: any other answer is built over it. */
+static uint8_t rx3_ok(const struct fw_core *c)
 {
-	if (c->dec_idle) {
-		c->dec.body = buf;
-		c->dec_idle = 0;
-	} else {
-		c->spare = buf;
-	}
+	uint8_t i;
+
+	if (!c->rx3_free || c->rx3_hold || (c->running && c->run_type != PROTO_OP_PROGRAM))
+		return 0;
+	for (i = 0; i < c->n_ready; i++)
+		if (c->ready[i].type != PROTO_OP_PROGRAM)
+			return 0;
+	return 1;
 }
 
-/* Decode waiting bytes until a complete request waits (two while one runs,
- * if a buffer is free); report damaged ones.
+/* An idle decoder gets a free buffer of the pair, else the third if it may. */
+static void dec_give(struct fw_core *c)
+{
+	if (!c->dec_idle || c->rx3_hold)
+		return;
+	if (c->n_spare) {
+		c->dec.body = c->spare[--c->n_spare];
+	} else if (rx3_ok(c)) {
+		c->dec.body = RX3(c);
+		c->rx3_free = 0;
+		/* the kept answer may reach into it: a resend now runs again */
+		if (c->wire_len > FW_RX3_OFS)
+			c->have_last = 0;
+	} else {
+		return;
+	}
+	c->dec_idle = 0;
+}
+
+/* A buffer nobody holds any more. */
+static void buf_free(struct fw_core *c, uint8_t *buf)
+{
+	if (buf == RX3(c))
+		c->rx3_free = 1;
+	else
+		c->spare[c->n_spare++] = buf;
+	dec_give(c);
+}
+
+/* Decode waiting bytes until a complete request waits (more while one
+ * runs, as long as a buffer is free); report damaged ones.
  * At 2 Mbaud a byte arrives every 88 CPU cycles, interrupt included: bytes
  * are taken from the ring in runs and the clock is read once per call.
  * With wait, a frame under way is waited for byte by byte (the main loop,
@@ -116,13 +153,13 @@ static uint8_t rx_pump(struct fw_core *c, uint8_t wait)
 		}
 		c->baud_probation = 0;     /* a good frame: the rate works */
 		c->last_good_ms = hal_millis();
+		/* anything but a PROGRAM in the third buffer moves to the pair
+		 * before it runs; nothing is decoded after it until then */
+		if (d->body == RX3(c) && d->type != PROTO_OP_PROGRAM)
+			c->rx3_hold = 1;
 		/* the next frame goes to a free buffer, or waits in the ring */
-		if (c->spare) {
-			d->body = c->spare;
-			c->spare = 0;
-		} else {
-			c->dec_idle = 1;
-		}
+		c->dec_idle = 1;
+		dec_give(c);
 	}
 	if (got)
 		c->last_rx_ms = hal_millis();
@@ -185,11 +222,14 @@ static int16_t op_hello(struct fw_core *c, struct req *r)
 	h.max_payload = FW_RX_PAYLOAD;
 	/* in flight: one request running, one in the other buffer, the ring */
 	h.rx_buffer = (uint16_t)(2 * FW_RX_CAP + hal_uart_rx_capacity());
+	/* RX3: one more buffer for PROGRAMs, beyond rx_buffer (older hosts
+	 * keep to rx_buffer and never count on it) */
 	h.caps = PROTO_CAP_CRC32 | PROTO_CAP_BLANK | PROTO_CAP_XFER |
 		 PROTO_CAP_SFDP | PROTO_CAP_ADDR4 | PROTO_CAP_PENDING |
 		 PROTO_CAP_STREAM | PROTO_CAP_BAUD | PROTO_CAP_PIPELINE |
 		 PROTO_CAP_CRC32_MULTI | PROTO_CAP_DIAG | PROTO_CAP_STREAM_CMP |
-		 PROTO_CAP_PAD | PROTO_CAP_CRC_SPAN | PROTO_CAP_BLANK_RUN;
+		 PROTO_CAP_PAD | PROTO_CAP_CRC_SPAN | PROTO_CAP_BLANK_RUN |
+		 PROTO_CAP_RX3;
 	h.f_cpu = hal_f_cpu();
 	h.max_read = FW_READ_MAX;
 	return (int16_t)proto_ans_hello_pack(r->out, &h, hal_board());
@@ -487,7 +527,9 @@ void fw_core_init(struct fw_core *c)
 
 	memset(c, 0, sizeof(*c));
 	proto_dec_init(&c->dec, c->pool.rx[0], FW_RX_CAP);
-	c->spare = c->pool.rx[1];
+	c->spare[0] = c->pool.rx[1];
+	c->n_spare = 1;
+	c->rx3_free = 1;
 	flash_init(&c->flash);
 	fw_serprog_init(&c->serprog);
 	c->flash.tick = core_tick;
@@ -518,16 +560,36 @@ void fw_core_poll(struct fw_core *c)
 	if (c->n_ready) {
 		struct fw_req q = c->ready[0];
 
+		if (q.buf == RX3(c) && q.type != PROTO_OP_PROGRAM) {
+			/* to the pair, both free now: nothing came after it,
+			 * and what came before has run */
+			uint8_t *to = c->spare[--c->n_spare];
+
+			memcpy(to, q.buf, FW_RX_CAP);
+			q.payload = to + (q.payload - q.buf);
+			q.buf = to;
+			c->rx3_hold = 0;
+			c->rx3_free = 1;
+		}
 		/* taken: q.buf stays the request's until it gives it back
 		 * (core_data_sent) or handle() returns */
 		c->ready[0] = c->ready[1];
+		c->ready[1] = c->ready[2];
 		c->n_ready--;
 		c->run_buf = q.buf;
+		c->run_type = q.type;
 		c->running = 1;
 		handle(c, &q);
 		c->running = 0;
 		core_data_sent(c);
+		dec_give(c);
 		return;
+	}
+	/* between requests the pair serves: the third buffer is for PROGRAMs
+	 * in flight, and a request that lands in it must move */
+	if (c->dec.body == RX3(c) && !c->dec_idle && !proto_dec_busy(&c->dec) && c->n_spare) {
+		c->dec.body = c->spare[--c->n_spare];
+		c->rx3_free = 1;
 	}
 	/* Mid-frame the rest is on its way, a byte every 88 cycles at 2 Mbaud:
 	 * go round again at once, no clock and no sleep, or the receive ring

@@ -38,6 +38,16 @@ extern "C" {
  * read twice takes 1.2 ms at 8 MHz, 66 ms at the slowest clock, 125 kHz). */
 #define FW_BLANK_RUN_MS   100
 
+/* The third receive buffer's place in wire[]: after the longest answer a
+ * PROGRAM has (a status byte), built in place from wire[0]. */
+#define FW_RX3_OFS        16
+#if PROTO_INPLACE_PAYLOAD + 1 + PROTO_CRC_LEN > FW_RX3_OFS || PROTO_WIRE_MAX(1) > FW_RX3_OFS
+#error "a PROGRAM's answer would reach the third receive buffer"
+#endif
+#if FW_RX3_OFS + FW_RX_CAP > FW_TX_CAP
+#error "the third receive buffer does not fit the transmit buffer"
+#endif
+
 #if 2 * FW_RX_CAP < FW_TX_CAP
 #error "the receive pair must hold a stream block"
 #endif
@@ -82,11 +92,20 @@ struct fw_core {
 	 * (waiting in ready[] or running), or spare.  A PROGRAM gives its
 	 * buffer back once the chip has its bytes, so the request after the
 	 * next one is decoded while the page programs. */
-	struct fw_req ready[2];      /* complete requests, oldest first */
+	struct fw_req ready[3];      /* complete requests, oldest first */
 	uint8_t n_ready;
 	uint8_t dec_idle;            /* the decoder has no buffer to fill */
 	uint8_t running;             /* inside handle() */
-	uint8_t *spare;              /* a free buffer the decoder does not hold */
+	uint8_t run_type;            /* the running request's type */
+	uint8_t *spare[2];           /* free buffers of the pair */
+	uint8_t n_spare;
+	/* The third buffer, in wire[] past a short answer (FW_RX3_OFS): free,
+	 * lent to the decoder, or holding a request.  Lent only while every
+	 * request queued or running is a PROGRAM, whose answer is a status
+	 * byte; anything else that lands in it is moved to the pair before it
+	 * runs, and nothing is decoded after it meanwhile (rx3_hold). */
+	uint8_t rx3_free;
+	uint8_t rx3_hold;
 	uint8_t *run_buf;            /* the running request's, until given back */
 	uint8_t last_type, last_seq; /* request the kept answer belongs to */
 	uint16_t last_crc;
