@@ -131,8 +131,8 @@ static int chip_crcs(struct ops *o, uint32_t addr, unsigned n, uint16_t span, ui
 /*
  * Classify n sectors from addr with one request for all their CRCs.
  *
- * When the group before needed every sector written (a new image), the
- * first look is a sample: the CRC of the first OPS_SAMPLE bytes of each
+ * For the first group, and when the group before needed every sector
+ * written (a new image), the first look is a sample: the CRC of the first OPS_SAMPLE bytes of each
  * sector, a sixteenth of the device's work (1 MiB: 0.12 s against 1.9 s).
  * A sample unlike both want's and an erased sector's proves the sector
  * differs and is not blank, which is all a sector needing an erase must
@@ -314,7 +314,11 @@ static int write_range(struct ops *o, const char *phase, uint32_t addr, const ui
 	enum action act[SPG];
 	uint32_t at;
 	uint32_t g;
-	int err, fresh = 0;     /* the group before needed all its sectors written */
+	/* the group before needed all its sectors written; the first group
+	 * looks at a sample first too: against a new image that saves the
+	 * device's CRC of 60 KiB (about 0.11 s at any rate), and an unchanged
+	 * one costs a sixteenth more (7 ms) before its whole CRC */
+	int err, fresh = 1;
 
 	err = ops_check_range(o, addr, len);
 	if (err)
