@@ -608,6 +608,12 @@ static int pipe_resend_older(struct dev_pipe *p, unsigned upto, uint64_t before)
 	unsigned i, whole = pipe_sent_whole(p), resent = 0;
 	int err;
 
+	/* after an answer: nothing to do if every one before it went again
+	 * after it (its part, if any, follows the next answer as usual) */
+	for (i = 0; i < upto && i < whole && p->q[i].order >= before; i++)
+		;
+	if (before != UINT64_MAX && (i == upto || i == whole))
+		return DEV_OK;
 	if (whole < p->count && p->q[whole].sent) {
 		struct dev_pipe_req *q = &p->q[whole];
 		size_t n = (size_t)(q->wire_len - q->sent);
