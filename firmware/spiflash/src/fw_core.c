@@ -53,6 +53,8 @@ static void send_status(uint8_t type, uint8_t seq, int8_t status)
 }
 
 #define RX3(c)     ((c)->wire + FW_RX3_OFS)
+/* Bytes decoded before the ring is told they are taken (rx_pump). */
+#define FW_DECODE_RUN 64
 
 /* May the decoder fill the third buffer?  Only while every request queued
  * or running is a PROGRAM: any other answer is built over it. */
@@ -101,15 +103,19 @@ static void buf_free(struct fw_core *c, uint8_t *buf)
  * runs, as long as a buffer is free); report damaged ones.
  * At 2 Mbaud a byte arrives every 88 CPU cycles, interrupt included: bytes
  * are taken from the ring in runs and the clock is read once per call.
- * With wait, a frame under way is waited for byte by byte (the main loop,
- * with nothing else to do); without, only what waits in the ring now is
- * taken, in at most two runs (it may wrap): a tick inside a page program
- * must not follow the next page's frame as it arrives, or the answer to
- * this page comes a whole frame late, and the host's next page with it. */
+ * A run is at most FW_DECODE_RUN bytes, so the ring gets its room back as
+ * the decoding goes: a whole ring's worth decoded in one go takes longer
+ * than half a ring takes to arrive, and what arrives meanwhile would find
+ * it full.  With wait, a frame under way is waited for byte by byte (the
+ * main loop, with nothing else to do); without, only what waits in the
+ * ring now is taken: a tick inside a page program must not follow the
+ * next page's frame as it arrives, or the answer to this page comes a
+ * whole frame late, and the host's next page with it. */
 static uint8_t rx_pump(struct fw_core *c, uint8_t wait)
 {
 	struct proto_dec *d = &c->dec;
-	uint8_t got = 0, idle = 0, runs = 0;
+	uint8_t got = 0, idle = 0;
+	uint16_t left = wait ? 0xFFFF : hal_uart_rx_backlog();
 
 	/* between requests, one complete request at a time: the bytes after
 	 * it may be flashrom's serprog (fw_core_poll) */
@@ -118,7 +124,7 @@ static uint8_t rx_pump(struct fw_core *c, uint8_t wait)
 		uint16_t n;
 		const uint8_t *p;
 
-		if (!wait && ++runs > 2)
+		if (!left)
 			break;
 		p = hal_uart_peek(&n);
 
@@ -130,7 +136,14 @@ static uint8_t rx_pump(struct fw_core *c, uint8_t wait)
 			continue;
 		}
 		idle = 0;
-		hal_uart_consume((uint16_t)proto_dec_feed_buf(d, p, n, &r));
+		if (n > FW_DECODE_RUN)
+			n = FW_DECODE_RUN;
+		if (n > left)
+			n = left;
+		n = (uint16_t)proto_dec_feed_buf(d, p, n, &r);
+		hal_uart_consume(n);
+		if (!wait)
+			left = (uint16_t)(left - n);
 		got = 1;
 		if (r == PROTO_DEC_NONE)
 			continue;
