@@ -8,7 +8,9 @@
 # over erased space with single bytes set where a run's chunks begin, end
 # and meet, read in the assembly's timed loop and the C build's polled one.  Then the frame decoder's copy loop (proto.c, assembly against C):
 # the same image written through each, pages two in flight at 2 Mbaud,
-# lands in both chips with no frame refused.  Every run is bounded by timeout.
+# lands in both chips with no frame refused; 256 KiB of random pages at 2
+# Mbaud keep three requests in flight with no overrun.  Every run is
+# bounded by timeout.
 set -u
 . tests/e2e/lib.sh
 
@@ -144,4 +146,25 @@ done
 # the C loop is too slow for 2 Mbaud with zeros in the pages (its ring
 # overflows, and the pages are sent again); the assembly keeps up
 check "asm decoder: no frame refused" sh -c "! grep -q FRAME_ERR '$T/w-asm.err'"
+
+# 256 KiB of random pages at 2 Mbaud, long enough for the pipeline's
+# steady state: three whole PROGRAMs in flight (the third buffer, RX3) and
+# a fourth in parts, and the receive ring never overflows (no FRAME_ERR,
+# no step back to whole requests or two in flight)
+head -c $((256 * 1024)) /dev/urandom >"$T/img256.bin"
+steady() {
+	local dev rc
+	head -c $((1024 * 1024)) /dev/urandom >"$T/w-steady.bin"
+	emu_start steady --chip W25Q80 --image "$T/w-steady.bin" || return 1
+	timeout 300 build/spiflash -vvv -d "$EMU_DEV_steady" --rate 2000000 --no-backup \
+		-f "$T/img256.bin" write >/dev/null 2>"$T/w-steady.err"
+	rc=$?
+	emu_stop steady
+	[ "$rc" = 0 ] && cmp -s -n $((256 * 1024)) "$T/img256.bin" "$T/w-steady.bin"
+}
+check "256 KiB at 2 Mbaud lands" steady
+check "three whole PROGRAMs in flight and a fourth in parts" \
+	grep -q "(3 in flight), the first part" "$T/w-steady.err"
+check "no frame refused, no step back" \
+	sh -c "! grep -q 'FRAME_ERR\|whole ones only\|two requests in flight\|one page at a time' '$T/w-steady.err'"
 e2e_summary
