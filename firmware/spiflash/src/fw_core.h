@@ -23,7 +23,8 @@ extern "C" {
 /*
  * Buffers, sized for the 2 KiB of an ATmega328P.  Requests are at most one
  * page of data (PROGRAM: address + 256 bytes); two receive buffers let the
- * next request arrive while one runs.  Answers and stream blocks are built in
+ * next request arrive while one runs, and a third inside the transmit
+ * buffer (FW_RX3_OFS) takes PROGRAMs.  Answers and stream blocks are built in
  * place in a transmit buffer; a stream uses the receive pair as its second
  * transmit buffer, since nothing is received while it runs.
  */
@@ -88,10 +89,10 @@ struct fw_core {
 	} pool;
 	uint8_t wire[FW_TX_CAP];     /* answers; the last one kept for resends */
 	uint16_t wire_len;
-	/* The two receive buffers: each is the decoder's, a complete request's
+	/* The receive buffers: each is the decoder's, a complete request's
 	 * (waiting in ready[] or running), or spare.  A PROGRAM gives its
-	 * buffer back once the chip has its bytes, so the request after the
-	 * next one is decoded while the page programs. */
+	 * buffer back once the chip has its bytes, so a request after it is
+	 * decoded while the page programs. */
 	struct fw_req ready[3];      /* complete requests, oldest first */
 	uint8_t n_ready;
 	uint8_t dec_idle;            /* the decoder has no buffer to fill */
