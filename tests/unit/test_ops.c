@@ -321,30 +321,39 @@ static void test_auto_rate(void **state)
 	assert_memory_equal(id, b->chip.part->jedec, 3);
 }
 
-/* Damaged PROGRAM requests in the middle of a pipelined write: the device
- * drops them, later ones are answered, the lost ones are sent again. */
-static void test_pipelined_write_with_damage(void **state)
+/* 16 KiB written at 2 Mbaud from 0x40000 with `count` writes damaged from
+ * the `after`th on (of type `type` only, if not 0); the bytes must land. */
+static void damaged_write(struct fw_bench *b, unsigned after, unsigned count, uint8_t type)
 {
-	struct fw_bench *b = *state;
 	uint32_t len = 16 * 1024, i;
 	uint8_t *want = malloc(len);
 
 	assert_non_null(want);
 	for (i = 0; i < len; i++)
-		want[i] = (uint8_t)(i * 13 + 1);
+		want[i] = (uint8_t)(i * 13 + after);
 	assert_int_equal(ops_detect(&b->ops), 0);
 	assert_int_equal(dev_set_rate(&b->dev, 2000000), 0);
-	b->corrupt_next_write = 0;
-	/* corrupt the 5th, 6th and 7th requests from now on: the first ones
-	 * are the CRC and erase requests, the later ones page programs */
-	b->corrupt_after = b->writes + 4;
-	b->corrupt_next_write = 3;
+	b->corrupt_type = type;
+	b->corrupt_after = b->writes + after;
+	b->corrupt_next_write = count;
 	assert_int_equal(ops_write(&b->ops, 0x40000, want, len, 1), 0);
 	assert_memory_equal(b->mem + 0x40000, want, len);
+	assert_int_equal(b->corrupt_next_write, 0);
+	free(want);
+}
+
+/* Damaged PROGRAM requests in the middle of a pipelined write: the device
+ * drops them, later ones are answered, the lost ones are sent again. */
+static void test_pipelined_write_with_damage(void **state)
+{
+	struct fw_bench *b = *state;
+
+	/* the 5th, 6th and 7th requests from now on: the first ones are the
+	 * CRC and erase requests, the later ones page programs */
+	damaged_write(b, 4, 3, 0);
 	assert_true(b->dev.stats.resends >= 3);
 	/* the later answers showed which were lost: no silence waited out */
 	assert_int_equal(b->dev.stats.silences, 0);
-	free(want);
 }
 
 /*
@@ -357,23 +366,10 @@ static void test_pipelined_write_with_damage(void **state)
 static void test_pipelined_lost_request_sent_once(void **state)
 {
 	struct fw_bench *b = *state;
-	uint32_t len = 16 * 1024, i;
-	uint8_t *want = malloc(len);
 
-	assert_non_null(want);
-	for (i = 0; i < len; i++)
-		want[i] = (uint8_t)(i * 7 + 11);
-	assert_int_equal(ops_detect(&b->ops), 0);
-	assert_int_equal(dev_set_rate(&b->dev, 2000000), 0);
-	b->corrupt_type = PROTO_OP_PROGRAM;
-	b->corrupt_after = b->writes + 20;
-	b->corrupt_next_write = 1;
-	assert_int_equal(ops_write(&b->ops, 0x40000, want, len, 1), 0);
-	assert_memory_equal(b->mem + 0x40000, want, len);
-	assert_int_equal(b->corrupt_next_write, 0);
+	damaged_write(b, 20, 1, PROTO_OP_PROGRAM);
 	assert_int_equal(b->dev.stats.resends, 1);
 	assert_int_equal(b->dev.stats.silences, 0);
-	free(want);
 }
 
 /* What the trace says of requests sent in parts. */
