@@ -9,10 +9,13 @@
  * Room kept in the receive ring while a page goes to the chip: a 64-byte
  * piece takes about 90 us at 8 MHz, in which 17 bytes arrive at 2 Mbaud,
  * and a tick gives the ring its room back 64 bytes at a time (fw_core's
- * rx_pump).  At 2 Mbaud with no bridge: 40 overflowed the ring; 64 did
- * not, and a MiB took 11.81 s against 11.86 s with 80.
+ * rx_pump).  Pages of zeros decode slowest (a COBS code byte for every
+ * byte): writing 16 KiB with 1 KiB of zeros at 2 Mbaud, the ring
+ * overflowed in 4 of 8 runs with 64 bytes of room, 1 of 16 with 72, none
+ * of 24 with 80 (random pages: none with 64; a MiB 11.81 s, 11.86 s
+ * with 80).
  */
-#define FLASH_RING_ROOM 64
+#define FLASH_RING_ROOM 80
 
 void flash_init(struct flash *f)
 {
