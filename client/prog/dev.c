@@ -39,6 +39,17 @@ void dev_trace(const struct dev *d, const char *fmt, ...)
 	d->trace(d->trace_arg, line);
 }
 
+int dev_link_read(struct dev *d, uint8_t *buf, size_t len, unsigned timeout_ms)
+{
+	int n = d->link->ops->read(d->link->ctx, buf, len, timeout_ms);
+
+	if (n < 0) {
+		d->link_err = n;
+		return DEV_E_LINK;
+	}
+	return n;
+}
+
 int dev_frame_err(struct dev *d, const char *then)
 {
 	int8_t status;

@@ -1,4 +1,5 @@
-/* dev_priv: pieces of dev.c shared with dev_stream.c, private to dev. */
+/* dev_priv: pieces of dev.c shared with dev_stream.c and dev_pipe.c,
+ * private to dev. */
 #ifndef DEV_PRIV_H
 #define DEV_PRIV_H
 
@@ -19,6 +20,9 @@ void dev_trace(const struct dev *d, const char *fmt, ...)
 int dev_frame_err(struct dev *d, const char *then);
 /* The request type's name in PROTOCOL.md, for the trace. */
 const char *dev_op_name(uint8_t op);
+/* Read what the link has, within timeout_ms: bytes read (0 on a timeout),
+ * or DEV_E_LINK with the link's error kept in d->link_err. */
+int dev_link_read(struct dev *d, uint8_t *buf, size_t len, unsigned timeout_ms);
 /* Encode and send one frame. */
 int dev_send_frame(struct dev *d, uint8_t op, uint8_t seq, const uint8_t *req, size_t len);
 
