@@ -124,7 +124,9 @@ PY
 done
 
 # The decoder: every PROGRAM frame crosses its copy loop (zeros end COBS
-# blocks, runs of 254 and more fill them)
+# blocks, runs of 254 and more fill them); and each page crosses the page
+# loop that shifts it out to the chip (hal_spi_write's spi_write_run), by
+# hand in the one build and in C in the other
 head -c 16384 "$T/chip.bin" >"$T/img16.bin"
 write_through() {   # write_through ELF NAME: the image written into a random chip
 	local elf=$1 name=$2 dev rc
