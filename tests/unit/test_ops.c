@@ -181,6 +181,58 @@ static void test_write_sampled(void **state)
 	free(want);
 }
 
+/* As count_samples, and in blanks the BLANK requests. */
+struct look_count {
+	unsigned samples, blanks;
+};
+
+static void count_looks(void *arg, const char *line)
+{
+	struct look_count *n = arg;
+
+	count_samples(&n->samples, line);
+	if (strstr(line, "> BLANK seq"))
+		n->blanks++;
+}
+
+/*
+ * A new chip: sectors whose sample reads erased, where want's does not, are
+ * blank-checked on the device, a run of them a request, with no whole CRC
+ * first.  In the first group one sector is erased in its sample but holds a
+ * byte further on: the check stops there and goes on after it, and that
+ * sector is erased.  In the second, want's first sector starts with 64
+ * bytes of FF, so its sample is no proof of anything: that group is looked
+ * at whole, as before, with a blank check a sector.
+ */
+static void test_write_onto_erased(void **state)
+{
+	struct fw_bench *b = *state;
+	uint32_t base = 0x20000, len = 2 * 65536, i;
+	uint8_t *want = malloc(len);
+	struct look_count n = { 0, 0 };
+
+	assert_non_null(want);
+	for (i = 0; i < len; i++)
+		want[i] = (uint8_t)(i * 7 + (i >> 9) + 1);
+	memset(want + 65536, 0xFF, 64);
+	memset(b->mem + base, 0xFF, len);
+	b->mem[base + 3 * 4096 + 2000] = 0x00;
+	assert_int_equal(ops_detect(&b->ops), 0);
+	b->dev.trace = count_looks;
+	b->dev.trace_arg = &n;
+	memset(&b->ops.stats, 0, sizeof(b->ops.stats));
+	assert_int_equal(ops_write(&b->ops, base, want, len, 1), 0);
+	b->dev.trace = NULL;
+	assert_memory_equal(b->mem + base, want, len);
+	/* two samples; whole CRCs: the second group's look and each verify */
+	assert_int_equal(n.samples, 302);
+	/* 0-15 (stops at 3), 4-15; then one a sector in the second group */
+	assert_int_equal(n.blanks, 2 + 16);
+	assert_int_equal(b->ops.stats.sectors_program_only, 31);
+	assert_int_equal(b->ops.stats.erases_4k, 1);
+	free(want);
+}
+
 static void test_write_uses_64k(void **state)
 {
 	struct fw_bench *b = *state;
@@ -761,6 +813,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_write_clears_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_uses_64k, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_sampled, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_onto_erased, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_erase_range, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_mismatch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_range, setup, teardown),
