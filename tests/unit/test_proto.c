@@ -281,6 +281,17 @@ static void test_encode_inplace(void **state)
 		}
 	}
 	assert_int_equal(proto_encode_inplace(b, PROTO_INPLACE_PAYLOAD + 10, 1, 1, 20), 0);
+	/* the room it asks for, short frames (no division) and long alike:
+	 * the most of PROTO_WIRE_MAX and its own place, not a byte less */
+	for (n = 0; n <= PROTO_MAX_PAYLOAD; n++) {
+		size_t need = PROTO_WIRE_MAX(n);
+
+		if (need < PROTO_INPLACE_PAYLOAD + n + PROTO_CRC_LEN)
+			need = PROTO_INPLACE_PAYLOAD + n + PROTO_CRC_LEN;
+		memset(b + PROTO_INPLACE_PAYLOAD, 0, n);
+		assert_int_equal(proto_encode_inplace(b, need - 1, 0xD0, 1, n), 0);
+		assert_true(proto_encode_inplace(b, need, 0xD0, 1, n) > 0);
+	}
 }
 
 /* Bulk feeding gives the same results as byte-by-byte feeding, on good

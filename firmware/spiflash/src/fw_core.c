@@ -576,7 +576,9 @@ void fw_core_poll(struct fw_core *c)
 		proto_dec_feed(&c->dec, PROTO_SOF);
 		c->last_rx_ms = hal_millis();
 	}
-	if (proto_dec_busy(&c->dec))
+	/* with a request waiting, rx_pump would only return (its set-up
+	 * alone is ~150 cycles, and the chip waits for this one) */
+	if (proto_dec_busy(&c->dec) && !c->n_ready)
 		got = rx_pump(c, 1);
 	if (c->n_ready) {
 		struct fw_req q = c->ready[0];
