@@ -180,6 +180,14 @@ void hal_uart_send(const uint8_t *buf, uint16_t len)
 	hb.out_len += len;
 }
 
+void hal_uart_send_pad(uint8_t n)
+{
+	static const uint8_t ff = 0xFF;
+
+	while (n--)
+		hal_uart_send(&ff, 1);
+}
+
 /* Polled sending: one byte a poll, as the 328P sends about one byte a
  * turn of its loops; hb.out keeps the order, which is all that matters. */
 void hal_tx_poll(struct hal_tx *tx)

@@ -39,6 +39,9 @@ uint16_t hal_uart_rx_capacity(void);
  * so two buffers used in turn keep the line busy while the next is built.
  */
 void hal_uart_send(const uint8_t *buf, uint16_t len);
+/* After what is being sent (or at once), n filler bytes (FF) in the
+ * background; hal_uart_send waits for them too. */
+void hal_uart_send_pad(uint8_t n);
 /* Wait until everything handed to hal_uart_send has been sent. */
 void hal_uart_tx_wait(void);
 /* Nonzero while a send is still going out. */
