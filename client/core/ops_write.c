@@ -150,9 +150,10 @@ static int blank_sectors(struct ops *o, uint32_t addr, unsigned n, const uint8_t
 		if (err)
 			return ops_fail(o, err, "blank checking 0x%06x-0x%06x", addr + s * OPS_SECTOR,
 					addr + e * OPS_SECTOR - 1);
-		/* up to the sector holding the first byte not FF, all blank */
+		/* up to the sector holding the first byte not FF, all blank; an
+		 * address outside the run is a wrong answer, not a blank run */
 		k = first == 0xFFFFFFFFu ? e : (first - addr) / OPS_SECTOR;
-		if (k < s || k > e)
+		if (first != 0xFFFFFFFFu && (first < addr || k < s || k >= e))
 			return ops_fail(o, DEV_E_BADRESP, "blank check of 0x%06x-0x%06x named 0x%06x",
 					addr + s * OPS_SECTOR, addr + e * OPS_SECTOR - 1, first);
 		for (; s < k; s++)
@@ -177,9 +178,9 @@ static int blank_sectors(struct ops *o, uint32_t addr, unsigned n, const uint8_t
  * or not to find: the device's blank check says which, where the whole
  * CRC came first and a blank check after it (a MiB onto a new chip at
  * 2 Mbaud: 13.08 s with both, 10.70 s with the check alone).  Only when
- * some sample matches want's do
- * all the unsure get the whole CRC, in a second request.  A group of
- * unchanged sectors (a re-flash) is looked at whole at once.
+ * some sample matches want's do all the unsure get the whole CRC, in a
+ * second request.  A group of unchanged sectors (a re-flash) is looked at
+ * whole at once.
  */
 static int classify(struct ops *o, uint32_t addr, unsigned n, const uint8_t *want,
 		    uint8_t *old, enum action *act, int sample)
