@@ -169,4 +169,23 @@ check "three whole PROGRAMs in flight and a fourth in parts" \
 	grep -q "(3 in flight), the first part" "$T/w-steady.err"
 check "no frame refused, no step back" \
 	sh -c "! grep -q 'FRAME_ERR\|whole ones only\|two requests in flight\|one page at a time' '$T/w-steady.err'"
+
+# A slow SPI clock under a fast line: a page goes to the chip in pieces of
+# the same time as at 8 MHz (hal_spi_piece), the receive ring looked at
+# between them; in 64-byte pieces at 1 MHz (0.5 ms each) it overflowed
+slow_clock() {   # slow_clock HZ
+	local dev rc
+	head -c $((1024 * 1024)) /dev/urandom >"$T/w-slow.bin"
+	emu_start slow --chip W25Q80 --image "$T/w-slow.bin" || return 1
+	timeout 300 build/spiflash -vvv -d "$EMU_DEV_slow" --rate 2000000 --spi-speed "$1" \
+		--no-backup -f "$T/img16.bin" write >/dev/null 2>"$T/w-slow-$1.err"
+	rc=$?
+	emu_stop slow
+	[ "$rc" = 0 ] && cmp -s -n 16384 "$T/img16.bin" "$T/w-slow.bin"
+}
+for hz in 1M 125k; do
+	check "SPI at $hz, 2 Mbaud: the write lands" slow_clock $hz
+	check "SPI at $hz, 2 Mbaud: no frame refused" \
+		sh -c "! grep -q 'FRAME_ERR\|again' '$T/w-slow-$hz.err'"
+done
 e2e_summary

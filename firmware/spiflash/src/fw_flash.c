@@ -6,10 +6,13 @@
 #include "proto.h"
 
 /*
- * Room kept in the receive ring while a page goes to the chip: a 64-byte
- * piece takes about 90 us at 8 MHz, in which 17 bytes arrive at 2 Mbaud,
- * and a tick gives the ring its room back 64 bytes at a time (fw_core's
- * rx_pump).  Pages of zeros decode slowest (a COBS code byte for every
+ * Room kept in the receive ring while a page goes to the chip: a piece
+ * (hal_spi_piece: 64 bytes at 8 MHz, as long a time at a slower clock)
+ * takes under 0.1 ms, in which 17 bytes arrive at 2 Mbaud, and a tick
+ * gives the ring its room back 64 bytes at a time (fw_core's rx_pump).
+ * 64-byte pieces at a 1 MHz clock take 0.5 ms: the ring overflowed, and
+ * 64 KiB at 2 Mbaud took 5.19 s with 9 requests lost, 1.66 s in 8-byte
+ * pieces with none.  Pages of zeros decode slowest (a COBS code byte for every
  * byte): writing 16 KiB with 1 KiB of zeros at 2 Mbaud, the ring
  * overflowed in 4 of 8 runs with 64 bytes of room, 1 of 16 with 72, none
  * of 24 with 80 (random pages: none with 64; a MiB 11.81 s, 11.86 s
@@ -203,20 +206,22 @@ static int8_t program_page(struct flash *f, uint32_t addr, const uint8_t *data, 
 			   uint8_t last)
 {
 	int8_t rc = flash_write_enable(f, SPINOR_OP_WREN);
+	uint8_t piece = hal_spi_piece();
 
 	if (rc)
 		return rc;
 	begin_addr_cmd(f, SPINOR_OP_PP, SPINOR_OP_PP4, addr);
 	/*
-	 * In pieces.  Bytes that arrive meanwhile wait in the receive ring:
-	 * decoding them holds the chip selected, and the busy time after the
-	 * page is free for it.  So between pieces only when less than
-	 * FLASH_RING_ROOM is left (a tick with nothing it can decode returns
-	 * at once).  At half full, as before, about every second page took
-	 * 0.3 ms longer to reach the chip at 2 Mbaud.
+	 * In pieces of the same time at any SPI clock.  Bytes that arrive
+	 * meanwhile wait in the receive ring: decoding them holds the chip
+	 * selected, and the busy time after the page is free for it.  So
+	 * between pieces only when less than FLASH_RING_ROOM is left (a tick
+	 * with nothing it can decode returns at once).  At half full, as
+	 * before, about every second page took 0.3 ms longer to reach the
+	 * chip at 2 Mbaud.
 	 */
 	while (n) {
-		uint16_t k = n < 64 ? n : 64;
+		uint16_t k = n < piece ? n : piece;
 
 		hal_spi_write(data, k);
 		data += k;

@@ -104,6 +104,10 @@ void fw_cobs_put(struct hal_cobs *c, uint8_t b);
 
 /* Clock at most hz; returns the clock actually set. */
 uint32_t hal_spi_set_clock(uint32_t hz);
+/* Bytes that shift out in well under 0.1 ms at the clock set (64 at
+ * 8 MHz, 8 at 1 MHz): the pieces a page goes to the chip in, the receive
+ * ring looked at between them. */
+uint8_t hal_spi_piece(void);
 
 /* Wiring checks (fw_diag.c): the MCU's pull-up on MISO (a floating line
  * follows it, a driven one does not), MISO's level, and a 10-bit ADC

@@ -673,6 +673,16 @@ void hal_spi_write(const uint8_t *buf, uint16_t n)
 	rx_irq(1);
 }
 
+/* SCK is F_CPU over 4, 16, 64 or 128 (SPR1:0), halved by SPI2X: 64 bytes
+ * at F_CPU/2 (76 us with spi_write_run), the same time's worth below. */
+uint8_t hal_spi_piece(void)
+{
+	static const uint8_t piece[4] = { 32, 8, 2, 1 };
+	uint8_t p = piece[SPCR & (_BV(SPR1) | _BV(SPR0))];
+
+	return (SPSR & _BV(SPI2X)) ? (uint8_t)(p * 2) : p;
+}
+
 uint32_t hal_spi_set_clock(uint32_t hz)
 {
 	/* The AVR SPI clock is F_CPU divided by 2, 4, ... 128: take the
