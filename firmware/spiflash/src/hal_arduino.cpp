@@ -39,14 +39,12 @@ static SPISettings spi_settings(8000000UL, MSBFIRST, SPI_MODE0);
  * low byte of an address, and with the indices in GPIOR0 and GPIOR1 (one
  * cycle to read or write) the interrupt below changes no flag and saves
  * no SREG.  256 entries: at 2 Mbaud a 268-byte request arrives faster than
- * the main loop decodes it.
+ * the main loop decodes it.  Its size and place: hal_arduino.h.
  */
-#define RX_RING 256
-#define RX_RING_ADDR (RAMEND + 1 - RX_RING)
 #define rx_ring ((volatile uint8_t *)RX_RING_ADDR)
 #define rx_head GPIOR0             /* written by the receive interrupt only */
 #define rx_tail GPIOR1             /* written by the main loop only */
-static volatile uint8_t rx_drops;  /* bytes lost to a full ring, saturating */
+volatile uint8_t hal_rx_drops;     /* bytes lost to a full ring, saturating */
 static const uint8_t *volatile tx_ptr;
 static volatile uint16_t tx_left;
 static volatile uint8_t tx_pad;    /* filler bytes after tx_left's */
@@ -107,13 +105,13 @@ ISR(HAL_RX_VECT, ISR_NAKED)
 		"reti\n\t"
 		:
 		: [head] "I" (_SFR_IO_ADDR(GPIOR0)), [tail] "I" (_SFR_IO_ADDR(GPIOR1)),
-		  [ring_hi] "M" (RX_RING_ADDR >> 8), [drops] "i" (&rx_drops),
+		  [ring_hi] "M" (RX_RING_ADDR >> 8), [drops] "i" (&hal_rx_drops),
 		  [udr] "n" (_SFR_MEM_ADDR(UDR0)));
 }
 
 uint8_t hal_uart_rx_drops(void)
 {
-	return rx_drops;
+	return hal_rx_drops;
 }
 
 /*
@@ -132,64 +130,10 @@ static inline __attribute__((always_inline)) void rx_poll(void)
 		h = (uint8_t)(h + 1);
 		if (h != rx_tail)
 			rx_head = h;
-		else if (rx_drops != 0xFF)
-			rx_drops = (uint8_t)(rx_drops + 1);
+		else if (hal_rx_drops != 0xFF)
+			hal_rx_drops = (uint8_t)(hal_rx_drops + 1);
 	}
 }
-
-#if !defined(SPIFLASH_STREAM_C)
-#define HAL_SPI_WRITE_ASM 1
-/*
- * The page loop of hal_spi_write at F_CPU/2 and /4, by hand, with the
- * receive interrupt off: n bytes from buf, the byte before them already in
- * SPDR.  SPIF is still waited for before each byte, so no byte collides
- * whatever the silicon's timing, but it is first looked at 16 cycles after
- * the byte before went, when at F_CPU/2 that byte has just shifted out:
- * 19 cycles a byte, where the compiler's loop took 20 to 24 (its first look
- * came at 13, then one every 4; a part that sets SPIF a cycle later takes
- * 23 here).  A byte from the line (one in five at 2 Mbaud) is stored as the
- * receive interrupt would, in place of the idle cycles.  At 2 Mbaud a MiB
- * of pages wrote in 11.58 s of simulated time against 11.86.
- */
-static void spi_write_run(const uint8_t *buf, uint16_t n)
-{
-	__asm__ volatile(
-		"1:	ld   r18, X+\n"
-		"	lds  r19, %[ucsra]\n"
-		"	sbrc r19, %[rxc]\n"
-		"	rjmp 4f\n"
-		"	nop\n	nop\n	nop\n	nop\n	nop\n"
-		"2:	in   __tmp_reg__, %[spsr]\n"
-		"	sbrs __tmp_reg__, %[spif]\n"
-		"	rjmp 2b\n"
-		"	out  %[spdr], r18\n"
-		"	sbiw %[n], 1\n"
-		"	brne 1b\n"
-		"	rjmp 9f\n"
-		"4:	in   r30, %[head]\n"
-		"	ldi  r31, %[ring_hi]\n"
-		"	lds  r19, %[udr]\n"
-		"	st   Z+, r19\n"
-		"	in   r19, %[tail]\n"
-		"	cp   r30, r19\n"
-		"	breq 5f\n"
-		"	out  %[head], r30\n"
-		"	rjmp 2b\n"
-		"5:	lds  r19, %[drops]\n"        /* full: count it, saturating */
-		"	subi r19, 0xFF\n"
-		"	breq 2b\n"
-		"	sts  %[drops], r19\n"
-		"	rjmp 2b\n"
-		"9:\n"
-		: [buf] "+x" (buf), [n] "+w" (n)
-		: [spsr] "I" (_SFR_IO_ADDR(SPSR)), [spdr] "I" (_SFR_IO_ADDR(SPDR)),
-		  [spif] "I" (SPIF), [ucsra] "n" (_SFR_MEM_ADDR(UCSR0A)), [rxc] "I" (RXC0),
-		  [udr] "n" (_SFR_MEM_ADDR(UDR0)), [head] "I" (_SFR_IO_ADDR(GPIOR0)),
-		  [tail] "I" (_SFR_IO_ADDR(GPIOR1)), [ring_hi] "M" (RX_RING_ADDR >> 8),
-		  [drops] "i" (&rx_drops)
-		: "r18", "r19", "r30", "r31", "memory");
-}
-#endif
 
 /*
  * UCSR0B also holds UDRIE0, which the transmit interrupt clears: change it
@@ -629,9 +573,10 @@ uint8_t hal_spi_read(uint8_t *buf, uint16_t n)
 
 #if !HAL_SPI_WRITE_ASM
 /* The portable page loop (the sketch's SPIFLASH_STREAM_C build and USB
- * boards): n bytes from buf, the byte before them already in SPDR.
- * tests/e2e/test_stream_asm.sh writes through both. */
-static void spi_write_run(const uint8_t *buf, uint16_t n)
+ * boards; by hand in hal_arduino_loops.cpp): n bytes from buf, the byte
+ * before them already in SPDR.  tests/e2e/test_stream_asm.sh writes
+ * through both. */
+void hal_spi_write_run(const uint8_t *buf, uint16_t n)
 {
 	while (n--) {
 		uint8_t next = *buf++;
@@ -653,10 +598,10 @@ void hal_spi_write(const uint8_t *buf, uint16_t n)
 	SPDR = *buf++;
 	if (!(SPCR & (_BV(SPR1) | _BV(SPR0)))) {
 		/* F_CPU/2 or /4: a byte is at most 32 cycles on the bus, so one
-		 * look at the line a byte is enough (spi_write_run: 19 cycles
-		 * a byte at 8 MHz, 23 for the compiler's loop) */
+		 * look at the line a byte is enough (hal_spi_write_run: 19
+		 * cycles a byte at 8 MHz, 23 for the compiler's loop) */
 		if (--n)
-			spi_write_run(buf, n);
+			hal_spi_write_run(buf, n);
 	} else {
 		while (--n) {
 			uint8_t next = *buf++;

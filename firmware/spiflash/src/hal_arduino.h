@@ -39,6 +39,24 @@
 #define HAL_OWN_USART 0
 #endif
 
+#if HAL_OWN_USART
+/* The receive ring (hal_arduino.cpp): the top 256 bytes of RAM, its head
+ * index in GPIOR0 (the receive interrupt's), its tail in GPIOR1; loops
+ * that take the line's bytes with the interrupt off store them the same
+ * way, and count a byte lost to a full ring in hal_rx_drops. */
+#define RX_RING 256
+#define RX_RING_ADDR (RAMEND + 1 - RX_RING)
+extern volatile uint8_t hal_rx_drops;
+#endif
+
+/* hal_spi_write's page loop: by hand (hal_arduino_loops.cpp) where the
+ * sketch owns the USART, in C (hal_arduino.cpp) on USB boards and in the
+ * portable SPIFLASH_STREAM_C build.  n bytes, the one before in SPDR. */
+#if HAL_OWN_USART && !defined(SPIFLASH_STREAM_C)
+#define HAL_SPI_WRITE_ASM 1
+#endif
+void hal_spi_write_run(const uint8_t *buf, uint16_t n);
+
 #if defined(__AVR_ATmega328P__)
 #define HAL_BOARD "uno-328p"
 #elif defined(__AVR_ATmega2560__)
