@@ -144,6 +144,20 @@ static void count_samples(void *arg, const char *line)
 		(*(unsigned *)arg) += 100;
 }
 
+/* Write want at base with trace watching the requests, stats counted from
+ * zero; the chip must then hold want. */
+static void write_traced(struct fw_bench *b, uint32_t base, const uint8_t *want, uint32_t len,
+			 prog_trace_fn trace, void *arg)
+{
+	assert_int_equal(ops_detect(&b->ops), 0);
+	b->dev.trace = trace;
+	b->dev.trace_arg = arg;
+	memset(&b->ops.stats, 0, sizeof(b->ops.stats));
+	assert_int_equal(ops_write(&b->ops, base, want, len, 1), 0);
+	b->dev.trace = NULL;
+	assert_memory_equal(b->mem + base, want, len);
+}
+
 /*
  * The first group, and one after a group that needed every sector written,
  * are first looked at through a 256-byte sample of each sector.  A sector
@@ -165,13 +179,7 @@ static void test_write_sampled(void **state)
 	memcpy(b->mem + base + 65536, want + 65536, 8192);
 	b->mem[base + 65536 + 4096 + 3000] = (uint8_t)~want[65536 + 4096 + 3000];
 	memset(b->mem + base + 65536 + 8192, 0xFF, 4096);
-	assert_int_equal(ops_detect(&b->ops), 0);
-	b->dev.trace = count_samples;
-	b->dev.trace_arg = &samples;
-	memset(&b->ops.stats, 0, sizeof(b->ops.stats));
-	assert_int_equal(ops_write(&b->ops, base, want, len, 1), 0);
-	b->dev.trace = NULL;
-	assert_memory_equal(b->mem + base, want, len);
+	write_traced(b, base, want, len, count_samples, &samples);
 	/* both groups sampled; whole CRCs: the second group's unsure
 	 * sectors, and the verify of each group (none for the first group's
 	 * look: its samples proved every sector different) */
@@ -217,13 +225,7 @@ static void test_write_onto_erased(void **state)
 	memset(want + 65536, 0xFF, 64);
 	memset(b->mem + base, 0xFF, len);
 	b->mem[base + 3 * 4096 + 2000] = 0x00;
-	assert_int_equal(ops_detect(&b->ops), 0);
-	b->dev.trace = count_looks;
-	b->dev.trace_arg = &n;
-	memset(&b->ops.stats, 0, sizeof(b->ops.stats));
-	assert_int_equal(ops_write(&b->ops, base, want, len, 1), 0);
-	b->dev.trace = NULL;
-	assert_memory_equal(b->mem + base, want, len);
+	write_traced(b, base, want, len, count_looks, &n);
 	/* two samples; whole CRCs: the second group's look and each verify */
 	assert_int_equal(n.samples, 302);
 	/* 0-15 (stops at 3), 4-15; then one a sector in the second group */
